@@ -1,0 +1,105 @@
+package io.sparkgan.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * What the networks and their optimizers look like. Every field has a documented default (the DCGAN recipe of
+ * Radford et al.: Adam 2e-4, beta1 0.5, N(0, 0.02) weights); a JSON/YAML file or flags override single fields.
+ * Plain public fields so that Jackson reads and writes it without ceremony and configs diff well in run.json.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public final class GanModelConfig {
+
+    /** Network family: convolutional DCGAN for images, small MLPs for low-dimensional toy data. */
+    public Architecture architecture = Architecture.DCGAN;
+
+    /** Image shape (DCGAN). Sides must be multiples of 4. 0 = taken from the training dataset. */
+    public int height;
+    public int width;
+    public int channels;
+
+    /** Dimension of the toy data points (MLP). */
+    public int dataDim = 2;
+
+    /** Size of the latent vector z ~ N(0, I). */
+    public int latentSize = 100;
+
+    /** DCGAN: channels of G's last hidden layer and D's first; they double at each 2x down-scaling. */
+    public int baseWidth = 64;
+
+    /** DCGAN: batch normalisation in G's hidden layers and D's hidden layers after the first. */
+    public boolean batchNorm = true;
+
+    /** MLP: hidden units per layer and number of hidden layers (same for G and D). */
+    public int mlpHidden = 128;
+    public int mlpLayers = 2;
+
+    /** Adversarial loss. */
+    public GanLoss loss = GanLoss.NON_SATURATING;
+
+    /** Optimizer of both networks: ADAM (default) or SGD (plain, used by the parameter-averaging oracle). */
+    public OptimizerKind optimizer = OptimizerKind.ADAM;
+    public double lrG = 2e-4;
+    public double lrD = 2e-4;
+    public double beta1 = 0.5;
+    public double beta2 = 0.999;
+
+    /** Seed of the weight initialisation (G uses seed, D seed + 1). */
+    public long seed = 42;
+
+    public enum Architecture { DCGAN, MLP }
+
+    public enum OptimizerKind { ADAM, SGD }
+
+    public static GanModelConfig dcgan(int height, int width, int channels) {
+        GanModelConfig c = new GanModelConfig();
+        c.height = height;
+        c.width = width;
+        c.channels = channels;
+        return c;
+    }
+
+    public static GanModelConfig mlp(int dataDim, int latentSize) {
+        GanModelConfig c = new GanModelConfig();
+        c.architecture = Architecture.MLP;
+        c.dataDim = dataDim;
+        c.latentSize = latentSize;
+        return c;
+    }
+
+    /** Shape of one real sample as the networks see it: [C, H, W] for DCGAN, [dataDim] for MLP. */
+    public long[] sampleShape() {
+        return architecture == Architecture.DCGAN ? new long[] {channels, height, width} : new long[] {dataDim};
+    }
+
+    /** Throws IllegalArgumentException naming the offending field. */
+    public void validate() {
+        validateHyperparameters();
+        if (architecture == Architecture.DCGAN) {
+            require(height >= 8 && width >= 8 && height % 4 == 0 && width % 4 == 0,
+                    "DCGAN image sides must be multiples of 4 and at least 8, got " + height + "x" + width);
+            require(channels == 1 || channels == 3, "channels must be 1 or 3, got " + channels);
+        }
+    }
+
+    /** Everything but the image shape, which a trainer may still have to take from its dataset. */
+    public void validateHyperparameters() {
+        require(latentSize > 0, "latentSize must be > 0, got " + latentSize);
+        require(lrG > 0 && lrD > 0, "learning rates must be > 0, got lrG=" + lrG + " lrD=" + lrD);
+        require(baseWidth > 0, "baseWidth must be > 0, got " + baseWidth);
+        if (architecture == Architecture.MLP) {
+            require(dataDim > 0 && mlpHidden > 0 && mlpLayers > 0,
+                    "MLP needs dataDim, mlpHidden and mlpLayers > 0");
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public GanModelConfig copy() {
+        return Json.MAPPER.convertValue(this, GanModelConfig.class);
+    }
+}

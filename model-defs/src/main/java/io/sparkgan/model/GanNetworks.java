@@ -1,0 +1,187 @@
+package io.sparkgan.model;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/**
+ * Builds the generator and the discriminator described by a {@link GanModelConfig}.
+ *
+ * <p>DCGAN: G maps z through a dense layer to a (start side) feature map and doubles it with 4x4 stride-2
+ * transposed convolutions until the image size, halving the channels each time; D mirrors it with 4x4 stride-2
+ * convolutions and LeakyReLU(0.2). The number of 2x stages is how often both sides halve evenly while staying at
+ * least 4: 28x28 starts at 7x7 (2 stages), 32x32 at 4x4 (3), 64x64 at 4x4 (4).
+ *
+ * <p>G has no output layer (its loss comes from D through {@code backpropGradient}); D ends in an
+ * {@link OutputLayer} whose loss is the adversarial loss.
+ */
+public final class GanNetworks {
+
+    private static final double LEAKY_SLOPE = 0.2;
+
+    private GanNetworks() {
+    }
+
+    public static MultiLayerNetwork generator(GanModelConfig config) {
+        return generator(config, DataType.FLOAT);
+    }
+
+    public static MultiLayerNetwork discriminator(GanModelConfig config) {
+        return discriminator(config, DataType.FLOAT);
+    }
+
+    public static MultiLayerNetwork generator(GanModelConfig config, DataType dataType) {
+        config.validate();
+        MultiLayerConfiguration conf = config.architecture == GanModelConfig.Architecture.DCGAN
+                ? dcganGenerator(config, dataType) : mlpGenerator(config, dataType);
+        return initialised(conf);
+    }
+
+    public static MultiLayerNetwork discriminator(GanModelConfig config, DataType dataType) {
+        config.validate();
+        MultiLayerConfiguration conf = config.architecture == GanModelConfig.Architecture.DCGAN
+                ? dcganDiscriminator(config, dataType) : mlpDiscriminator(config, dataType);
+        return initialised(conf);
+    }
+
+    /** Number of 2x up-scaling stages of a DCGAN for this image size. */
+    public static int upscalingStages(int height, int width) {
+        int stages = 0;
+        while (height % 2 == 0 && width % 2 == 0 && height / 2 >= 4 && width / 2 >= 4) {
+            height /= 2;
+            width /= 2;
+            stages++;
+        }
+        return stages;
+    }
+
+    private static MultiLayerNetwork initialised(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        OneDnnConvolutions.enable(net);
+        return net;
+    }
+
+    private static NeuralNetConfiguration.ListBuilder base(GanModelConfig config, long seed, double lr,
+                                                            DataType dataType) {
+        IUpdater updater = config.optimizer == GanModelConfig.OptimizerKind.ADAM
+                ? new Adam(lr, config.beta1, config.beta2, 1e-8)
+                : new Sgd(lr);
+        NeuralNetConfiguration.Builder builder = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(dataType)
+                .updater(updater)
+                .convolutionMode(ConvolutionMode.Truncate);
+        if (config.architecture == GanModelConfig.Architecture.DCGAN) {
+            builder.weightInit(new NormalDistribution(0, 0.02));
+        } else {
+            builder.weightInit(WeightInit.XAVIER);
+        }
+        return builder.list();
+    }
+
+    private static MultiLayerConfiguration dcganGenerator(GanModelConfig c, DataType dataType) {
+        int stages = upscalingStages(c.height, c.width);
+        int startH = c.height >> stages;
+        int startW = c.width >> stages;
+        int channels = c.baseWidth << (stages - 1);
+        NeuralNetConfiguration.ListBuilder list = base(c, c.seed, c.lrG, dataType);
+        int layer = 0;
+        list.layer(layer++, new DenseLayer.Builder().nIn(c.latentSize).nOut((long) startH * startW * channels)
+                .activation(Activation.IDENTITY).hasBias(!c.batchNorm).build());
+        // the dense output is a feature map from here on: batch norm per channel, as in DCGAN
+        list.inputPreProcessor(layer, new FeedForwardToCnnPreProcessor(startH, startW, channels));
+        layer = normalisedActivation(list, layer, c.batchNorm, channels, Activation.RELU);
+        for (int s = 1; s < stages; s++) {
+            channels /= 2;
+            list.layer(layer++, upscale(channels, Activation.IDENTITY, !c.batchNorm));
+            layer = normalisedActivation(list, layer, c.batchNorm, channels, Activation.RELU);
+        }
+        list.layer(layer, upscale(c.channels, Activation.TANH, true));
+        list.setInputType(InputType.feedForward(c.latentSize));
+        return list.build();
+    }
+
+    private static MultiLayerConfiguration dcganDiscriminator(GanModelConfig c, DataType dataType) {
+        int stages = upscalingStages(c.height, c.width);
+        NeuralNetConfiguration.ListBuilder list = base(c, c.seed + 1, c.lrD, dataType);
+        int layer = 0;
+        int channels = c.baseWidth;
+        list.layer(layer++, downscale(channels, new ActivationLReLU(LEAKY_SLOPE), true));
+        for (int s = 1; s < stages; s++) {
+            channels *= 2;
+            if (c.batchNorm) {
+                list.layer(layer++, downscale(channels, Activation.IDENTITY.getActivationFunction(), false));
+                list.layer(layer++, new BatchNormalization.Builder().nOut(channels).build());
+                list.layer(layer++, new ActivationLayer.Builder().activation(new ActivationLReLU(LEAKY_SLOPE)).build());
+            } else {
+                list.layer(layer++, downscale(channels, new ActivationLReLU(LEAKY_SLOPE), true));
+            }
+        }
+        list.layer(layer, discriminatorOutput(c));
+        list.setInputType(InputType.convolutional(c.height, c.width, c.channels));
+        return list.build();
+    }
+
+    private static MultiLayerConfiguration mlpGenerator(GanModelConfig c, DataType dataType) {
+        NeuralNetConfiguration.ListBuilder list = base(c, c.seed, c.lrG, dataType);
+        for (int i = 0; i < c.mlpLayers; i++) {
+            list.layer(i, new DenseLayer.Builder().nOut(c.mlpHidden).activation(Activation.RELU).build());
+        }
+        list.layer(c.mlpLayers, new DenseLayer.Builder().nOut(c.dataDim).activation(Activation.IDENTITY).build());
+        list.setInputType(InputType.feedForward(c.latentSize));
+        return list.build();
+    }
+
+    private static MultiLayerConfiguration mlpDiscriminator(GanModelConfig c, DataType dataType) {
+        NeuralNetConfiguration.ListBuilder list = base(c, c.seed + 1, c.lrD, dataType);
+        for (int i = 0; i < c.mlpLayers; i++) {
+            list.layer(i, new DenseLayer.Builder().nOut(c.mlpHidden)
+                    .activation(new ActivationLReLU(LEAKY_SLOPE)).build());
+        }
+        list.layer(c.mlpLayers, discriminatorOutput(c));
+        list.setInputType(InputType.feedForward(c.dataDim));
+        return list.build();
+    }
+
+    private static int normalisedActivation(NeuralNetConfiguration.ListBuilder list, int layer, boolean batchNorm,
+                                            int channels, Activation activation) {
+        if (batchNorm) {
+            list.layer(layer++, new BatchNormalization.Builder().nOut(channels).build());
+        }
+        list.layer(layer++, new ActivationLayer.Builder().activation(activation).build());
+        return layer;
+    }
+
+    private static Deconvolution2D upscale(int nOut, Activation activation, boolean bias) {
+        return new Deconvolution2D.Builder(4, 4).stride(2, 2).padding(1, 1).nOut(nOut)
+                .activation(activation).hasBias(bias).build();
+    }
+
+    private static ConvolutionLayer downscale(int nOut, org.nd4j.linalg.activations.IActivation activation,
+                                              boolean bias) {
+        return new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1).nOut(nOut)
+                .activation(activation).hasBias(bias).build();
+    }
+
+    private static OutputLayer discriminatorOutput(GanModelConfig c) {
+        return new OutputLayer.Builder(c.loss.lossFunction()).nOut(1).activation(c.loss.outputActivation).build();
+    }
+}

@@ -1,0 +1,128 @@
+package io.sparkgan.model;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Everything that training changes in G and D, as one flat float vector: G's parameters (batch-norm moving
+ * statistics included), G's optimizer state (Adam's moments), then the same for D; plus both networks' iteration
+ * counts (Adam's bias correction depends on them). This is what the driver broadcasts, what workers send back and
+ * what gets averaged: parameter averaging of a GAN must average the optimizer state too, or every round restarts
+ * Adam's moments.
+ *
+ * <p>A plain float array rather than an INDArray: it serialises compactly with any Spark serializer and does not
+ * depend on the ND4J backend (CPU or CUDA) of the JVM that made it.
+ */
+public final class GanState {
+
+    private final float[] values;
+    private final Layout layout;
+    private final int generatorIterations;
+    private final int discriminatorIterations;
+
+    /** Sizes of the four segments of the vector. */
+    public record Layout(long gParams, long gUpdater, long dParams, long dUpdater) {
+        public long total() {
+            return gParams + gUpdater + dParams + dUpdater;
+        }
+
+        public static Layout of(MultiLayerNetwork g, MultiLayerNetwork d) {
+            return new Layout(g.numParams(), updaterState(g).length(), d.numParams(), updaterState(d).length());
+        }
+    }
+
+    public GanState(float[] values, Layout layout, int generatorIterations, int discriminatorIterations) {
+        if (values.length != layout.total()) {
+            throw new IllegalArgumentException("state has " + values.length + " values, layout says " + layout.total());
+        }
+        this.values = values;
+        this.layout = layout;
+        this.generatorIterations = generatorIterations;
+        this.discriminatorIterations = discriminatorIterations;
+    }
+
+    public static GanState capture(MultiLayerNetwork g, MultiLayerNetwork d) {
+        Layout layout = Layout.of(g, d);
+        float[] values = new float[Math.toIntExact(layout.total())];
+        int offset = 0;
+        for (INDArray segment : new INDArray[] {g.params(), updaterState(g), d.params(), updaterState(d)}) {
+            if (segment.isEmpty()) {
+                continue;
+            }
+            float[] part = segment.castTo(DataType.FLOAT).toFloatVector();
+            System.arraycopy(part, 0, values, offset, part.length);
+            offset += part.length;
+        }
+        return new GanState(values, layout, g.getLayerWiseConfigurations().getIterationCount(),
+                d.getLayerWiseConfigurations().getIterationCount());
+    }
+
+    /** Writes this state into networks built from the same config. */
+    public void applyTo(MultiLayerNetwork g, MultiLayerNetwork d) {
+        Layout target = Layout.of(g, d);
+        if (!target.equals(layout)) {
+            throw new IllegalArgumentException("state layout " + layout + " does not fit networks with " + target);
+        }
+        long offset = 0;
+        for (INDArray segment : new INDArray[] {g.params(), updaterState(g), d.params(), updaterState(d)}) {
+            int length = Math.toIntExact(segment.length());
+            if (length > 0) {
+                float[] part = Arrays.copyOfRange(values, (int) offset, (int) offset + length);
+                segment.assign(Nd4j.createFromArray(part).castTo(segment.dataType()).reshape(segment.shape()));
+            }
+            offset += length;
+        }
+        g.getLayerWiseConfigurations().setIterationCount(generatorIterations);
+        d.getLayerWiseConfigurations().setIterationCount(discriminatorIterations);
+    }
+
+    public float[] values() {
+        return values;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public int generatorIterations() {
+        return generatorIterations;
+    }
+
+    public int discriminatorIterations() {
+        return discriminatorIterations;
+    }
+
+    /** Little-endian binary: 4 segment sizes, 2 iteration counts, the floats. */
+    public byte[] toBytes() {
+        ByteBuffer buffer = ByteBuffer.allocate(4 * 8 + 2 * 4 + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(layout.gParams).putLong(layout.gUpdater).putLong(layout.dParams).putLong(layout.dUpdater);
+        buffer.putInt(generatorIterations).putInt(discriminatorIterations);
+        buffer.asFloatBuffer().put(values);
+        return buffer.array();
+    }
+
+    public static GanState fromBytes(byte[] bytes) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        Layout layout = new Layout(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+        int gIterations = buffer.getInt();
+        int dIterations = buffer.getInt();
+        if (buffer.remaining() != 4 * layout.total()) {
+            throw new IllegalArgumentException("state bytes hold " + buffer.remaining() / 4 + " floats, layout says "
+                    + layout.total());
+        }
+        float[] values = new float[Math.toIntExact(layout.total())];
+        buffer.asFloatBuffer().get(values);
+        return new GanState(values, layout, gIterations, dIterations);
+    }
+
+    private static INDArray updaterState(MultiLayerNetwork net) {
+        INDArray state = net.getUpdater().getStateViewArray();
+        return state == null ? Nd4j.empty(DataType.FLOAT) : state;
+    }
+}

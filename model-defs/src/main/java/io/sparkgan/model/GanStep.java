@@ -1,0 +1,126 @@
+package io.sparkgan.model;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+/**
+ * One GAN training step on one machine: update D on a real batch and a generated batch, then update G through D.
+ *
+ * <p>There is no combined G+D network. G's images go to D, D's loss with G's target gives D's gradient with
+ * respect to its input ({@link MultiLayerNetwork#calculateGradients}, which leaves D's parameters alone), and that
+ * gradient is backpropagated through G. One noise batch serves both updates, as in the DCGAN reference loop: the
+ * D update sees G(z), then the G update asks the updated D about the same G(z).
+ *
+ * <p>DL4J gradients are sums over the batch; each network's updater divides by the batch size, so the D loss is
+ * mean(real loss) + mean(fake loss), the usual formulation.
+ */
+public final class GanStep {
+
+    private final MultiLayerNetwork generator;
+    private final MultiLayerNetwork discriminator;
+    private final GanLoss loss;
+
+    private final OutputLayerInput discriminatorHead = new OutputLayerInput();
+
+    public GanStep(MultiLayerNetwork generator, MultiLayerNetwork discriminator, GanLoss loss) {
+        this.generator = generator;
+        this.discriminator = discriminator;
+        this.loss = loss;
+        discriminator.addListeners(discriminatorHead);
+    }
+
+    public MultiLayerNetwork generator() {
+        return generator;
+    }
+
+    public MultiLayerNetwork discriminator() {
+        return discriminator;
+    }
+
+    /**
+     * Runs one step.
+     *
+     * @param real a batch of real samples, [b, C, H, W] in [-1, 1] (or [b, dim] for toy data)
+     * @param z    a batch of latent vectors, [b, latentSize]; its batch size may differ from the real one
+     */
+    public StepStats step(INDArray real, INDArray z) {
+        INDArray fake = generate(z);
+
+        // D: real and fake gradients are summed in D's gradient view, then one optimizer update
+        INDArray realTargets = targets(real, loss.realTarget);
+        discriminator.calculateGradients(real, realTargets, null, null);
+        double[] onReal = discriminatorHead.meanOutputAndLoss(realTargets);
+        INDArray realGradient = discriminator.getFlattenedGradients().dup();
+        INDArray fakeTargets = targets(fake, loss.fakeTarget);
+        Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(fake, fakeTargets, null, null);
+        double[] onFake = discriminatorHead.meanOutputAndLoss(fakeTargets);
+        discriminator.getFlattenedGradients().addi(realGradient);
+        applyUpdate(discriminator, fakePass.getFirst(), (int) real.size(0));
+
+        // G: D's input gradient for G's target, backpropagated through G's stored forward pass
+        INDArray generatorTargets = targets(fake, loss.generatorTarget);
+        INDArray inputGradient = discriminator.calculateGradients(fake, generatorTargets, null, null).getSecond();
+        double gLoss = discriminatorHead.meanOutputAndLoss(generatorTargets)[1];
+        Pair<Gradient, INDArray> gPass = generator.backpropGradient(inputGradient, LayerWorkspaceMgr.noWorkspaces());
+        applyUpdate(generator, gPass.getFirst(), (int) z.size(0));
+
+        return new StepStats(onReal[1] + onFake[1], gLoss, onReal[0], onFake[0]);
+    }
+
+    /** G(z) in training mode, keeping G's layer inputs for the backward pass of {@link #step}. */
+    private INDArray generate(INDArray z) {
+        generator.setInput(z);
+        List<INDArray> activations = generator.feedForward(true, false);
+        return activations.get(activations.size() - 1);
+    }
+
+    private static INDArray targets(INDArray batch, double value) {
+        return Nd4j.valueArrayOf(new long[] {batch.size(0), 1}, value, batch.dataType());
+    }
+
+    /** Applies the network's optimizer to the gradient in its gradient view and advances its iteration count. */
+    static void applyUpdate(MultiLayerNetwork net, Gradient gradient, int batchSize) {
+        int iteration = net.getLayerWiseConfigurations().getIterationCount();
+        int epoch = net.getLayerWiseConfigurations().getEpochCount();
+        net.getUpdater().update(net, gradient, iteration, epoch, batchSize, LayerWorkspaceMgr.noWorkspaces());
+        net.params().subi(gradient.gradient());
+        net.getLayerWiseConfigurations().setIterationCount(iteration + 1);
+    }
+
+    /**
+     * Keeps a copy of the input of D's output layer from D's last forward pass, so that D's outputs and loss can be
+     * reported by re-running only the (tiny) output layer. DL4J computes activations in a workspace that is closed
+     * when calculateGradients returns, hence the copy made while it is open.
+     */
+    private final class OutputLayerInput extends BaseTrainingListener {
+        private INDArray lastInput;
+
+        @Override
+        public void onForwardPass(Model model, List<INDArray> activations) {
+            lastInput = activations.get(activations.size() - 1).detach();
+        }
+
+        /** D's mean output and mean loss against {@code targets} for the last forward pass. */
+        double[] meanOutputAndLoss(INDArray targets) {
+            LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+            int last = discriminator.getnLayers() - 1;
+            InputPreProcessor preProcessor = discriminator.getLayerWiseConfigurations().getInputPreProcess(last);
+            INDArray input = preProcessor == null ? lastInput
+                    : preProcessor.preProcess(lastInput, (int) lastInput.size(0), noWorkspaces);
+            BaseOutputLayer<?> head = (BaseOutputLayer<?>) discriminator.getOutputLayer();
+            double meanOutput = head.activate(input, true, noWorkspaces).meanNumber().doubleValue();
+            head.setLabels(targets);
+            return new double[] {meanOutput, head.computeScore(0, true, noWorkspaces)};
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.sparkgan.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Lays out a batch of generated images [n, C, H, W] in [-1, 1] as one PNG grid, row by row, 1 px gaps. */
+public final class SampleGrid {
+
+    private SampleGrid() {
+    }
+
+    public static byte[] png(INDArray images, int columns) {
+        int n = (int) images.size(0);
+        int channels = (int) images.size(1);
+        int h = (int) images.size(2);
+        int w = (int) images.size(3);
+        byte[][] pixels = ImageTensors.toPixels(images);
+        int rows = (n + columns - 1) / columns;
+        BufferedImage grid = new BufferedImage(columns * (w + 1) + 1, rows * (h + 1) + 1, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < n; i++) {
+            int x0 = 1 + (i % columns) * (w + 1);
+            int y0 = 1 + (i / columns) * (h + 1);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int p = (y * w + x) * channels;
+                    int r = pixels[i][p] & 0xFF;
+                    int g = channels == 3 ? pixels[i][p + 1] & 0xFF : r;
+                    int b = channels == 3 ? pixels[i][p + 2] & 0xFF : r;
+                    grid.setRGB(x0 + x, y0 + y, (r << 16) | (g << 8) | b);
+                }
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(grid, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

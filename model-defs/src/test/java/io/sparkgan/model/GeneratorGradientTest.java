@@ -1,0 +1,111 @@
+package io.sparkgan.model;
+
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * G's update has no combined network: D's input gradient is backpropagated through G. This checks that gradient
+ * against central finite differences of the generator loss, in double precision, for every parameter kind of
+ * every layer type the networks use (dense, batch norm, transposed convolution, convolution, output).
+ */
+class GeneratorGradientTest {
+
+    private static final double H = 1e-6;
+    private static final double MAX_RELATIVE_ERROR = 1e-3;
+    private static final double MIN_ABSOLUTE_ERROR = 1e-9;
+
+    @Test
+    void dcganGeneratorGradientThroughDiscriminatorMatchesFiniteDifferences() {
+        GanModelConfig config = GanModelConfig.dcgan(16, 16, 1);
+        config.baseWidth = 3;
+        config.latentSize = 5;
+        checkGeneratorGradient(config, 4);
+    }
+
+    @Test
+    void dcganWithoutBatchNormMatchesFiniteDifferences() {
+        GanModelConfig config = GanModelConfig.dcgan(8, 12, 3);
+        config.baseWidth = 2;
+        config.latentSize = 4;
+        config.batchNorm = false;
+        checkGeneratorGradient(config, 3);
+    }
+
+    @Test
+    void mlpGeneratorGradientThroughDiscriminatorMatchesFiniteDifferences() {
+        GanModelConfig config = GanModelConfig.mlp(2, 3);
+        config.mlpHidden = 6;
+        checkGeneratorGradient(config, 5);
+    }
+
+    private static void checkGeneratorGradient(GanModelConfig config, int batch) {
+        MultiLayerNetwork g = GanNetworks.generator(config, DataType.DOUBLE);
+        MultiLayerNetwork d = GanNetworks.discriminator(config, DataType.DOUBLE);
+        INDArray z = LatentNoise.sample(7, batch, config.latentSize, DataType.DOUBLE);
+        INDArray targets = Nd4j.valueArrayOf(new long[] {batch, 1}, config.loss.generatorTarget, DataType.DOUBLE);
+        INDArray dParamsBefore = d.params().dup();
+
+        g.setInput(z);
+        List<INDArray> activations = g.feedForward(true, false);
+        INDArray inputGradient = d.calculateGradients(activations.get(activations.size() - 1), targets, null, null)
+                .getSecond();
+        Gradient analytic = g.backpropGradient(inputGradient, LayerWorkspaceMgr.noWorkspaces()).getFirst();
+        Map<String, INDArray> analyticByParam = Map.copyOf(analytic.gradientForVariable());
+        assertEquals(dParamsBefore, d.params(), "computing G's gradient must not change D");
+
+        SplittableRandom pick = new SplittableRandom(11);
+        int checked = 0;
+        for (Map.Entry<String, INDArray> param : g.paramTable().entrySet()) {
+            String name = param.getKey();
+            if (isRunningStatistic(name)) {
+                continue;
+            }
+            INDArray values = param.getValue();
+            INDArray gradient = analyticByParam.get(name).dup();
+            double worst = 0;
+            for (int k = 0; k < Math.min(12, values.length()); k++) {
+                // subscripts, not linear indexes: dense weights are 'f'-ordered views
+                long[] at = Shape.ind2subC(values.shape(), pick.nextLong(values.length()));
+                double original = values.getDouble(at);
+                values.putScalar(at, original + H);
+                double plus = generatorLoss(g, d, z, targets);
+                values.putScalar(at, original - H);
+                double minus = generatorLoss(g, d, z, targets);
+                values.putScalar(at, original);
+                double numeric = (plus - minus) / (2 * H);
+                double a = gradient.getDouble(at);
+                if (Math.abs(a - numeric) > MIN_ABSOLUTE_ERROR) {
+                    worst = Math.max(worst, Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric)));
+                }
+                checked++;
+            }
+            assertTrue(worst < MAX_RELATIVE_ERROR, name + ": relative error " + worst);
+        }
+        assertTrue(checked > 20, "checked " + checked + " parameters");
+    }
+
+    /** Sum over the batch of D's loss with G's target (DL4J's score is the batch mean). */
+    private static double generatorLoss(MultiLayerNetwork g, MultiLayerNetwork d, INDArray z, INDArray targets) {
+        INDArray fake = g.output(z, true);
+        return d.score(new DataSet(fake, targets), true) * z.size(0);
+    }
+
+    // batch norm's moving mean/variance are updated by the optimizer but are not trained by the loss
+    private static boolean isRunningStatistic(String name) {
+        return name.endsWith("_mean") || name.endsWith("_var") || name.endsWith("_log10stdev");
+    }
+}

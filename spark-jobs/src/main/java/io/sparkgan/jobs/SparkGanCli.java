@@ -1,0 +1,39 @@
+package io.sparkgan.jobs;
+
+import io.sparkgan.data.PrepCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sparkgan} command line: one driver main class for {@code bin/sparkgan} (Spark local mode by default)
+ * and for {@code spark-submit --class io.sparkgan.jobs.SparkGanCli <app jar> <command> ...} on a cluster.
+ */
+@Command(name = "sparkgan",
+        mixinStandardHelpOptions = true,
+        versionProvider = SparkGanCli.Version.class,
+        description = "Distributed GAN training on Apache Spark.",
+        subcommands = {PrepCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+public final class SparkGanCli implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        return new CommandLine(new SparkGanCli()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = SparkGanCli.class.getPackage().getImplementationVersion();
+            return new String[] {"sparkgan " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

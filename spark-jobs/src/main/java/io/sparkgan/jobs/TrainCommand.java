@@ -1,0 +1,127 @@
+package io.sparkgan.jobs;
+
+import io.sparkgan.data.SparkSessions;
+import io.sparkgan.jobs.train.TrainConfig;
+import io.sparkgan.jobs.train.TrainingMaster;
+import io.sparkgan.model.GanModelConfig;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sparkgan train}: data-parallel GAN training on Spark. Options override the config file, which overrides
+ * the defaults documented in {@link TrainConfig}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a GAN data-parallel across Spark executors on a Parquet image dataset.",
+                "Options override --config, which overrides the defaults. Exit codes: 0 done, 2 bad options or input."})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file with any TrainConfig fields")
+    Path configFile;
+
+    @Option(names = "--data", paramLabel = "URI", description = "dataset directory (from 'sparkgan prep')")
+    String data;
+
+    @Option(names = "--run-dir", paramLabel = "URI", description = "where the run writes config, metrics, samples, checkpoints")
+    String runDir;
+
+    @Option(names = "--workers", paramLabel = "N", description = "data-parallel workers (default: the cluster's task slots)")
+    Integer workers;
+
+    @Option(names = "--batch-per-worker", paramLabel = "B", description = "minibatch per worker (default 64)")
+    Integer batchPerWorker;
+
+    @Option(names = "--averaging-every", paramLabel = "K", description = "local steps between averagings (default 8)")
+    Integer averagingEvery;
+
+    @Option(names = "--kimg", paramLabel = "K", description = "budget in thousands of real images (default 60)")
+    Double kimg;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "budget in passes over the dataset (replaces --kimg)")
+    Double epochs;
+
+    @Option(names = "--lr-g", paramLabel = "LR", description = "generator learning rate (default 2e-4)")
+    Double lrG;
+
+    @Option(names = "--lr-d", paramLabel = "LR", description = "discriminator learning rate (default 2e-4)")
+    Double lrD;
+
+    @Option(names = "--latent", paramLabel = "N", description = "latent size (default 100)")
+    Integer latent;
+
+    @Option(names = "--base-width", paramLabel = "N", description = "DCGAN base channel width (default 64)")
+    Integer baseWidth;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed of everything random (default 42)")
+    Long seed;
+
+    @Option(names = "--checkpoint-every", paramLabel = "R", description = "rounds between checkpoints (default 20)")
+    Integer checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "K", description = "checkpoints kept besides the best (default 3)")
+    Integer keepCheckpoints;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+    String master;
+
+    @Option(names = "--resume", description = "continue the run in --run-dir from its latest checkpoint")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "replace whatever --run-dir holds")
+    boolean overwrite;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainConfig config;
+        try {
+            config = effectiveConfig();
+            if (resume && overwrite) {
+                throw new IllegalArgumentException("--resume and --overwrite exclude each other");
+            }
+            config.validate();
+        } catch (IllegalArgumentException e) {
+            return CommandErrors.report(e, verbose);
+        }
+        TrainingMaster.Start start = resume ? TrainingMaster.Start.RESUME
+                : overwrite ? TrainingMaster.Start.OVERWRITE : TrainingMaster.Start.NEW;
+        try {
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan train", master);
+            TrainingMaster.Summary summary = new TrainingMaster(spark, config, start).train();
+            System.out.printf("trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s%n",
+                    summary.rounds(), summary.steps(), summary.kimg(), summary.seconds(), summary.imagesPerSecond());
+            System.out.printf("run directory: %s%n  samples:     %s/samples/%n  checkpoints: %s/checkpoints/%n"
+                    + "  metrics:     %s/metrics/train.jsonl%n", summary.runDir(), summary.runDir(),
+                    summary.runDir(), summary.runDir());
+            return 0;
+        } catch (RuntimeException e) {
+            return CommandErrors.report(e, verbose);
+        }
+    }
+
+    TrainConfig effectiveConfig() throws java.io.IOException {
+        TrainConfig config = configFile != null ? TrainConfig.read(configFile) : new TrainConfig();
+        GanModelConfig model = config.model;
+        if (data != null) config.data = data;
+        if (runDir != null) config.runDir = runDir;
+        if (workers != null) config.workers = workers;
+        if (batchPerWorker != null) config.batchPerWorker = batchPerWorker;
+        if (averagingEvery != null) config.averagingEvery = averagingEvery;
+        if (kimg != null) config.kimg = kimg;
+        if (epochs != null) config.epochs = epochs;
+        if (seed != null) config.seed = seed;
+        if (checkpointEvery != null) config.checkpointEvery = checkpointEvery;
+        if (keepCheckpoints != null) config.keepCheckpoints = keepCheckpoints;
+        if (lrG != null) model.lrG = lrG;
+        if (lrD != null) model.lrD = lrD;
+        if (latent != null) model.latentSize = latent;
+        if (baseWidth != null) model.baseWidth = baseWidth;
+        return config;
+    }
+}

@@ -1,0 +1,82 @@
+package io.sparkgan.jobs.train;
+
+import io.sparkgan.model.ImageTensors;
+import io.sparkgan.model.LatentNoise;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Assembles the next minibatches (real images normalised to [-1, 1], latent noise) on a background thread while
+ * the current GAN step runs, so that decoding never sits on the training thread's critical path.
+ */
+final class BatchPrefetcher implements AutoCloseable {
+
+    /** A real batch and the noise batch that goes with it. */
+    record Batch(INDArray real, INDArray noise) {
+    }
+
+    private static final int DEPTH = 2;
+
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sparkgan-batch-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
+    private final BlockingQueue<Future<Batch>> ready = new ArrayBlockingQueue<>(DEPTH + 1);
+    private final ShardBlock block;
+    private final MinibatchSampler sampler;
+    private final RoundPlan plan;
+    private long nextStep;
+    private final long endStep;
+
+    BatchPrefetcher(ShardBlock block, RoundPlan plan) {
+        this.block = block;
+        this.plan = plan;
+        this.sampler = new MinibatchSampler(plan.seed(), block.partition, block.size());
+        this.nextStep = plan.firstStep();
+        this.endStep = plan.firstStep() + plan.steps();
+        for (int i = 0; i < DEPTH; i++) {
+            schedule();
+        }
+    }
+
+    Batch next() {
+        try {
+            Batch batch = ready.remove().get();
+            schedule();
+            return batch;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a minibatch", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("preparing a minibatch failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void schedule() {
+        if (nextStep < endStep) {
+            long step = nextStep++;
+            ready.add(thread.submit(() -> make(step)));
+        }
+    }
+
+    private Batch make(long step) {
+        int[] indexes = sampler.indexes(step, plan.batch());
+        INDArray real = ImageTensors.batch(block.pixels, indexes, plan.height(), plan.width(), plan.channels());
+        long noiseSeed = LatentNoise.derive(plan.seed(), 0x6e6f697365L, block.partition, step);
+        INDArray noise = LatentNoise.sample(noiseSeed, plan.batch(), plan.latentSize(), DataType.FLOAT);
+        return new Batch(real, noise);
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,11 @@
+package io.sparkgan.jobs.train;
+
+import java.io.Serializable;
+
+/**
+ * What every worker needs to know about a round besides the state: which local steps it covers (global step
+ * numbers, so that minibatches and noise depend only on the seed, the partition and the step) and the shapes.
+ */
+record RoundPlan(long seed, long firstStep, int steps, int batch, int height, int width, int channels,
+                 int latentSize, String modelConfigJson, int threads) implements Serializable {
+}

@@ -1,0 +1,78 @@
+package io.sparkgan.jobs.train;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * File access under a run directory on any Hadoop file system, with the one write pattern the run needs:
+ * write to a hidden temporary name, then rename, so that readers never see half a file.
+ */
+final class RunStorage {
+
+    private final FileSystem fs;
+    private final Path root;
+
+    RunStorage(String uri, Configuration conf) {
+        try {
+            Path path = new Path(uri);
+            FileSystem fileSystem = path.getFileSystem(conf);
+            // no .crc side files on local disk: they go stale when people edit or copy run files by hand
+            this.fs = fileSystem instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fileSystem;
+            this.root = fs.makeQualified(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open run directory " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    FileSystem fs() {
+        return fs;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path path(String relative) {
+        return new Path(root, relative);
+    }
+
+    boolean exists(String relative) throws IOException {
+        return fs.exists(path(relative));
+    }
+
+    String readString(String relative) throws IOException {
+        try (InputStream in = fs.open(path(relative))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    void writeAtomically(String relative, byte[] bytes) throws IOException {
+        Path target = path(relative);
+        Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+        fs.mkdirs(target.getParent());
+        try (FSDataOutputStream out = fs.create(temporary, false)) {
+            out.write(bytes);
+        }
+        // rename does not replace on every file system: the old file goes first (a reader may briefly miss it)
+        if (fs.exists(target)) {
+            fs.delete(target, false);
+        }
+        if (!fs.rename(temporary, target)) {
+            fs.delete(temporary, false);
+            throw new IOException("could not rename " + temporary + " to " + target);
+        }
+    }
+
+    void writeAtomically(String relative, String text) throws IOException {
+        writeAtomically(relative, text.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,105 @@
+package io.sparkgan.jobs.train;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.sparkgan.model.GanModelConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Everything a training run is: one object with documented defaults, read from a small JSON or YAML file
+ * ({@code --config}) and overridden by flags. The effective config is saved in the run directory's run.json.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public final class TrainConfig {
+
+    public static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper YAML = new YAMLMapper();
+
+    /** Dataset URI (a directory written by {@code sparkgan prep} or {@code generate}). Required. */
+    public String data;
+
+    /** Run directory URI: config, metrics, samples, checkpoints. Required. */
+    public String runDir;
+
+    /** Data-parallel workers = partitions of the dataset; 0 means the cluster's total task slots. */
+    public int workers = 0;
+
+    /** Minibatch size of each worker's GAN steps. */
+    public int batchPerWorker = 64;
+
+    /** Local GAN steps each worker runs between two parameter averagings (one round). */
+    public int averagingEvery = 8;
+
+    /** Training budget in thousands of real images shown to D, over all workers. */
+    public double kimg = 60;
+
+    /** Alternative budget in passes over the dataset; when > 0 it replaces kimg. */
+    public double epochs = 0;
+
+    /** Seed of everything random: weights, minibatch order, latent noise. Same seed + data + workers = same run. */
+    public long seed = 42;
+
+    /** Write a checkpoint (and a sample grid) every this many rounds, and at the end. */
+    public int checkpointEvery = 20;
+
+    /** Checkpoints kept besides those marked best. */
+    public int keepCheckpoints = 3;
+
+    /** Images in each sample grid (from a fixed noise vector, the same for the whole run). */
+    public int sampleCount = 64;
+
+    /** ND4J threads per worker task; 0 = the executor's cores divided by its concurrent tasks. */
+    public int threadsPerWorker = 0;
+
+    /** The networks and optimizers. */
+    public GanModelConfig model = new GanModelConfig();
+
+    /** Reads a JSON (.json) or YAML (anything else) config file; fields it lacks keep their defaults. */
+    public static TrainConfig read(Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase();
+        ObjectMapper mapper = name.endsWith(".json") ? JSON : YAML;
+        return mapper.readValue(Files.readAllBytes(file), TrainConfig.class);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static TrainConfig fromJson(String json) {
+        try {
+            return JSON.readValue(json, TrainConfig.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a training config: " + e.getMessage(), e);
+        }
+    }
+
+    /** Throws IllegalArgumentException naming the option at fault. */
+    public void validate() {
+        require(data != null && !data.isBlank(), "--data is required");
+        require(runDir != null && !runDir.isBlank(), "--run-dir is required");
+        require(workers >= 0, "--workers must be >= 0, got " + workers);
+        require(batchPerWorker > 0, "--batch-per-worker must be > 0, got " + batchPerWorker);
+        require(averagingEvery > 0, "--averaging-every must be > 0, got " + averagingEvery);
+        require(kimg > 0 || epochs > 0, "--kimg or --epochs must be > 0");
+        require(checkpointEvery > 0, "--checkpoint-every must be > 0, got " + checkpointEvery);
+        require(keepCheckpoints > 0, "--keep-checkpoints must be > 0, got " + keepCheckpoints);
+        require(sampleCount > 0, "--sample-count must be > 0");
+        model.validateHyperparameters();
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package io.sparkgan.jobs.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.data.DatasetReader;
+import io.sparkgan.data.ImageDataset;
+import io.sparkgan.model.GanCheckpoint;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.GanNetworks;
+import io.sparkgan.model.GanState;
+import io.sparkgan.model.Json;
+import io.sparkgan.model.LatentNoise;
+import io.sparkgan.model.SampleGrid;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * The driver side of distributed training (parameter averaging, as in dl4j-spark): prepare the run directory and
+ * the cached shards, then repeat rounds: broadcast the GAN state (parameters, optimizer states, iteration counts of
+ * G and D), let every worker run {@code averagingEvery} local steps, average the results weighted by examples,
+ * log, and checkpoint every {@code checkpointEvery} rounds and at the end.
+ */
+public final class TrainingMaster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingMaster.class);
+
+    /** How to treat a run directory that already holds something. */
+    public enum Start { NEW, RESUME, OVERWRITE }
+
+    /** What a finished run reports. */
+    public record Summary(String runDir, long rounds, long steps, double kimg, long latestCheckpoint,
+                          double seconds, double imagesPerSecond) {
+    }
+
+    private final SparkSession spark;
+    private final TrainConfig config;
+    private final Start start;
+    /** Workers whose shard is not empty; fixed for a run, known once the shards are cached. */
+    private int activeWorkers;
+
+    public TrainingMaster(SparkSession spark, TrainConfig config, Start start) {
+        this.spark = spark;
+        this.config = config;
+        this.start = start;
+    }
+
+    public Summary train() throws IOException {
+        config.validate();
+        RunStorage storage = new RunStorage(config.runDir, spark.sparkContext().hadoopConfiguration());
+        String runId = prepareRunDirectory(storage);
+        ImageDataset dataset = DatasetReader.read(spark, config.data);
+        fitModelToDataset(dataset.manifest());
+
+        SparkContext sc = spark.sparkContext();
+        int workers = config.workers > 0 ? config.workers : sc.defaultParallelism();
+        JavaRDD<ShardBlock> shards = ShardLoader.load(dataset, workers);
+        List<Integer> shardSizes = shards.map(ShardBlock::size).collect();
+        activeWorkers = (int) shardSizes.stream().filter(s -> s > 0).count();
+        if (activeWorkers == 0) {
+            throw new IllegalArgumentException("dataset " + config.data + " has no rows to train on");
+        }
+        long imagesPerRound = (long) activeWorkers * config.averagingEvery * config.batchPerWorker;
+        double budgetImages = config.epochs > 0 ? config.epochs * dataset.manifest().count() : config.kimg * 1000;
+        long totalRounds = Math.max(1, (long) Math.ceil(budgetImages / imagesPerRound));
+        LOG.info("training on {} ({} images, {}) with {} workers (shards {}), {} rounds of {} steps x {} images",
+                config.data, dataset.manifest().count(), dataset.manifest().shape(), workers, shardSizes,
+                totalRounds, config.averagingEvery, config.batchPerWorker);
+
+        GanModelConfig model = config.model;
+        MultiLayerNetwork generator = GanNetworks.generator(model);
+        MultiLayerNetwork discriminator = GanNetworks.discriminator(model);
+        CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
+        MetricsLog metrics = new MetricsLog(storage, "metrics/train.jsonl");
+        long round = resumePoint(checkpoints, generator, discriminator);
+        metrics.truncateAfter("round", round - 1);
+        GanState state = GanState.capture(generator, discriminator);
+        GanState.Layout layout = state.layout();
+        INDArray sampleNoise = LatentNoise.sample(LatentNoise.derive(config.seed, 0x73616d706c65L),
+                config.sampleCount, model.latentSize, DataType.FLOAT);
+
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+        String modelJson = Json.MAPPER.writeValueAsString(model);
+        int threads = config.threadsPerWorker > 0 ? config.threadsPerWorker : threadsPerTask(sc, workers);
+        long runStart = System.nanoTime();
+        long firstRound = round;
+        long latestCheckpoint = checkpoints.latest().orElse(-1);
+        for (; round < totalRounds; round++) {
+            long roundStart = System.nanoTime();
+            Broadcast<byte[]> broadcast = jsc.broadcast(state.toBytes());
+            RoundPlan plan = new RoundPlan(config.seed, round * config.averagingEvery, config.averagingEvery,
+                    config.batchPerWorker, model.height, model.width, model.channels, model.latentSize, modelJson,
+                    threads);
+            WorkerResult result = ParameterAverager.runRound(shards, broadcast, plan);
+            state = ParameterAverager.average(result, layout);
+            broadcast.destroy();
+            double seconds = (System.nanoTime() - roundStart) / 1e9;
+            metrics.append(roundMetrics(round, result, seconds));
+
+            boolean last = round == totalRounds - 1;
+            if ((round + 1) % config.checkpointEvery == 0 || last) {
+                state.applyTo(generator, discriminator);
+                long step = stepAfter(round);
+                checkpoints.save(step, new GanCheckpoint(model, generator, discriminator,
+                        trainingState(runId, round, step)));
+                storage.writeAtomically("samples/" + CheckpointStore.name(step) + ".png",
+                        SampleGrid.png(generator.output(sampleNoise, false), columns(config.sampleCount)));
+                latestCheckpoint = step;
+                LOG.info("round {}/{}: step {}, {} kimg, checkpoint and samples written", round + 1, totalRounds,
+                        step, String.format("%.1f", kimgAfter(round)));
+            }
+        }
+        shards.unpersist(false);
+        double seconds = (System.nanoTime() - runStart) / 1e9;
+        long roundsRun = totalRounds - firstRound;
+        return new Summary(storage.root().toString(), totalRounds, stepAfter(totalRounds - 1),
+                kimgAfter(totalRounds - 1), latestCheckpoint, seconds,
+                seconds > 0 ? roundsRun * imagesPerRound / seconds : 0);
+    }
+
+    private long stepAfter(long round) {
+        return (round + 1) * config.averagingEvery;
+    }
+
+    /** Images seen by D after a round, over all workers (the workers' count is fixed for a run). */
+    private double kimgAfter(long round) {
+        return (round + 1) * (double) config.averagingEvery * config.batchPerWorker * activeWorkers / 1000.0;
+    }
+
+    private ObjectNode roundMetrics(long round, WorkerResult result, double seconds) {
+        double[] sums = result.statisticsSum();
+        double steps = Math.max(1, result.steps);
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("round", round);
+        line.put("step", stepAfter(round));
+        line.put("kimg", kimgAfter(round));
+        line.put("dLoss", sums[0] / steps);
+        line.put("gLoss", sums[1] / steps);
+        line.put("dReal", sums[2] / steps);
+        line.put("dFake", sums[3] / steps);
+        line.put("seconds", seconds);
+        line.put("stepSeconds", result.maxComputeSeconds());
+        line.put("imagesPerSecond", result.examples / seconds);
+        return line;
+    }
+
+    private ObjectNode trainingState(String runId, long round, long step) {
+        ObjectNode state = Json.MAPPER.createObjectNode();
+        state.put("runId", runId);
+        state.put("round", round);
+        state.put("step", step);
+        state.put("kimg", kimgAfter(round));
+        state.put("seed", config.seed);
+        state.put("savedAt", Instant.now().toString());
+        return state;
+    }
+
+    /** Loads the latest complete checkpoint when resuming; returns the first round to run. */
+    private long resumePoint(CheckpointStore checkpoints, MultiLayerNetwork generator,
+                             MultiLayerNetwork discriminator) throws IOException {
+        if (start != Start.RESUME) {
+            return 0;
+        }
+        OptionalLong latest = checkpoints.latest();
+        if (latest.isEmpty()) {
+            checkpoints.discardAfter(-1);
+            return 0;
+        }
+        GanCheckpoint checkpoint = checkpoints.load(latest.getAsLong());
+        GanState.capture(checkpoint.generator(), checkpoint.discriminator()).applyTo(generator, discriminator);
+        long round = checkpoint.trainingState().get("round").asLong() + 1;
+        checkpoints.discardAfter(latest.getAsLong());
+        LOG.info("resuming from checkpoint {} (round {})", latest.getAsLong(), round);
+        return round;
+    }
+
+    /** Creates run.json, or checks it belongs to this run when resuming; returns the run id. */
+    private String prepareRunDirectory(RunStorage storage) throws IOException {
+        boolean hasRun = storage.exists("run.json");
+        boolean nonEmpty = storage.fs().exists(storage.root())
+                && storage.fs().listStatus(storage.root()).length > 0;
+        switch (start) {
+            case OVERWRITE -> {
+                if (storage.fs().exists(storage.root())) {
+                    storage.fs().delete(storage.root(), true);
+                }
+            }
+            case RESUME -> {
+                if (!hasRun) {
+                    throw new IllegalArgumentException("--resume: " + config.runDir + " holds no run (no run.json)");
+                }
+                JsonNode existing = TrainConfig.JSON.readTree(storage.readString("run.json"));
+                TrainConfig stored = TrainConfig.JSON.treeToValue(existing.get("config"), TrainConfig.class);
+                requireSameRun(stored);
+                return existing.get("runId").asText();
+            }
+            case NEW -> {
+                if (nonEmpty) {
+                    throw new IllegalArgumentException("run directory " + config.runDir + " is not empty"
+                            + (hasRun ? " (it holds another run)" : "")
+                            + ": use --resume to continue it or --overwrite to replace it");
+                }
+            }
+        }
+        String runId = UUID.randomUUID().toString();
+        ObjectNode run = Json.MAPPER.createObjectNode();
+        run.put("runId", runId);
+        run.put("createdAt", Instant.now().toString());
+        run.set("config", TrainConfig.JSON.readTree(config.toJson()));
+        run.set("versions", versions());
+        storage.writeAtomically("run.json", Json.MAPPER.writeValueAsString(run));
+        return runId;
+    }
+
+    /** A resumed run must be the same run: same data, model, seed and parallelism (the budget may grow). */
+    private void requireSameRun(TrainConfig stored) {
+        TrainConfig mine = TrainConfig.fromJson(config.toJson());
+        mine.kimg = stored.kimg;
+        mine.epochs = stored.epochs;
+        mine.model = stored.model.copy();
+        if (!mine.toJson().equals(stored.toJson()) || !sameModel(stored.model)) {
+            throw new IllegalArgumentException("--resume: the options differ from the run in " + config.runDir
+                    + " (only --kimg/--epochs may change); its config is in run.json");
+        }
+    }
+
+    private boolean sameModel(GanModelConfig stored) {
+        GanModelConfig mine = config.model.copy();
+        if (mine.height == 0) {
+            mine.height = stored.height;
+            mine.width = stored.width;
+            mine.channels = stored.channels;
+        }
+        return Json.MAPPER.valueToTree(mine).equals(Json.MAPPER.valueToTree(stored));
+    }
+
+    private void fitModelToDataset(DatasetManifest manifest) {
+        GanModelConfig model = config.model;
+        if (model.height == 0 && model.width == 0 && model.channels == 0) {
+            model.height = manifest.height();
+            model.width = manifest.width();
+            model.channels = manifest.channels();
+        } else if (model.height != manifest.height() || model.width != manifest.width()
+                || model.channels != manifest.channels()) {
+            throw new IllegalArgumentException("the model is configured for " + model.height + "x" + model.width
+                    + "x" + model.channels + " images but dataset " + config.data + " holds "
+                    + manifest.shape() + " images");
+        }
+        model.validate();
+    }
+
+    private static ObjectNode versions() {
+        ObjectNode versions = Json.MAPPER.createObjectNode();
+        versions.put("sparkgan", String.valueOf(TrainingMaster.class.getPackage().getImplementationVersion()));
+        versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("nd4jBackend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
+        return versions;
+    }
+
+    /**
+     * ND4J threads for each worker task: in local mode all tasks share this JVM, so the machine's cores are split
+     * between the tasks running at once; on a cluster each task gets its {@code spark.task.cpus}.
+     */
+    private static int threadsPerTask(SparkContext sc, int workers) {
+        if (sc.isLocal()) {
+            int concurrent = Math.max(1, Math.min(workers, sc.defaultParallelism()));
+            return Math.max(1, Runtime.getRuntime().availableProcessors() / concurrent);
+        }
+        return sc.getConf().getInt("spark.task.cpus", 1);
+    }
+
+    private static int columns(int count) {
+        return (int) Math.ceil(Math.sqrt(count));
+    }
+}

@@ -1,0 +1,70 @@
+package io.sparkgan.jobs.train;
+
+import io.sparkgan.model.GanState;
+import io.sparkgan.model.GanStep;
+import io.sparkgan.model.StepStats;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The worker side of a round, run by Spark on each partition: load the broadcast state into this JVM's networks,
+ * run the round's local GAN steps on the partition's own minibatches, and return the final state weighted by the
+ * examples trained on.
+ */
+final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, Iterator<WorkerResult>> {
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<byte[]> state;
+    private final RoundPlan plan;
+
+    TrainingWorker(Broadcast<byte[]> state, RoundPlan plan) {
+        this.state = state;
+        this.plan = plan;
+    }
+
+    @Override
+    public Iterator<WorkerResult> call(Integer partition, Iterator<ShardBlock> blocks) {
+        ShardBlock block = blocks.hasNext() ? blocks.next() : null;
+        if (block == null || block.size() == 0) {
+            return List.of(WorkerResult.of(partition, null, 0, 0, 0, 0, new double[5])).iterator();
+        }
+        if (plan.threads() > 0) {
+            Nd4j.getEnvironment().setMaxThreads(plan.threads());
+        }
+        GanStep step = NetworkPool.borrow(plan.modelConfigJson());
+        try {
+            return List.of(train(step, block)).iterator();
+        } finally {
+            NetworkPool.release(plan.modelConfigJson(), step);
+        }
+    }
+
+    WorkerResult train(GanStep step, ShardBlock block) {
+        GanState.fromBytes(state.value()).applyTo(step.generator(), step.discriminator());
+        double[] statistics = new double[5];
+        long start = System.nanoTime();
+        try (BatchPrefetcher batches = new BatchPrefetcher(block, plan)) {
+            for (int i = 0; i < plan.steps(); i++) {
+                BatchPrefetcher.Batch batch = batches.next();
+                StepStats stats = step.step(batch.real(), batch.noise());
+                statistics[0] += stats.dLoss();
+                statistics[1] += stats.gLoss();
+                statistics[2] += stats.dReal();
+                statistics[3] += stats.dFake();
+            }
+        }
+        statistics[4] = (System.nanoTime() - start) / 1e9;
+        GanState trained = GanState.capture(step.generator(), step.discriminator());
+        long examples = (long) plan.steps() * plan.batch();
+        float[] weighted = trained.values();
+        for (int i = 0; i < weighted.length; i++) {
+            weighted[i] *= examples;
+        }
+        return WorkerResult.of(block.partition, weighted, examples, plan.steps(), trained.generatorIterations(),
+                trained.discriminatorIterations(), statistics);
+    }
+}

@@ -1,0 +1,124 @@
+package io.sparkgan.jobs.train;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What workers send back after a round, in a form that adds up: each worker's final {@code GanState} values times
+ * the examples it trained on, plus its step statistics. Adding results is the {@code treeAggregate} combiner.
+ *
+ * <p>Float addition is not associative and Spark combines partial results in whatever order tasks finish, so a
+ * plain running sum would make runs with three or more workers differ in the last bits. Sums are therefore kept
+ * per node of a fixed binary tree over partition indexes: two siblings are added (left + right) as soon as both
+ * are present, and the remaining nodes are added in partition order at the end. Every order of combination gives
+ * the same floats. A worker with an empty shard contributes a leaf with no values (zero weight), which leaves the
+ * average unchanged.
+ */
+final class WorkerResult implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Partial sums keyed by tree node: level in the high 32 bits, index in the low 32 bits. */
+    private final TreeMap<Long, float[]> stateSums = new TreeMap<>();
+    /** Per-partition statistics: dLoss, gLoss, dReal, dFake sums and compute seconds. */
+    private final TreeMap<Integer, double[]> statistics = new TreeMap<>();
+    long examples;
+    long steps;
+    int generatorIterations;
+    int discriminatorIterations;
+
+    static WorkerResult empty() {
+        return new WorkerResult();
+    }
+
+    /** One worker's contribution; {@code weightedState} null for a worker that trained on nothing. */
+    static WorkerResult of(int partition, float[] weightedState, long examples, long steps, int generatorIterations,
+                           int discriminatorIterations, double[] statistics) {
+        WorkerResult result = new WorkerResult();
+        result.insert(0, partition, weightedState);
+        result.statistics.put(partition, statistics);
+        result.examples = examples;
+        result.steps = steps;
+        result.generatorIterations = generatorIterations;
+        result.discriminatorIterations = discriminatorIterations;
+        return result;
+    }
+
+    /** Adds {@code other} into this (in place, as Spark's aggregation allows) and returns this. */
+    WorkerResult add(WorkerResult other) {
+        for (Map.Entry<Long, float[]> node : other.stateSums.entrySet()) {
+            insert((int) (node.getKey() >>> 32), (int) (long) node.getKey(), node.getValue());
+        }
+        statistics.putAll(other.statistics);
+        examples += other.examples;
+        steps += other.steps;
+        generatorIterations = Math.max(generatorIterations, other.generatorIterations);
+        discriminatorIterations = Math.max(discriminatorIterations, other.discriminatorIterations);
+        return this;
+    }
+
+    /** The sum of all weighted states, the same whatever order results were added in; null if all were empty. */
+    float[] stateSum() {
+        float[] total = null;
+        // remaining nodes cover disjoint partition ranges; add them in order of their first partition
+        TreeMap<Long, float[]> byFirstPartition = new TreeMap<>();
+        for (Map.Entry<Long, float[]> node : stateSums.entrySet()) {
+            int level = (int) (node.getKey() >>> 32);
+            long index = (int) (long) node.getKey();
+            byFirstPartition.put(index << level, node.getValue());
+        }
+        for (float[] values : byFirstPartition.values()) {
+            total = sum(total, values);
+        }
+        return total;
+    }
+
+    /** Column sums of the per-partition statistics, added in partition order. */
+    double[] statisticsSum() {
+        double[] total = new double[5];
+        for (double[] s : statistics.values()) {
+            for (int i = 0; i < total.length; i++) {
+                total[i] += s[i];
+            }
+        }
+        return total;
+    }
+
+    /** The slowest worker's compute seconds (the round cannot end before it). */
+    double maxComputeSeconds() {
+        return statistics.values().stream().mapToDouble(s -> s[4]).max().orElse(0);
+    }
+
+    private void insert(int level, int index, float[] values) {
+        while (true) {
+            long siblingKey = key(level, index ^ 1);
+            if (!stateSums.containsKey(siblingKey)) {
+                stateSums.put(key(level, index), values);
+                return;
+            }
+            float[] sibling = stateSums.remove(siblingKey);
+            values = (index & 1) == 0 ? sum(values, sibling) : sum(sibling, values);
+            level++;
+            index >>>= 1;
+        }
+    }
+
+    private static long key(int level, int index) {
+        return ((long) level << 32) | (index & 0xFFFFFFFFL);
+    }
+
+    /** left + right element-wise, null meaning zeros; a new array unless one side is null. */
+    private static float[] sum(float[] left, float[] right) {
+        if (left == null) {
+            return right;
+        }
+        if (right == null) {
+            return left;
+        }
+        float[] out = new float[left.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = left[i] + right[i];
+        }
+        return out;
+    }
+}

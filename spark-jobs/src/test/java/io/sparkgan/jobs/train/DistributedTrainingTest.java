@@ -1,0 +1,202 @@
+package io.sparkgan.jobs.train;
+
+import io.sparkgan.data.DatasetReader;
+import io.sparkgan.data.ImageDataset;
+import io.sparkgan.jobs.TestData;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.GanNetworks;
+import io.sparkgan.model.GanState;
+import io.sparkgan.model.GanStep;
+import io.sparkgan.model.Json;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Distributed training against single-machine oracles, on Spark local mode with real Parquet data. */
+class DistributedTrainingTest {
+
+    static SparkSession spark;
+    static String data;
+
+    @TempDir
+    Path runs;
+
+    @BeforeAll
+    static void start() {
+        spark = TestData.localSpark();
+        data = TestData.mnist(64);
+    }
+
+    @Test
+    void oneWorkerEqualsTheSingleMachineEngine() throws Exception {
+        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("one").toString());
+        config.workers = 1;
+        config.kimg = TrainingFixtures.kimgFor(config, 3, 1);
+        TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
+        GanState distributed = TrainingFixtures.latestState(spark, config.runDir);
+
+        GanModelConfig model = mnistModel(config);
+        GanStep local = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model.loss);
+        ShardBlock block = blocks(1).get(0);
+        RoundPlan plan = plan(config, model, 0, 6);
+        try (BatchPrefetcher batches = new BatchPrefetcher(block, plan)) {
+            for (int i = 0; i < 6; i++) {
+                BatchPrefetcher.Batch batch = batches.next();
+                local.step(batch.real(), batch.noise());
+            }
+        }
+        GanState single = GanState.capture(local.generator(), local.discriminator());
+        assertEquals(6, distributed.generatorIterations());
+        assertClose(single.values(), distributed.values(), 1e-6);
+    }
+
+    @Test
+    void withSgdAndAveragingEveryStepNWorkersEqualOneMachineWithAnNTimesLargerBatch() throws Exception {
+        // D's update is a mean of per-example gradients, so averaging equals the big batch exactly. G's update in
+        // the alternating (DCGAN) step goes through each worker's own updated D; it equals the big batch when D
+        // barely moves, which the second run checks.
+        for (double lrD : new double[] {0.05, 1e-12}) {
+            TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("sgd-" + lrD).toString());
+            config.averagingEvery = 1;
+            config.kimg = TrainingFixtures.kimgFor(config, 1, 2);
+            config.model.optimizer = GanModelConfig.OptimizerKind.SGD;
+            config.model.batchNorm = false;
+            // one plain SGD step: a large G rate makes G's (small) update clearly measurable
+            config.model.lrG = lrD > 1e-6 ? 0.05 : 5.0;
+            config.model.lrD = lrD;
+            TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
+            GanState averaged = TrainingFixtures.latestState(spark, config.runDir);
+
+            GanModelConfig model = mnistModel(config);
+            GanStep big = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model.loss);
+            GanState initial = GanState.capture(big.generator(), big.discriminator());
+            List<ShardBlock> shards = blocks(2);
+            assertEquals(shards.get(0).size(), shards.get(1).size(), "equal shards");
+            INDArray[] real = new INDArray[2];
+            INDArray[] noise = new INDArray[2];
+            for (int p = 0; p < 2; p++) {
+                try (BatchPrefetcher batches = new BatchPrefetcher(shards.get(p), plan(config, model, 0, 1))) {
+                    BatchPrefetcher.Batch batch = batches.next();
+                    real[p] = batch.real();
+                    noise[p] = batch.noise();
+                }
+            }
+            big.step(Nd4j.concat(0, real), Nd4j.concat(0, noise));
+            GanState oneMachine = GanState.capture(big.generator(), big.discriminator());
+
+            GanState.Layout layout = averaged.layout();
+            int gEnd = (int) layout.gParams();
+            int dStart = (int) (layout.gParams() + layout.gUpdater());
+            int dEnd = dStart + (int) layout.dParams();
+            if (lrD > 1e-6) {
+                assertMoved(initial.values(), oneMachine.values(), dStart, dEnd);
+                assertClose(slice(oneMachine.values(), dStart, dEnd), slice(averaged.values(), dStart, dEnd), 1e-5);
+            } else {
+                assertMoved(initial.values(), oneMachine.values(), 0, gEnd);
+                assertClose(slice(oneMachine.values(), 0, gEnd), slice(averaged.values(), 0, gEnd), 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void averagedOptimizerStateIsTheExampleWeightedMeanOfTheWorkersStates() throws Exception {
+        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("mean").toString());
+        config.kimg = TrainingFixtures.kimgFor(config, 1, 2);
+        config.checkpointEvery = 1;
+        TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
+        GanState averaged = TrainingFixtures.latestState(spark, config.runDir);
+
+        // by hand: each worker's round on its own, from the same initial state
+        GanModelConfig model = mnistModel(config);
+        GanStep initialNets = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model.loss);
+        byte[] initial = GanState.capture(initialNets.generator(), initialNets.discriminator()).toBytes();
+        Broadcast<byte[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(initial);
+        RoundPlan plan = plan(config, model, 0, config.averagingEvery);
+        double[] mean = new double[averaged.values().length];
+        float[][] workers = new float[2][];
+        for (ShardBlock block : blocks(2)) {
+            GanStep step = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model.loss);
+            new TrainingWorker(broadcast, plan).train(step, block);
+            workers[block.partition] = GanState.capture(step.generator(), step.discriminator()).values();
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += workers[block.partition][i] / 2.0;
+            }
+        }
+        float[] expected = new float[mean.length];
+        for (int i = 0; i < mean.length; i++) {
+            expected[i] = (float) mean[i];
+        }
+        GanState.Layout layout = averaged.layout();
+        int gUpdaterStart = (int) layout.gParams();
+        int gUpdaterEnd = gUpdaterStart + (int) layout.gUpdater();
+        assertTrue(layout.gUpdater() > 0 && layout.dUpdater() > 0, "Adam state is part of the average");
+        // the workers' Adam moments differ, so matching their mean is not trivially satisfied
+        assertMoved(slice(workers[0], gUpdaterStart, gUpdaterEnd), slice(workers[1], gUpdaterStart, gUpdaterEnd),
+                0, gUpdaterEnd - gUpdaterStart, 1e-9);
+        assertClose(expected, averaged.values(), 1e-6);
+        assertEquals(config.averagingEvery, averaged.generatorIterations());
+    }
+
+    private List<ShardBlock> blocks(int workers) {
+        ImageDataset dataset = DatasetReader.read(spark, data);
+        return ShardLoader.load(dataset, workers).collect();
+    }
+
+    static GanModelConfig mnistModel(TrainConfig config) {
+        GanModelConfig model = config.model.copy();
+        model.height = 28;
+        model.width = 28;
+        model.channels = 1;
+        return model;
+    }
+
+    static RoundPlan plan(TrainConfig config, GanModelConfig model, long firstStep, int steps) throws Exception {
+        return new RoundPlan(config.seed, firstStep, steps, config.batchPerWorker, 28, 28, 1, model.latentSize,
+                Json.MAPPER.writeValueAsString(model), 1);
+    }
+
+    static float[] slice(float[] values, int from, int to) {
+        return java.util.Arrays.copyOfRange(values, from, to);
+    }
+
+    static void assertMoved(float[] before, float[] after, int from, int to) {
+        assertMoved(before, after, from, to, 1e-4);
+    }
+
+    static void assertMoved(float[] before, float[] after, int from, int to, double atLeast) {
+        double moved = 0;
+        for (int i = from; i < to; i++) {
+            moved = Math.max(moved, Math.abs(after[i] - before[i]));
+        }
+        assertTrue(moved > atLeast, "values differ by only " + moved);
+    }
+
+    /**
+     * Element-wise |a - b| <= tolerance * max(|a|, |b|), with a floor of tolerance * 1e-2 * max|expected| for values
+     * near zero, where float sums in a different order differ by more than their own relative precision.
+     */
+    static void assertClose(float[] expected, float[] actual, double tolerance) {
+        assertEquals(expected.length, actual.length);
+        double scale = 0;
+        for (float e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            double bound = tolerance * Math.max(Math.max(Math.abs(expected[i]), Math.abs(actual[i])), 1e-2 * scale);
+            if (Math.abs(expected[i] - actual[i]) > bound) {
+                throw new AssertionError("value " + i + ": expected " + expected[i] + " but was " + actual[i]);
+            }
+        }
+    }
+}
