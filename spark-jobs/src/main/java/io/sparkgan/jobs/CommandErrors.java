@@ -1,5 +1,7 @@
 package io.sparkgan.jobs;
 
+import org.apache.spark.SparkException;
+
 /** How commands report a failure: one line naming what is wrong, the stack trace only with --verbose. */
 final class CommandErrors {
 
@@ -9,13 +11,13 @@ final class CommandErrors {
     }
 
     static int report(Exception e, boolean verbose) {
-        Throwable cause = e;
         String message = e.getMessage();
-        // Spark wraps executor-side failures; the innermost message is the one that names the problem
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-            if (cause.getMessage() != null) {
-                message = cause.getMessage();
+        // Spark wraps executor-side failures in its own exceptions; the innermost message names the problem
+        if (e instanceof SparkException) {
+            for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+                if (cause.getMessage() != null) {
+                    message = cause.getMessage();
+                }
             }
         }
         System.err.println("error: " + (message != null ? message : e));

@@ -8,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -78,7 +79,7 @@ public final class TrainCommand implements Callable<Integer> {
     boolean verbose;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         TrainConfig config;
         try {
             config = effectiveConfig();
@@ -100,13 +101,18 @@ public final class TrainCommand implements Callable<Integer> {
                     + "  metrics:     %s/metrics/train.jsonl%n", summary.runDir(), summary.runDir(),
                     summary.runDir(), summary.runDir());
             return 0;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             return CommandErrors.report(e, verbose);
         }
     }
 
-    TrainConfig effectiveConfig() throws java.io.IOException {
-        TrainConfig config = configFile != null ? TrainConfig.read(configFile) : new TrainConfig();
+    TrainConfig effectiveConfig() {
+        TrainConfig config;
+        try {
+            config = configFile != null ? TrainConfig.read(configFile) : new TrainConfig();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read --config " + configFile + ": " + e.getMessage(), e);
+        }
         GanModelConfig model = config.model;
         if (data != null) config.data = data;
         if (runDir != null) config.runDir = runDir;

@@ -61,10 +61,11 @@ public final class TrainingMaster {
 
     public Summary train() throws IOException {
         config.validate();
-        RunStorage storage = new RunStorage(config.runDir, spark.sparkContext().hadoopConfiguration());
-        String runId = prepareRunDirectory(storage);
+        // everything that can be wrong with the input is checked before the run directory is touched
         ImageDataset dataset = DatasetReader.read(spark, config.data);
         fitModelToDataset(dataset.manifest());
+        RunStorage storage = new RunStorage(config.runDir, spark.sparkContext().hadoopConfiguration());
+        String runId = prepareRunDirectory(storage);
 
         SparkContext sc = spark.sparkContext();
         int workers = config.workers > 0 ? config.workers : sc.defaultParallelism();

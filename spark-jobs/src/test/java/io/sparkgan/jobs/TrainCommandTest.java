@@ -1,0 +1,90 @@
+package io.sparkgan.jobs;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `sparkgan train` end to end through the command line, and its answers to bad input. */
+class TrainCommandTest {
+
+    static SparkSession spark;
+    static String data;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        spark = TestData.localSpark();
+        data = TestData.mnist(64);
+    }
+
+    @Test
+    void trainsFromAYamlConfigWithFlagsOnTopAndSavesTheEffectiveConfig() throws Exception {
+        Path config = dir.resolve("run.yaml");
+        Files.writeString(config, "batchPerWorker: 8\naveragingEvery: 2\ncheckpointEvery: 1\nsampleCount: 4\n"
+                + "model:\n  baseWidth: 4\n  latentSize: 8\n");
+        Path runDir = dir.resolve("run");
+        TestData.CliResult result = TestData.cli("train", "--config", config.toString(), "--data", data,
+                "--run-dir", runDir.toString(), "--workers", "2", "--kimg", "0.032", "--lr-g", "1e-3");
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("samples"), result.out());
+        String runJson = Files.readString(runDir.resolve("run.json"));
+        assertTrue(runJson.contains("\"lrG\" : 0.001") && runJson.contains("\"baseWidth\" : 4")
+                && runJson.contains("\"height\" : 28"), runJson);
+        assertTrue(Files.exists(runDir.resolve("samples/000000002.png")));
+        assertTrue(Files.exists(runDir.resolve("checkpoints/000000002/gan.json")));
+    }
+
+    @Test
+    void aMissingDatasetIsNamedBeforeAnythingIsWritten() {
+        Path runDir = dir.resolve("never");
+        TestData.CliResult result = TestData.cli("train", "--data", dir.resolve("no-such-data").toString(),
+                "--run-dir", runDir.toString());
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("no-such-data"), result.err());
+        assertTrue(Files.notExists(runDir), "nothing written for a failed start");
+    }
+
+    @Test
+    void anEmptyDatasetDirectoryIsNotADataset() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        TestData.CliResult result = TestData.cli("train", "--data", empty.toString(),
+                "--run-dir", dir.resolve("run").toString());
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("_manifest.json"), result.err());
+    }
+
+    @Test
+    void aModelShapeThatDiffersFromTheDatasetIsRefused() throws Exception {
+        Path config = dir.resolve("rgb.json");
+        Files.writeString(config, "{\"model\": {\"height\": 32, \"width\": 32, \"channels\": 3}}");
+        TestData.CliResult result = TestData.cli("train", "--config", config.toString(), "--data", data,
+                "--run-dir", dir.resolve("run").toString());
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("32x32x3") && result.err().contains("28x28x1"), result.err());
+    }
+
+    @Test
+    void unknownOptionsAndBadValuesAreNamed() {
+        TestData.CliResult unknown = TestData.cli("train", "--data", data, "--run-dir", "x", "--learning-rate", "1");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("--learning-rate"), unknown.err());
+
+        TestData.CliResult bad = TestData.cli("train", "--data", data, "--run-dir", dir.resolve("r").toString(),
+                "--batch-per-worker", "0");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--batch-per-worker"), bad.err());
+
+        TestData.CliResult badConfig = TestData.cli("train", "--config", dir.resolve("missing.yaml").toString());
+        assertEquals(2, badConfig.exitCode());
+        assertTrue(badConfig.err().contains("missing.yaml"), badConfig.err());
+    }
+}

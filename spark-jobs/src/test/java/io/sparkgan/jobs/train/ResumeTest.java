@@ -1,0 +1,111 @@
+package io.sparkgan.jobs.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkgan.jobs.TestData;
+import io.sparkgan.model.GanState;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Checkpoints, resume and the run directory's ownership, on Spark local mode with two workers. */
+class ResumeTest {
+
+    static SparkSession spark;
+    static String data;
+
+    @TempDir
+    Path runs;
+
+    @BeforeAll
+    static void start() {
+        spark = TestData.localSpark();
+        data = TestData.mnist(64);
+    }
+
+    @Test
+    void interruptedAndResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+        TrainConfig whole = TrainingFixtures.tinyRun(data, runs.resolve("whole").toString());
+        whole.kimg = TrainingFixtures.kimgFor(whole, 4, 2);
+        TrainingFixtures.train(spark, whole, TrainingMaster.Start.NEW);
+
+        TrainConfig interrupted = TrainingFixtures.tinyRun(data, runs.resolve("interrupted").toString());
+        interrupted.kimg = TrainingFixtures.kimgFor(interrupted, 2, 2);
+        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.NEW);
+        // what a crash mid-checkpoint leaves behind: a temporary directory, and (on a store without atomic
+        // rename) a committed-looking directory without its state file
+        Path checkpoints = runs.resolve("interrupted/checkpoints");
+        Files.createDirectories(checkpoints.resolve(".tmp-000000006-crashed"));
+        Files.write(checkpoints.resolve(".tmp-000000006-crashed/generator.zip"), new byte[] {1, 2, 3});
+        Files.createDirectories(checkpoints.resolve("000000099"));
+        Files.write(checkpoints.resolve("000000099/generator.zip"), new byte[] {1, 2, 3});
+
+        interrupted.kimg = whole.kimg;
+        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.RESUME);
+
+        GanState expected = TrainingFixtures.latestState(spark, whole.runDir);
+        GanState resumed = TrainingFixtures.latestState(spark, interrupted.runDir);
+        assertArrayEquals(expected.values(), resumed.values(), 0f);
+        assertEquals(expected.generatorIterations(), resumed.generatorIterations());
+        assertTrue(Files.notExists(checkpoints.resolve(".tmp-000000006-crashed")), "leftovers cleaned");
+        assertTrue(Files.notExists(checkpoints.resolve("000000099")), "incomplete checkpoint discarded");
+        assertEquals("000000008", Files.readString(checkpoints.resolve("latest")).trim());
+
+        List<String> lines = Files.readAllLines(runs.resolve("interrupted/metrics/train.jsonl"));
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        for (int round = 0; round < 4; round++) {
+            JsonNode line = TrainConfig.JSON.readTree(lines.get(round));
+            assertEquals(round, line.get("round").asInt());
+            assertTrue(line.get("dLoss").asDouble() > 0 && line.get("imagesPerSecond").asDouble() > 0);
+        }
+        assertTrue(Files.size(runs.resolve("interrupted/samples/000000008.png")) > 0);
+    }
+
+    @Test
+    void aRunDirectoryOfAnotherRunIsRefusedUnlessResumeOrOverwrite() throws Exception {
+        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("owned").toString());
+        config.kimg = TrainingFixtures.kimgFor(config, 2, 2);
+        TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
+        String firstRunId = runId(config);
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW));
+        assertTrue(refused.getMessage().contains("--resume") && refused.getMessage().contains("--overwrite"),
+                refused.getMessage());
+
+        TrainConfig other = TrainingFixtures.tinyRun(data, config.runDir);
+        other.seed = 8;
+        IllegalArgumentException different = assertThrows(IllegalArgumentException.class,
+                () -> TrainingFixtures.train(spark, other, TrainingMaster.Start.RESUME));
+        assertTrue(different.getMessage().contains("differ"), different.getMessage());
+
+        TrainingFixtures.train(spark, other, TrainingMaster.Start.OVERWRITE);
+        assertNotEquals(firstRunId, runId(config));
+    }
+
+    @Test
+    void twoRunsWithTheSameSeedAreBitIdentical() throws Exception {
+        float[][] finals = new float[2][];
+        for (int i = 0; i < 2; i++) {
+            TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("repeat-" + i).toString());
+            config.kimg = TrainingFixtures.kimgFor(config, 2, 2);
+            TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
+            finals[i] = TrainingFixtures.latestState(spark, config.runDir).values();
+        }
+        assertArrayEquals(finals[0], finals[1], 0f);
+    }
+
+    private String runId(TrainConfig config) throws Exception {
+        return TrainConfig.JSON.readTree(Files.readString(Path.of(config.runDir, "run.json"))).get("runId").asText();
+    }
+}
