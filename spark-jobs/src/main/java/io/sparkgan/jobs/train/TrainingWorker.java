@@ -33,7 +33,9 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
             return List.of(WorkerResult.of(partition, null, 0, 0, 0, 0, new double[5])).iterator();
         }
         if (plan.threads() > 0) {
+            // ND4J's own loops and the BLAS behind matrix products have separate thread pools
             Nd4j.getEnvironment().setMaxThreads(plan.threads());
+            Nd4j.factory().blas().setMaxThreads(plan.threads());
         }
         GanStep step = NetworkPool.borrow(plan.modelConfigJson());
         try {
