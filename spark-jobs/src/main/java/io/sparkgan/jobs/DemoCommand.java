@@ -27,8 +27,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--mnist", paramLabel = "PATH", description = "the MNIST IDX folder (default: data/mnist)")
     Path mnist = Path.of("data", "mnist");
 
-    @Option(names = "--kimg", paramLabel = "K", description = "training budget in thousands of images (default 100)")
-    double kimg = 100;
+    @Option(names = "--kimg", paramLabel = "K", description = "training budget in thousands of images (default 160)")
+    double kimg = 160;
 
     @Option(names = "--workers", paramLabel = "N", description = "data-parallel workers (default: the machine's cores)")
     int workers;

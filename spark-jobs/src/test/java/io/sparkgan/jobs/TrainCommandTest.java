@@ -63,6 +63,29 @@ class TrainCommandTest {
     }
 
     @Test
+    void aShardWithTheWrongSchemaIsNamedBeforeTraining() throws Exception {
+        Path copy = dir.resolve("wrong-schema");
+        try (var files = Files.walk(Path.of(data))) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Files.copy(source, copy.resolve(Path.of(data).relativize(source).toString()));
+            }
+        }
+        // a shard written by another tool with the image as a string column
+        Path written = dir.resolve("written");
+        spark.sql("select id, label, height, width, channels, cast(image as string) as image from parquet.`"
+                + copy.resolve("shard-00000.parquet") + "`").coalesce(1).write().parquet(written.toString());
+        try (var parts = Files.list(written)) {
+            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+            Files.move(part, copy.resolve("shard-00000.parquet"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        TestData.CliResult result = TestData.cli("train", "--data", copy.toString(),
+                "--run-dir", dir.resolve("run").toString());
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("shard-00000.parquet") && result.err().contains("image"), result.err());
+        assertTrue(Files.notExists(dir.resolve("run")));
+    }
+
+    @Test
     void aModelShapeThatDiffersFromTheDatasetIsRefused() throws Exception {
         Path config = dir.resolve("rgb.json");
         Files.writeString(config, "{\"model\": {\"height\": 32, \"width\": 32, \"channels\": 3}}");

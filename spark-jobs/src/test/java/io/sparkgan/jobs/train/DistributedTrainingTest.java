@@ -111,7 +111,18 @@ class DistributedTrainingTest {
 
     @Test
     void averagedOptimizerStateIsTheExampleWeightedMeanOfTheWorkersStates() throws Exception {
-        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("mean").toString());
+        checkAverageOfOneRound(data, 2);
+    }
+
+    @Test
+    void aWorkerWithAnEmptyShardDoesNotSkewTheAverage() throws Exception {
+        // two images over three workers: ids 0 and 1 go to partitions 0 and 1, partition 2 is empty
+        checkAverageOfOneRound(TestData.mnist(2), 3);
+    }
+
+    private void checkAverageOfOneRound(String data, int workerCount) throws Exception {
+        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("mean-" + workerCount).toString());
+        config.workers = workerCount;
         config.kimg = TrainingFixtures.kimgFor(config, 1, 2);
         config.checkpointEvery = 1;
         TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
@@ -125,7 +136,12 @@ class DistributedTrainingTest {
         RoundPlan plan = plan(config, model, 0, config.averagingEvery);
         double[] mean = new double[averaged.values().length];
         float[][] workers = new float[2][];
-        for (ShardBlock block : blocks(2)) {
+        List<ShardBlock> shards = blocks(data, workerCount);
+        assertEquals(2, shards.stream().filter(b -> b.size() > 0).count());
+        for (ShardBlock block : shards) {
+            if (block.size() == 0) {
+                continue;
+            }
             GanStep step = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model.loss);
             new TrainingWorker(broadcast, plan).train(step, block);
             workers[block.partition] = GanState.capture(step.generator(), step.discriminator()).values();
@@ -149,6 +165,10 @@ class DistributedTrainingTest {
     }
 
     private List<ShardBlock> blocks(int workers) {
+        return blocks(data, workers);
+    }
+
+    private List<ShardBlock> blocks(String data, int workers) {
         ImageDataset dataset = DatasetReader.read(spark, data);
         return ShardLoader.load(dataset, workers).collect();
     }
