@@ -85,13 +85,16 @@ public final class DatasetReader {
     }
   }
 
-  /** The physical type, and for integers no annotation narrowing them to bytes, shorts or unsigned values. */
+  /**
+   * The physical type, with no annotation that changes its meaning: image bytes that are a string (UTF-8 text)
+   * are refused, integers may only be annotated as signed integers of their own width.
+   */
   private static boolean hasType(Type type, PrimitiveTypeName expected) {
     if (!type.isPrimitive() || type.asPrimitiveType().getPrimitiveTypeName() != expected) {
       return false;
     }
     LogicalTypeAnnotation annotation = type.getLogicalTypeAnnotation();
-    return expected == PrimitiveTypeName.BINARY || annotation == null
+    return annotation == null
         || (annotation instanceof IntLogicalTypeAnnotation integer && integer.isSigned()
             && integer.getBitWidth() == (expected == PrimitiveTypeName.INT64 ? 64 : 32));
   }

@@ -1,7 +1,5 @@
 package io.sparkgan.jobs;
 
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,19 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** `sparkgan train` end to end through the command line, and its answers to bad input. */
-class TrainCommandTest {
+class TrainCommandTest extends LocalSparkTest {
 
-    static SparkSession spark;
-    static String data;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        spark = TestData.localSpark();
-        data = TestData.mnist(64);
-    }
 
     @Test
     void trainsFromAYamlConfigWithFlagsOnTopAndSavesTheEffectiveConfig() throws Exception {
@@ -77,9 +67,10 @@ class TrainCommandTest {
         try (var parts = Files.list(written)) {
             Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
             Files.move(part, copy.resolve("shard-00000.parquet"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(copy.resolve(".shard-00000.parquet.crc"));
         }
         TestData.CliResult result = TestData.cli("train", "--data", copy.toString(),
-                "--run-dir", dir.resolve("run").toString());
+                "--run-dir", dir.resolve("run").toString(), "--kimg", "0.016", "--base-width", "4");
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("shard-00000.parquet") && result.err().contains("image"), result.err());
         assertTrue(Files.notExists(dir.resolve("run")));

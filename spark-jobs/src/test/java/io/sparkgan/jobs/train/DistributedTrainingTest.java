@@ -2,6 +2,7 @@ package io.sparkgan.jobs.train;
 
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.GanNetworks;
@@ -10,8 +11,6 @@ import io.sparkgan.model.GanStep;
 import io.sparkgan.model.Json;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,19 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Distributed training against single-machine oracles, on Spark local mode with real Parquet data. */
-class DistributedTrainingTest {
+class DistributedTrainingTest extends LocalSparkTest {
 
-    static SparkSession spark;
-    static String data;
 
     @TempDir
     Path runs;
-
-    @BeforeAll
-    static void start() {
-        spark = TestData.localSpark();
-        data = TestData.mnist(64);
-    }
 
     @Test
     void oneWorkerEqualsTheSingleMachineEngine() throws Exception {

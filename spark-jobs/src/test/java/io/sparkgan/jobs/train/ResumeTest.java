@@ -1,10 +1,8 @@
 package io.sparkgan.jobs.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkgan.jobs.TestData;
+import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.model.GanState;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,19 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Checkpoints, resume and the run directory's ownership, on Spark local mode with two workers. */
-class ResumeTest {
+class ResumeTest extends LocalSparkTest {
 
-    static SparkSession spark;
-    static String data;
 
     @TempDir
     Path runs;
-
-    @BeforeAll
-    static void start() {
-        spark = TestData.localSpark();
-        data = TestData.mnist(64);
-    }
 
     @Test
     void interruptedAndResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
@@ -84,6 +74,7 @@ class ResumeTest {
                 refused.getMessage());
 
         TrainConfig other = TrainingFixtures.tinyRun(data, config.runDir);
+        other.kimg = config.kimg;
         other.seed = 8;
         IllegalArgumentException different = assertThrows(IllegalArgumentException.class,
                 () -> TrainingFixtures.train(spark, other, TrainingMaster.Start.RESUME));
