@@ -36,6 +36,7 @@ class GaussianRingLearningTest {
         GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config.loss);
         SplittableRandom data = new SplittableRandom(1);
         int batch = 256;
+        long start = System.nanoTime();
         for (int i = 0; i < STEPS; i++) {
             step.step(ring.sample(batch, data), LatentNoise.sample(LatentNoise.derive(7, i), batch,
                     config.latentSize, DataType.FLOAT));
@@ -43,7 +44,8 @@ class GaussianRingLearningTest {
         GaussianRing.Coverage coverage = coverage(ring, step, config);
         String figures = coverage.modesCovered() + " modes, " + coverage.highQualityFraction()
                 + " within 3 std, per mode " + java.util.Arrays.toString(coverage.pointsPerMode());
-        System.out.println("ring after " + STEPS + " steps: " + figures);
+        System.out.printf("ring after %d steps (%.1f s of training): %s%n", STEPS, (System.nanoTime() - start) / 1e9,
+                figures);
         assertTrue(coverage.modesCovered() >= 7, figures);
         assertTrue(coverage.highQualityFraction() >= 0.8, figures);
     }

@@ -82,11 +82,15 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         TrainConfig config;
         try {
-            config = effectiveConfig();
             if (resume && overwrite) {
                 throw new IllegalArgumentException("--resume and --overwrite exclude each other");
             }
-            config.validate();
+            config = effectiveConfig(new TrainConfig());
+            if (!resume) {
+                config.validate();
+            } else if (config.runDir == null) {
+                throw new IllegalArgumentException("--resume needs --run-dir");
+            }
         } catch (IllegalArgumentException e) {
             return CommandErrors.report(e, verbose);
         }
@@ -94,6 +98,11 @@ public final class TrainCommand implements Callable<Integer> {
                 : overwrite ? TrainingMaster.Start.OVERWRITE : TrainingMaster.Start.NEW;
         try {
             SparkSession spark = SparkSessions.getOrCreate("sparkgan train", master);
+            if (resume) {
+                // a resumed run keeps its saved options; those given now must agree (only the budget may grow)
+                config = effectiveConfig(TrainingMaster.storedConfig(spark, config.runDir));
+                config.validate();
+            }
             TrainingMaster.Summary summary = new TrainingMaster(spark, config, start).train();
             System.out.printf("trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s%n",
                     summary.rounds(), summary.steps(), summary.kimg(), summary.seconds(), summary.imagesPerSecond());
@@ -106,10 +115,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    TrainConfig effectiveConfig() {
+    /** {@code base} with the config file's fields and then the options given on the command line set on it. */
+    TrainConfig effectiveConfig(TrainConfig base) {
         TrainConfig config;
         try {
-            config = configFile != null ? TrainConfig.read(configFile) : new TrainConfig();
+            config = configFile != null ? TrainConfig.overlay(base, configFile) : base;
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --config " + configFile + ": " + e.getMessage(), e);
         }

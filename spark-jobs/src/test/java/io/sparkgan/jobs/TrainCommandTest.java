@@ -34,6 +34,25 @@ class TrainCommandTest extends LocalSparkTest {
     }
 
     @Test
+    void resumeKeepsTheSavedOptionsAndRefusesConflictingOnes() throws Exception {
+        Path runDir = dir.resolve("resumed");
+        String[] first = {"train", "--data", data, "--run-dir", runDir.toString(), "--workers", "2",
+                "--batch-per-worker", "8", "--averaging-every", "2", "--base-width", "4", "--latent", "8",
+                "--kimg", "0.064"};  // 2 rounds of 2 workers x 2 steps x 8 images
+        assertEquals(0, TestData.cli(first).exitCode());
+
+        TestData.CliResult resumed = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
+                "--kimg", "0.128");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertEquals(4, Files.readAllLines(runDir.resolve("metrics/train.jsonl")).size());
+
+        TestData.CliResult conflicting = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
+                "--kimg", "0.256", "--seed", "1");
+        assertEquals(2, conflicting.exitCode());
+        assertTrue(conflicting.err().contains("differ"), conflicting.err());
+    }
+
+    @Test
     void aMissingDatasetIsNamedBeforeAnythingIsWritten() {
         Path runDir = dir.resolve("never");
         TestData.CliResult result = TestData.cli("train", "--data", dir.resolve("no-such-data").toString(),

@@ -60,11 +60,14 @@ public final class TrainConfig {
     /** The networks and optimizers. */
     public GanModelConfig model = new GanModelConfig();
 
-    /** Reads a JSON (.json) or YAML (anything else) config file; fields it lacks keep their defaults. */
-    public static TrainConfig read(Path file) throws IOException {
+    /**
+     * Sets the fields that a JSON (.json) or YAML (anything else) config file names on {@code base}, leaving the
+     * others as they are; returns base.
+     */
+    public static TrainConfig overlay(TrainConfig base, Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase();
         ObjectMapper mapper = name.endsWith(".json") ? JSON : YAML;
-        return mapper.readValue(Files.readAllBytes(file), TrainConfig.class);
+        return mapper.readerForUpdating(base).readValue(Files.readAllBytes(file));
     }
 
     public String toJson() {

@@ -189,6 +189,16 @@ public final class TrainingMaster {
         return round;
     }
 
+    /** The effective config saved in a run directory's run.json: what --resume starts from. */
+    public static TrainConfig storedConfig(SparkSession spark, String runDir) throws IOException {
+        RunStorage storage = new RunStorage(runDir, spark.sparkContext().hadoopConfiguration());
+        if (!storage.exists("run.json")) {
+            throw new IllegalArgumentException("--resume: " + runDir + " holds no run (no run.json)");
+        }
+        JsonNode run = TrainConfig.JSON.readTree(storage.readString("run.json"));
+        return TrainConfig.JSON.treeToValue(run.get("config"), TrainConfig.class);
+    }
+
     /** Creates run.json, or checks it belongs to this run when resuming; returns the run id. */
     private String prepareRunDirectory(RunStorage storage) throws IOException {
         boolean hasRun = storage.exists("run.json");
