@@ -17,9 +17,8 @@ start() {
   mkdir -p "$SPARK_HOME/jars" "$state/logs"
   if [ -z "$(ls "$SPARK_HOME/jars")" ]; then
     # the runtime classpath of the driver, which is also what executors need (Spark + sparkgan + ND4J)
-    (cd "$root" && mvn -q -B -ntp -DskipTests package && \
-      mvn -q -B -ntp -pl spark-jobs dependency:copy-dependencies -DincludeScope=compile \
-        -DoutputDirectory="$SPARK_HOME/jars")
+    (cd "$root" && mvn -q -B -ntp -DskipTests -pl spark-jobs -am package dependency:copy-dependencies \
+      -DincludeScope=compile -DoutputDirectory="$SPARK_HOME/jars")
     cp "$root"/spark-jobs/target/spark-jobs-*.jar "$SPARK_HOME/jars/"
   fi
   local opens
