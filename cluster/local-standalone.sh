@@ -10,6 +10,7 @@ state="$root/cluster/.standalone"
 export SPARK_HOME="$state/spark-home"
 export SPARK_SCALA_VERSION=2.12          # without it executors die with "Cannot find any build directories"
 export SPARK_LOCAL_IP=127.0.0.1
+export OMP_WAIT_POLICY=PASSIVE           # executors inherit it: idle OpenMP threads must not spin
 port=${SPARK_MASTER_PORT:-7077}
 
 start() {

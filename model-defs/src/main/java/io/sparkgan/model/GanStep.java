@@ -1,9 +1,9 @@
 package io.sparkgan.model;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -117,10 +117,13 @@ public final class GanStep {
             InputPreProcessor preProcessor = discriminator.getLayerWiseConfigurations().getInputPreProcess(last);
             INDArray input = preProcessor == null ? lastInput
                     : preProcessor.preProcess(lastInput, (int) lastInput.size(0), noWorkspaces);
-            BaseOutputLayer<?> head = (BaseOutputLayer<?>) discriminator.getOutputLayer();
-            double meanOutput = head.activate(input, true, noWorkspaces).meanNumber().doubleValue();
-            head.setLabels(targets);
-            return new double[] {meanOutput, head.computeScore(0, true, noWorkspaces)};
+            // D's head is one dense layer: its pre-activation once, then the loss and the activation from it
+            Layer head = discriminator.getOutputLayer();
+            INDArray preOutput = input.mmul(head.getParam("W")).addiRowVector(head.getParam("b"));
+            var conf = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) head.conf().getLayer();
+            double loss = conf.getLossFn().computeScore(targets, preOutput.dup(), conf.getActivationFn(), null, true);
+            double meanOutput = conf.getActivationFn().getActivation(preOutput, false).meanNumber().doubleValue();
+            return new double[] {meanOutput, loss};
         }
     }
 }
