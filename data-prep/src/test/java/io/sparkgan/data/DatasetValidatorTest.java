@@ -16,35 +16,21 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Damaged datasets, made by hand: the validator must find each problem and name where it is. */
-class DatasetValidatorTest {
+class DatasetValidatorTest extends SparkTest {
 
-  private static SparkSession spark;
 
   @TempDir
   Path dir;
 
   /** 6 rows of 2x2 gray, labels 0/1 alternating: ids 0..2 in shard-00000.parquet, 3..5 in shard-00001.parquet. */
   private Path dataset;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = TestSpark.start();
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   @BeforeEach
   void writeGoodDataset() {

@@ -11,31 +11,17 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Replacing, refusing and failing: a dataset directory is either the old dataset or the new one, never half. */
-class DatasetWriterTest {
+class DatasetWriterTest extends SparkTest {
 
-  private static SparkSession spark;
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = TestSpark.start();
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   private static PrepRun prepMnist(Path output, int limit, String... extra) {
     List<String> args = new ArrayList<>(List.of("--from", "mnist-idx", "--input",

@@ -14,32 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ImageFolderSourceTest {
+class ImageFolderSourceTest extends SparkTest {
 
-  private static SparkSession spark;
 
   @TempDir
   Path dir;
 
   /** cat/: gray PNG 8x8 and RGB JPEG 8x8; dog/: palette PNG 8x8 and RGBA PNG 6 high, 10 wide. */
   private Path folder;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = TestSpark.start();
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   @BeforeEach
   void writeImages() throws Exception {

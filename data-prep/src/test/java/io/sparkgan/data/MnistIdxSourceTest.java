@@ -11,30 +11,16 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class MnistIdxSourceTest {
+class MnistIdxSourceTest extends SparkTest {
 
-  private static SparkSession spark;
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = TestSpark.start();
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   @Test
   void preparesTheFirstThousandTrainingDigits() throws Exception {

@@ -22,10 +22,8 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Parquet tables from other tools, in every supported layout, must give the same pixels and labels. */
-class ParquetSourceTest {
+class ParquetSourceTest extends SparkTest {
 
   private static final ImageShape SHAPE = new ImageShape(5, 4, 3);
   private static final int[] LABELS = {1, 0, 1};
@@ -41,25 +39,18 @@ class ParquetSourceTest {
   /** Random R,G,B pixels of three images. */
   private static final List<byte[]> IMAGES = new ArrayList<>();
 
-  private static SparkSession spark;
 
   @TempDir
   Path dir;
 
   @BeforeAll
-  static void startSpark() {
-    spark = TestSpark.start();
+  static void makeImages() {
     Random random = new Random(42);
     for (int i = 0; i < LABELS.length; i++) {
       byte[] pixels = new byte[SHAPE.pixelBytes()];
       random.nextBytes(pixels);
       IMAGES.add(pixels);
     }
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
   }
 
   /** How the input table holds the images, and the prep options that go with it. */

@@ -9,29 +9,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Spark's image data source hands over B,G,R(,A) pixels; the dataset must hold R,G,B. */
-class SparkImageSourceTest {
+class SparkImageSourceTest extends SparkTest {
 
-  private static SparkSession spark;
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = TestSpark.start();
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   @Test
   void storesKnownColoursInRgbOrder() throws Exception {
