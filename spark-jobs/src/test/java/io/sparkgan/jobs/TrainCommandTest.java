@@ -73,12 +73,7 @@ class TrainCommandTest extends LocalSparkTest {
 
     @Test
     void aShardWithTheWrongSchemaIsNamedBeforeTraining() throws Exception {
-        Path copy = dir.resolve("wrong-schema");
-        try (var files = Files.walk(Path.of(data))) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Files.copy(source, copy.resolve(Path.of(data).relativize(source).toString()));
-            }
-        }
+        Path copy = copyOfData("wrong-schema");
         // a shard written by another tool with the image as a string column
         Path written = dir.resolve("written");
         spark.sql("select id, label, height, width, channels, cast(image as string) as image from parquet.`"
@@ -93,6 +88,30 @@ class TrainCommandTest extends LocalSparkTest {
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("shard-00000.parquet") && result.err().contains("image"), result.err());
         assertTrue(Files.notExists(dir.resolve("run")));
+    }
+
+    @Test
+    void aDatasetThatDisagreesWithItsManifestIsRefusedAndAnOverwrittenRunSurvives() throws Exception {
+        Path copy = copyOfData("miscounted");
+        Path manifest = copy.resolve("_manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"count\" : 64", "\"count\" : 65"));
+        Path runDir = Files.createDirectories(dir.resolve("previous-run"));
+        Files.writeString(runDir.resolve("run.json"), "{}");
+        TestData.CliResult result = TestData.cli("train", "--data", copy.toString(),
+                "--run-dir", runDir.toString(), "--overwrite", "--kimg", "0.016", "--base-width", "4");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains("64 rows") && result.err().contains("65"), result.err());
+        assertEquals("{}", Files.readString(runDir.resolve("run.json")), "a failed start keeps the old run");
+    }
+
+    private Path copyOfData(String name) throws Exception {
+        Path copy = dir.resolve(name);
+        try (var files = Files.walk(Path.of(data))) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Files.copy(source, copy.resolve(Path.of(data).relativize(source).toString()));
+            }
+        }
+        return copy;
     }
 
     @Test

@@ -61,16 +61,22 @@ public final class TrainingMaster {
 
     public Summary train() throws IOException {
         config.validate();
-        // everything that can be wrong with the input is checked before the run directory is touched
+        // everything that can be wrong with the input is checked before the run directory is written to
+        RunStorage storage = new RunStorage(config.runDir, spark.sparkContext().hadoopConfiguration());
+        String resumedRunId = checkRunDirectory(storage);
         ImageDataset dataset = DatasetReader.read(spark, config.data);
         fitModelToDataset(dataset.manifest());
-        RunStorage storage = new RunStorage(config.runDir, spark.sparkContext().hadoopConfiguration());
-        String runId = prepareRunDirectory(storage);
 
         SparkContext sc = spark.sparkContext();
         int workers = config.workers > 0 ? config.workers : sc.defaultParallelism();
         JavaRDD<ShardBlock> shards = ShardLoader.load(dataset, workers);
+        // caching the shards reads every row once: the moment to hold the data to its manifest
         List<Integer> shardSizes = shards.map(ShardBlock::size).collect();
+        long rows = shardSizes.stream().mapToLong(Integer::longValue).sum();
+        if (rows != dataset.manifest().count()) {
+            throw new IllegalArgumentException("dataset " + config.data + " holds " + rows + " rows but its manifest"
+                    + " says " + dataset.manifest().count() + " (run 'sparkgan prep --validate' for details)");
+        }
         activeWorkers = (int) shardSizes.stream().filter(s -> s > 0).count();
         if (activeWorkers == 0) {
             throw new IllegalArgumentException("dataset " + config.data + " has no rows to train on");
@@ -81,6 +87,7 @@ public final class TrainingMaster {
         LOG.info("training on {} ({} images, {}) with {} workers (shards {}), {} rounds of {} steps x {} images",
                 config.data, dataset.manifest().count(), dataset.manifest().shape(), workers, shardSizes,
                 totalRounds, config.averagingEvery, config.batchPerWorker);
+        String runId = resumedRunId != null ? resumedRunId : claimRunDirectory(storage);
 
         GanModelConfig model = config.model;
         MultiLayerNetwork generator = GanNetworks.generator(model);
@@ -199,33 +206,39 @@ public final class TrainingMaster {
         return TrainConfig.JSON.treeToValue(run.get("config"), TrainConfig.class);
     }
 
-    /** Creates run.json, or checks it belongs to this run when resuming; returns the run id. */
-    private String prepareRunDirectory(RunStorage storage) throws IOException {
+    /**
+     * Checks that the run directory may be used as asked, writing nothing: a new run needs an empty or missing
+     * directory, a resumed one must be this run. Returns the run id when resuming, else null.
+     */
+    private String checkRunDirectory(RunStorage storage) throws IOException {
         boolean hasRun = storage.exists("run.json");
-        boolean nonEmpty = storage.fs().exists(storage.root())
-                && storage.fs().listStatus(storage.root()).length > 0;
         switch (start) {
-            case OVERWRITE -> {
-                if (storage.fs().exists(storage.root())) {
-                    storage.fs().delete(storage.root(), true);
-                }
-            }
             case RESUME -> {
                 if (!hasRun) {
                     throw new IllegalArgumentException("--resume: " + config.runDir + " holds no run (no run.json)");
                 }
                 JsonNode existing = TrainConfig.JSON.readTree(storage.readString("run.json"));
-                TrainConfig stored = TrainConfig.JSON.treeToValue(existing.get("config"), TrainConfig.class);
-                requireSameRun(stored);
+                requireSameRun(TrainConfig.JSON.treeToValue(existing.get("config"), TrainConfig.class));
                 return existing.get("runId").asText();
             }
             case NEW -> {
-                if (nonEmpty) {
+                if (storage.fs().exists(storage.root()) && storage.fs().listStatus(storage.root()).length > 0) {
                     throw new IllegalArgumentException("run directory " + config.runDir + " is not empty"
                             + (hasRun ? " (it holds another run)" : "")
                             + ": use --resume to continue it or --overwrite to replace it");
                 }
+                return null;
             }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /** Starts a new run in the directory (replacing what --overwrite allows to replace); returns its id. */
+    private String claimRunDirectory(RunStorage storage) throws IOException {
+        if (start == Start.OVERWRITE && storage.fs().exists(storage.root())) {
+            storage.fs().delete(storage.root(), true);
         }
         String runId = UUID.randomUUID().toString();
         ObjectNode run = Json.MAPPER.createObjectNode();
