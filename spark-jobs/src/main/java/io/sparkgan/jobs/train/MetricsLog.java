@@ -2,6 +2,7 @@ package io.sparkgan.jobs.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkgan.model.Json;
 import org.apache.hadoop.fs.FSDataOutputStream;
 
 import java.io.IOException;
@@ -31,7 +32,7 @@ final class MetricsLog {
         lines.clear();
         if (storage.exists(relative)) {
             for (String line : storage.readString(relative).split("\n")) {
-                if (!line.isBlank() && TrainConfig.JSON.readTree(line).path(field).asLong() <= last) {
+                if (!line.isBlank() && Json.MAPPER.readTree(line).path(field).asLong() <= last) {
                     lines.add(line);
                 }
             }
@@ -56,7 +57,7 @@ final class MetricsLog {
     List<JsonNode> entries() throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (String line : lines) {
-            out.add(TrainConfig.JSON.readTree(line));
+            out.add(Json.MAPPER.readTree(line));
         }
         return out;
     }

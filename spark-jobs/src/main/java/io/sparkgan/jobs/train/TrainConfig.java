@@ -2,10 +2,9 @@ package io.sparkgan.jobs.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 @JsonIgnoreProperties(ignoreUnknown = false)
 public final class TrainConfig {
 
-    public static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final ObjectMapper YAML = new YAMLMapper();
 
     /** Dataset URI (a directory written by {@code sparkgan prep} or {@code generate}). Required. */
@@ -66,13 +64,13 @@ public final class TrainConfig {
      */
     public static TrainConfig overlay(TrainConfig base, Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase();
-        ObjectMapper mapper = name.endsWith(".json") ? JSON : YAML;
+        ObjectMapper mapper = name.endsWith(".json") ? Json.MAPPER : YAML;
         return mapper.readerForUpdating(base).readValue(Files.readAllBytes(file));
     }
 
     public String toJson() {
         try {
-            return JSON.writeValueAsString(this);
+            return Json.MAPPER.writeValueAsString(this);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -80,7 +78,7 @@ public final class TrainConfig {
 
     public static TrainConfig fromJson(String json) {
         try {
-            return JSON.readValue(json, TrainConfig.class);
+            return Json.MAPPER.readValue(json, TrainConfig.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("not a training config: " + e.getMessage(), e);
         }

@@ -198,12 +198,15 @@ public final class TrainingMaster {
 
     /** The effective config saved in a run directory's run.json: what --resume starts from. */
     public static TrainConfig storedConfig(SparkSession spark, String runDir) throws IOException {
-        RunStorage storage = new RunStorage(runDir, spark.sparkContext().hadoopConfiguration());
+        JsonNode run = readRun(new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()));
+        return Json.MAPPER.treeToValue(run.get("config"), TrainConfig.class);
+    }
+
+    private static JsonNode readRun(RunStorage storage) throws IOException {
         if (!storage.exists("run.json")) {
-            throw new IllegalArgumentException("--resume: " + runDir + " holds no run (no run.json)");
+            throw new IllegalArgumentException("--resume: " + storage.root() + " holds no run (no run.json)");
         }
-        JsonNode run = TrainConfig.JSON.readTree(storage.readString("run.json"));
-        return TrainConfig.JSON.treeToValue(run.get("config"), TrainConfig.class);
+        return Json.MAPPER.readTree(storage.readString("run.json"));
     }
 
     /**
@@ -214,11 +217,8 @@ public final class TrainingMaster {
         boolean hasRun = storage.exists("run.json");
         switch (start) {
             case RESUME -> {
-                if (!hasRun) {
-                    throw new IllegalArgumentException("--resume: " + config.runDir + " holds no run (no run.json)");
-                }
-                JsonNode existing = TrainConfig.JSON.readTree(storage.readString("run.json"));
-                requireSameRun(TrainConfig.JSON.treeToValue(existing.get("config"), TrainConfig.class));
+                JsonNode existing = readRun(storage);
+                requireSameRun(Json.MAPPER.treeToValue(existing.get("config"), TrainConfig.class));
                 return existing.get("runId").asText();
             }
             case NEW -> {
@@ -244,7 +244,7 @@ public final class TrainingMaster {
         ObjectNode run = Json.MAPPER.createObjectNode();
         run.put("runId", runId);
         run.put("createdAt", Instant.now().toString());
-        run.set("config", TrainConfig.JSON.readTree(config.toJson()));
+        run.set("config", Json.MAPPER.valueToTree(config));
         run.set("versions", versions());
         storage.writeAtomically("run.json", Json.MAPPER.writeValueAsString(run));
         return runId;

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,7 +83,7 @@ class HdfsTrainingTest {
         GanState fromHdfs = TrainingFixtures.latestState(spark, runDir);
         GanState fromDisk = TrainingFixtures.latestState(spark, onDisk.runDir);
         assertArrayEquals(fromDisk.values(), fromHdfs.values(), 0f);
-        assertTrue(Arrays.stream(new int[] {fromHdfs.generatorIterations()}).allMatch(i -> i == 6));
+        assertEquals(6, fromHdfs.generatorIterations());
     }
 
     private static String read(String uri) throws Exception {

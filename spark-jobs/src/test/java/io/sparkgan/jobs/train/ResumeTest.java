@@ -2,6 +2,7 @@ package io.sparkgan.jobs.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.LocalSparkTest;
+import io.sparkgan.model.Json;
 import io.sparkgan.model.GanState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,7 @@ class ResumeTest extends LocalSparkTest {
         List<String> lines = Files.readAllLines(runs.resolve("interrupted/metrics/train.jsonl"));
         assertEquals(4, lines.size(), String.join("\n", lines));
         for (int round = 0; round < 4; round++) {
-            JsonNode line = TrainConfig.JSON.readTree(lines.get(round));
+            JsonNode line = Json.MAPPER.readTree(lines.get(round));
             assertEquals(round, line.get("round").asInt());
             assertTrue(line.get("dLoss").asDouble() > 0 && line.get("imagesPerSecond").asDouble() > 0);
         }
@@ -97,6 +98,6 @@ class ResumeTest extends LocalSparkTest {
     }
 
     private String runId(TrainConfig config) throws Exception {
-        return TrainConfig.JSON.readTree(Files.readString(Path.of(config.runDir, "run.json"))).get("runId").asText();
+        return Json.MAPPER.readTree(Files.readString(Path.of(config.runDir, "run.json"))).get("runId").asText();
     }
 }
