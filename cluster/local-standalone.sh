@@ -11,6 +11,8 @@ export SPARK_HOME="$state/spark-home"
 export SPARK_SCALA_VERSION=2.12          # without it executors die with "Cannot find any build directories"
 export SPARK_LOCAL_IP=127.0.0.1
 export OMP_WAIT_POLICY=PASSIVE           # executors inherit it: idle OpenMP threads must not spin
+export MALLOC_MMAP_THRESHOLD_=33554432   # and these: freed ND4J buffers are reused, not unmapped and faulted in again
+export MALLOC_TRIM_THRESHOLD_=17179869184
 port=${SPARK_MASTER_PORT:-7077}
 
 start() {

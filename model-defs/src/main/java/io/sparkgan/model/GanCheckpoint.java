@@ -88,7 +88,7 @@ public final class GanCheckpoint {
     private static MultiLayerNetwork restore(CheckpointFiles files, String name) throws IOException {
         try (InputStream in = files.open(name)) {
             MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(in, true);
-            OneDnnConvolutions.enable(net);
+            OneDnnLayers.enable(net);
             return net;
         }
     }

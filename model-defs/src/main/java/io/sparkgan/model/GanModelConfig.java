@@ -10,7 +10,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 @JsonIgnoreProperties(ignoreUnknown = false)
 public final class GanModelConfig {
 
-    /** Network family: convolutional DCGAN for images, small MLPs for low-dimensional toy data. */
+    /**
+     * Network family: DCGAN (Radford et al., 4x4 stride-2 layers) or DCGAN_K5 (the 5x5 DCGAN of the TensorFlow
+     * tutorial) for images, small MLPs for low-dimensional toy data. See {@link GanNetworks}.
+     */
     public Architecture architecture = Architecture.DCGAN;
 
     /** Image shape (DCGAN). Sides must be multiples of 4. 0 = taken from the training dataset. */
@@ -24,7 +27,9 @@ public final class GanModelConfig {
     /** Size of the latent vector z ~ N(0, I). */
     public int latentSize = 100;
 
-    /** DCGAN: channels of G's last hidden layer and D's first; they double at each 2x down-scaling. */
+    /**
+     * DCGAN, DCGAN_K5: channels of G's last hidden layer and D's first; they double at each 2x down-scaling.
+     */
     public int baseWidth = 64;
 
     /** DCGAN: batch normalisation in G's hidden layers and D's hidden layers after the first. */
@@ -47,7 +52,13 @@ public final class GanModelConfig {
     /** Seed of the weight initialisation (G uses seed, D seed + 1). */
     public long seed = 42;
 
-    public enum Architecture { DCGAN, MLP }
+    public enum Architecture {
+        DCGAN, DCGAN_K5, MLP;
+
+        public boolean convolutional() {
+            return this != MLP;
+        }
+    }
 
     public enum OptimizerKind { ADAM, SGD }
 
@@ -69,13 +80,13 @@ public final class GanModelConfig {
 
     /** Shape of one real sample as the networks see it: [C, H, W] for DCGAN, [dataDim] for MLP. */
     public long[] sampleShape() {
-        return architecture == Architecture.DCGAN ? new long[] {channels, height, width} : new long[] {dataDim};
+        return architecture.convolutional() ? new long[] {channels, height, width} : new long[] {dataDim};
     }
 
     /** Throws IllegalArgumentException naming the offending field. */
     public void validate() {
         validateHyperparameters();
-        if (architecture == Architecture.DCGAN) {
+        if (architecture.convolutional()) {
             require(height >= 8 && width >= 8 && height % 4 == 0 && width % 4 == 0,
                     "DCGAN image sides must be multiples of 4 and at least 8, got " + height + "x" + width);
             require(channels == 1 || channels == 3, "channels must be 1 or 3, got " + channels);

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -15,7 +16,7 @@ import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -28,6 +29,13 @@ import org.nd4j.linalg.learning.config.Sgd;
  * transposed convolutions until the image size, halving the channels each time; D mirrors it with 4x4 stride-2
  * convolutions and LeakyReLU(0.2). The number of 2x stages is how often both sides halve evenly while staying at
  * least 4: 28x28 starts at 7x7 (2 stages), 32x32 at 4x4 (3), 64x64 at 4x4 (4).
+ *
+ * <p>DCGAN_K5 is the DCGAN of the TensorFlow tutorial, for sides that are multiples of 4: G maps z through a dense
+ * layer to an (H/4, W/4, 4 bw) map, then 5x5 transposed convolutions to 2 bw (stride 1), bw (stride 2) and the
+ * image (stride 2), with batch norm and LeakyReLU(0.2) in between; D has 5x5 stride-2 convolutions to bw and 2 bw
+ * with LeakyReLU and no batch norm, then the dense head (bw = baseWidth, 64 in the tutorial). The tutorial's
+ * dropout in D is left out: it would make D's forward pass draw from ND4J's global RNG, and every draw in a
+ * sparkgan run is a pure function of (seed, partition, step).
  *
  * <p>G has no output layer (its loss comes from D through {@code backpropGradient}); D ends in an
  * {@link OutputLayer} whose loss is the adversarial loss.
@@ -49,15 +57,21 @@ public final class GanNetworks {
 
     public static MultiLayerNetwork generator(GanModelConfig config, DataType dataType) {
         config.validate();
-        MultiLayerConfiguration conf = config.architecture == GanModelConfig.Architecture.DCGAN
-                ? dcganGenerator(config, dataType) : mlpGenerator(config, dataType);
+        MultiLayerConfiguration conf = switch (config.architecture) {
+            case DCGAN -> dcganGenerator(config, dataType);
+            case DCGAN_K5 -> kernel5Generator(config, dataType);
+            case MLP -> mlpGenerator(config, dataType);
+        };
         return initialised(conf);
     }
 
     public static MultiLayerNetwork discriminator(GanModelConfig config, DataType dataType) {
         config.validate();
-        MultiLayerConfiguration conf = config.architecture == GanModelConfig.Architecture.DCGAN
-                ? dcganDiscriminator(config, dataType) : mlpDiscriminator(config, dataType);
+        MultiLayerConfiguration conf = switch (config.architecture) {
+            case DCGAN -> dcganDiscriminator(config, dataType);
+            case DCGAN_K5 -> kernel5Discriminator(config, dataType);
+            case MLP -> mlpDiscriminator(config, dataType);
+        };
         return initialised(conf);
     }
 
@@ -75,7 +89,7 @@ public final class GanNetworks {
     private static MultiLayerNetwork initialised(MultiLayerConfiguration conf) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        OneDnnConvolutions.enable(net);
+        OneDnnLayers.enable(net);
         return net;
     }
 
@@ -89,7 +103,7 @@ public final class GanNetworks {
                 .dataType(dataType)
                 .updater(updater)
                 .convolutionMode(ConvolutionMode.Truncate);
-        if (config.architecture == GanModelConfig.Architecture.DCGAN) {
+        if (config.architecture.convolutional()) {
             builder.weightInit(new NormalDistribution(0, 0.02));
         } else {
             builder.weightInit(WeightInit.XAVIER);
@@ -124,18 +138,64 @@ public final class GanNetworks {
         NeuralNetConfiguration.ListBuilder list = base(c, c.seed + 1, c.lrD, dataType);
         int layer = 0;
         int channels = c.baseWidth;
-        list.layer(layer++, downscale(channels, new ActivationLReLU(LEAKY_SLOPE), true));
+        list.layer(layer++, downscale(channels, new VectorisedLeakyReLU(LEAKY_SLOPE), true));
         for (int s = 1; s < stages; s++) {
             channels *= 2;
             if (c.batchNorm) {
                 list.layer(layer++, downscale(channels, Activation.IDENTITY.getActivationFunction(), false));
                 list.layer(layer++, new BatchNormalization.Builder().nOut(channels).build());
-                list.layer(layer++, new ActivationLayer.Builder().activation(new ActivationLReLU(LEAKY_SLOPE)).build());
+                list.layer(layer++, new ActivationLayer.Builder().activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
             } else {
-                list.layer(layer++, downscale(channels, new ActivationLReLU(LEAKY_SLOPE), true));
+                list.layer(layer++, downscale(channels, new VectorisedLeakyReLU(LEAKY_SLOPE), true));
             }
         }
         list.layer(layer, discriminatorOutput(c));
+        list.setInputType(InputType.convolutional(c.height, c.width, c.channels));
+        return list.build();
+    }
+
+    private static MultiLayerConfiguration kernel5Generator(GanModelConfig c, DataType dataType) {
+        int startH = c.height / 4;
+        int startW = c.width / 4;
+        int channels = 4 * c.baseWidth;
+        VectorisedLeakyReLU leaky = new VectorisedLeakyReLU(LEAKY_SLOPE);
+        NeuralNetConfiguration.ListBuilder list = base(c, c.seed, c.lrG, dataType);
+        int layer = 0;
+        list.layer(layer++, new DenseLayer.Builder().nIn(c.latentSize).nOut((long) startH * startW * channels)
+                .activation(Activation.IDENTITY).hasBias(!c.batchNorm).build());
+        list.inputPreProcessor(layer, new FeedForwardToCnnPreProcessor(startH, startW, channels));
+        layer = normalisedActivation(list, layer, c.batchNorm, channels, leaky);
+        list.layer(layer++, new Deconvolution2D.Builder(5, 5).padding(2, 2).nOut(2L * c.baseWidth)
+                .activation(Activation.IDENTITY).hasBias(!c.batchNorm).build());
+        layer = normalisedActivation(list, layer, c.batchNorm, 2 * c.baseWidth, leaky);
+        layer = kernel5Doubling(list, layer, c.baseWidth, Activation.IDENTITY, !c.batchNorm);
+        layer = normalisedActivation(list, layer, c.batchNorm, c.baseWidth, leaky);
+        kernel5Doubling(list, layer, c.channels, Activation.TANH, true);
+        list.setInputType(InputType.feedForward(c.latentSize));
+        return list.build();
+    }
+
+    /**
+     * A 5x5 stride-2 transposed convolution that doubles the size ('same' padding, as in TensorFlow and PyTorch's
+     * padding 2 with output_padding 1): padding 1 gives 2 size + 1, and the first row and column are cropped.
+     * Written with explicit padding because libnd4j runs 'same'-mode transposed convolutions without oneDNN, on
+     * a path several times slower.
+     */
+    private static int kernel5Doubling(NeuralNetConfiguration.ListBuilder list, int layer, int nOut,
+                                       Activation activation, boolean bias) {
+        list.layer(layer++, new Deconvolution2D.Builder(5, 5).stride(2, 2).padding(1, 1).nOut(nOut)
+                .activation(activation).hasBias(bias).build());
+        list.layer(layer++, new Cropping2D(1, 0, 1, 0));
+        return layer;
+    }
+
+    private static MultiLayerConfiguration kernel5Discriminator(GanModelConfig c, DataType dataType) {
+        NeuralNetConfiguration.ListBuilder list = base(c, c.seed + 1, c.lrD, dataType);
+        for (int i = 0; i < 2; i++) {
+            list.layer(i, new ConvolutionLayer.Builder(5, 5).stride(2, 2).padding(2, 2)
+                    .nOut((long) c.baseWidth << i).activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
+        }
+        list.layer(2, discriminatorOutput(c));
         list.setInputType(InputType.convolutional(c.height, c.width, c.channels));
         return list.build();
     }
@@ -154,7 +214,7 @@ public final class GanNetworks {
         NeuralNetConfiguration.ListBuilder list = base(c, c.seed + 1, c.lrD, dataType);
         for (int i = 0; i < c.mlpLayers; i++) {
             list.layer(i, new DenseLayer.Builder().nOut(c.mlpHidden)
-                    .activation(new ActivationLReLU(LEAKY_SLOPE)).build());
+                    .activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
         }
         list.layer(c.mlpLayers, discriminatorOutput(c));
         list.setInputType(InputType.feedForward(c.dataDim));
@@ -163,6 +223,11 @@ public final class GanNetworks {
 
     private static int normalisedActivation(NeuralNetConfiguration.ListBuilder list, int layer, boolean batchNorm,
                                             int channels, Activation activation) {
+        return normalisedActivation(list, layer, batchNorm, channels, activation.getActivationFunction());
+    }
+
+    private static int normalisedActivation(NeuralNetConfiguration.ListBuilder list, int layer, boolean batchNorm,
+                                            int channels, IActivation activation) {
         if (batchNorm) {
             list.layer(layer++, new BatchNormalization.Builder().nOut(channels).build());
         }
@@ -175,7 +240,7 @@ public final class GanNetworks {
                 .activation(activation).hasBias(bias).build();
     }
 
-    private static ConvolutionLayer downscale(int nOut, org.nd4j.linalg.activations.IActivation activation,
+    private static ConvolutionLayer downscale(int nOut, IActivation activation,
                                               boolean bias) {
         return new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1).nOut(nOut)
                 .activation(activation).hasBias(bias).build();

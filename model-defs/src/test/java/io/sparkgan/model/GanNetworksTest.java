@@ -40,6 +40,32 @@ class GanNetworksTest {
         assertEquals(d, GanNetworks.discriminator(config).numParams());
     }
 
+    @ParameterizedTest
+    @CsvSource({"28,28,1", "32,32,3", "12,20,3"})
+    void kernel5DcganMapsLatentToImagesAndImagesToOneScore(int h, int w, int c) {
+        GanModelConfig config = GanModelConfig.dcgan(h, w, c);
+        config.architecture = GanModelConfig.Architecture.DCGAN_K5;
+        config.baseWidth = 8;
+        INDArray images = GanNetworks.generator(config).output(LatentNoise.sample(1, 3, config.latentSize,
+                DataType.FLOAT));
+        assertArrayEquals(new long[] {3, c, h, w}, images.shape());
+        assertArrayEquals(new long[] {3, 1}, GanNetworks.discriminator(config).output(images).shape());
+    }
+
+    @Test
+    void tensorflowTutorialDcganHasItsSize() {
+        GanModelConfig config = GanModelConfig.dcgan(28, 28, 1);
+        config.architecture = GanModelConfig.Architecture.DCGAN_K5;
+        // G: dense 100 -> 7x7x256 (no bias), BN 256, deconv 5x5 256->128, BN, 128->64, BN, 64->1 with bias.
+        // The tutorial's own count (2,330,944) differs only in batch-normalising the 12,544 dense outputs
+        // one by one and in having no bias on the last layer.
+        long g = 100L * 12544 + 4 * 256 + 25L * 256 * 128 + 4 * 128 + 25L * 128 * 64 + 4 * 64 + 25L * 64 + 1;
+        // D: conv 5x5 1->64, 64->128 with biases, dense 6272->1: the tutorial's 212,865
+        assertEquals(2_281_793L, g);
+        assertEquals(g, GanNetworks.generator(config).numParams());
+        assertEquals(212_865L, GanNetworks.discriminator(config).numParams());
+    }
+
     @Test
     void mlpMapsLatentToPoints() {
         GanModelConfig config = GanModelConfig.mlp(2, 8);

@@ -46,6 +46,15 @@ class GeneratorGradientTest {
     }
 
     @Test
+    void kernel5DcganGradientMatchesFiniteDifferences() {
+        GanModelConfig config = GanModelConfig.dcgan(8, 8, 1);
+        config.architecture = GanModelConfig.Architecture.DCGAN_K5;
+        config.baseWidth = 2;
+        config.latentSize = 4;
+        checkGeneratorGradient(config, 2);
+    }
+
+    @Test
     void mlpGeneratorGradientThroughDiscriminatorMatchesFiniteDifferences() {
         GanModelConfig config = GanModelConfig.mlp(2, 3);
         config.mlpHidden = 6;

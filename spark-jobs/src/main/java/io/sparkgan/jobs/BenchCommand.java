@@ -3,7 +3,10 @@ package io.sparkgan.jobs;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.GanNetworks;
 import io.sparkgan.model.GanStep;
+import io.sparkgan.model.Json;
 import io.sparkgan.model.LatentNoise;
+import io.sparkgan.model.NetworkFlops;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,16 +14,26 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code sparkgan bench-step}: times the single-machine GAN step (D + G update) of the DCGAN for an image shape,
- * at given ND4J thread counts. The figures belong in docs, not in tests.
+ * {@code sparkgan bench-step}: times the single-machine GAN step (D + G update) for an architecture and image
+ * shape at given ND4J thread counts, next to this machine's float matrix-multiply rate (the practical ceiling).
+ * {@code bench/compare-step.sh} runs it alternately with the same step in PyTorch. Figures belong in
+ * docs/PERFORMANCE.md, not in tests.
  */
 @Command(name = "bench-step", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Median time of one DCGAN step (D and G updates) on this machine, per thread count.")
+        description = "Median time of one GAN step (D and G updates) on this machine, per thread count.")
 public final class BenchCommand implements Callable<Integer> {
+
+    private static final int GEMM_SIZE = 1024;
+
+    @Option(names = "--arch", paramLabel = "A", description = "DCGAN (default) or DCGAN_K5 (TensorFlow tutorial)")
+    GanModelConfig.Architecture architecture = GanModelConfig.Architecture.DCGAN;
 
     @Option(names = "--shape", paramLabel = "HxWxC", description = "image shape (default 28x28x1)")
     String shape = "28x28x1";
@@ -34,14 +47,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "timed steps per thread count (default 30)")
     int steps = 30;
 
+    @Option(names = "--warmup", paramLabel = "N", description = "untimed steps first (default 5)")
+    int warmup = 5;
+
+    @Option(names = "--json", description = "print one JSON line per thread count instead of text")
+    boolean json;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         String[] parts = shape.split("x");
         GanModelConfig config = GanModelConfig.dcgan(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
                 Integer.parseInt(parts[2]));
+        config.architecture = architecture;
         GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config.loss);
-        System.out.printf("DCGAN %s, batch %d: G %,d params, D %,d params%n", shape, batch,
-                step.generator().numParams(), step.discriminator().numParams());
+        double stepGflop = NetworkFlops.ganStepPerSample(config) * (double) batch / 1e9;
+        if (!json) {
+            System.out.printf("%s %s, batch %d: G %,d params, D %,d params, %.2f GFLOP per step%n", architecture,
+                    shape, batch, step.generator().numParams(), step.discriminator().numParams(), stepGflop);
+        }
         int pixels = config.channels * config.height * config.width;
         INDArray real = Transforms.tanh(LatentNoise.sample(1, batch, pixels, DataType.FLOAT))
                 .reshape(batch, config.channels, config.height, config.width);
@@ -49,20 +72,83 @@ public final class BenchCommand implements Callable<Integer> {
         for (int t : threads) {
             Nd4j.getEnvironment().setMaxThreads(t);
             Nd4j.factory().blas().setMaxThreads(t);
-            for (int i = 0; i < 5; i++) {
+            double[] gemmGflops = gemmGflops();
+            for (int i = 0; i < warmup; i++) {
                 step.step(real, z);
             }
+            long rssBefore = Pointer.physicalBytes();
+            long cpuBefore = processCpuNanos();
+            long wallBefore = System.nanoTime();
             double[] seconds = new double[steps];
             for (int i = 0; i < steps; i++) {
                 long start = System.nanoTime();
                 step.step(real, z);
                 seconds[i] = (System.nanoTime() - start) / 1e9;
             }
+            double busyCores = (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+            long rssAfter = Pointer.physicalBytes();
             Arrays.sort(seconds);
             double median = seconds[steps / 2];
-            System.out.printf("threads %d: median %.3f s per step (min %.3f, max %.3f), %.0f images/s%n", t, median,
-                    seconds[0], seconds[steps - 1], batch / median);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("impl", "sparkgan");
+            result.put("arch", architecture.name());
+            result.put("shape", shape);
+            result.put("batch", batch);
+            result.put("threads", t);
+            result.put("medianSeconds", median);
+            result.put("minSeconds", seconds[0]);
+            result.put("maxSeconds", seconds[steps - 1]);
+            result.put("imagesPerSecond", batch / median);
+            result.put("stepGflop", stepGflop);
+            result.put("gflops", stepGflop / median);
+            result.put("gemmGflops", gemmGflops[0]);
+            result.put("gemmBusyCores", gemmGflops[1]);
+            result.put("busyCores", busyCores);
+            result.put("rssMbBefore", rssBefore / 1e6);
+            result.put("rssMbAfter", rssAfter / 1e6);
+            if (json) {
+                System.out.println(Json.MAPPER.writeValueAsString(result));
+            } else {
+                System.out.printf("threads %d: median %.3f s per step (min %.3f, max %.3f), %.0f images/s, "
+                                + "%.1f GFLOP/s = %.0f%% of sgemm %.1f GFLOP/s; %.2f cores busy (sgemm %.2f); "
+                                + "RSS %.0f -> %.0f MB over %d steps%n",
+                        t, median, seconds[0], seconds[steps - 1], batch / median, stepGflop / median,
+                        100 * stepGflop / median / gemmGflops[0], gemmGflops[0], busyCores, gemmGflops[1],
+                        rssBefore / 1e6, rssAfter / 1e6, steps);
+            }
         }
         return 0;
+    }
+
+    /**
+     * Median rate of a square float matrix multiply large enough to be compute-bound, and the cores it kept busy
+     * (process CPU time over wall time), which shows whether the thread limit held.
+     */
+    private static double[] gemmGflops() {
+        INDArray a = LatentNoise.sample(3, GEMM_SIZE, GEMM_SIZE, DataType.FLOAT);
+        INDArray b = LatentNoise.sample(4, GEMM_SIZE, GEMM_SIZE, DataType.FLOAT);
+        INDArray c = Nd4j.create(DataType.FLOAT, GEMM_SIZE, GEMM_SIZE);
+        double[] seconds = new double[12];
+        long cpuBefore = 0;
+        long wallBefore = 0;
+        for (int i = -3; i < seconds.length; i++) {
+            if (i == 0) {
+                cpuBefore = processCpuNanos();
+                wallBefore = System.nanoTime();
+            }
+            long start = System.nanoTime();
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            if (i >= 0) {
+                seconds[i] = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        double busyCores = (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+        Arrays.sort(seconds);
+        return new double[] {2.0 * GEMM_SIZE * GEMM_SIZE * GEMM_SIZE / seconds[seconds.length / 2] / 1e9, busyCores};
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }

@@ -1,0 +1,101 @@
+package io.sparkgan.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.lang.reflect.Field;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OneDnnLayersTest {
+
+    @Test
+    void discriminatorConvolutionsAndBatchNormRunOnOneDnnAndAgreeWithTheReferencePath() throws Exception {
+        GanModelConfig config = GanModelConfig.dcgan(28, 28, 1);
+        MultiLayerNetwork fast = GanNetworks.discriminator(config);
+        MultiLayerNetwork reference = GanNetworks.discriminator(config);
+        OneDnnLayers.disable(reference);
+        assertEquals(3, OneDnnLayers.activeLayers(fast), "2 convolutions, 1 batch norm");
+        assertEquals(0, OneDnnLayers.activeLayers(reference));
+
+        INDArray images = GanStepTest.realBatch(1, 16, config);
+        INDArray targets = Nd4j.ones(DataType.FLOAT, 16, 1);
+        INDArray fastOut = fast.output(images, true);
+        INDArray referenceOut = reference.output(images, true);
+        INDArray fastInputGradient = fast.calculateGradients(images, targets, null, null).getSecond();
+        INDArray fastGradient = fast.getFlattenedGradients().dup();
+        INDArray referenceInputGradient = reference.calculateGradients(images, targets, null, null).getSecond();
+        INDArray referenceGradient = reference.getFlattenedGradients().dup();
+
+        assertOneDnnRan(fast);
+        assertClose(referenceOut, fastOut);
+        assertClose(referenceInputGradient, fastInputGradient);
+        assertClose(referenceGradient, fastGradient);
+    }
+
+    @Test
+    void generatorBatchNormRunsOnOneDnnAndAgreesWithTheReferencePath() throws Exception {
+        GanModelConfig config = GanModelConfig.dcgan(28, 28, 1);
+        config.baseWidth = 16;
+        MultiLayerNetwork fast = GanNetworks.generator(config);
+        MultiLayerNetwork reference = GanNetworks.generator(config);
+        OneDnnLayers.disable(reference);
+        assertEquals(2, OneDnnLayers.activeLayers(fast), "2 batch norms");
+
+        INDArray z = LatentNoise.sample(3, 16, config.latentSize, DataType.FLOAT);
+        INDArray imageGradient = LatentNoise.sample(4, 16, 28 * 28, DataType.FLOAT).reshape(16, 1, 28, 28);
+        INDArray[] fastResult = forwardAndBackward(fast, z, imageGradient);
+        INDArray[] referenceResult = forwardAndBackward(reference, z, imageGradient);
+
+        assertOneDnnRan(fast);
+        for (int i = 0; i < fastResult.length; i++) {
+            assertClose(referenceResult[i], fastResult[i]);
+        }
+    }
+
+    /** Images, latent gradient and parameter gradient of one training-mode pass. */
+    private static INDArray[] forwardAndBackward(MultiLayerNetwork g, INDArray z, INDArray imageGradient) {
+        g.setInput(z);
+        List<INDArray> activations = g.feedForward(true, false);
+        INDArray images = activations.get(activations.size() - 1).dup();
+        INDArray latentGradient = g.backpropGradient(imageGradient, LayerWorkspaceMgr.noWorkspaces()).getSecond();
+        return new INDArray[] {images, latentGradient.dup(), g.getFlattenedGradients().dup()};
+    }
+
+    /** The oneDNN ops really ran (their op contexts exist) and never fell back to the Java path. */
+    private static void assertOneDnnRan(MultiLayerNetwork net) throws Exception {
+        for (Layer layer : net.getLayers()) {
+            Class<?> type = layer.getClass();
+            if (type == ConvolutionLayer.class || type == BatchNormalization.class) {
+                Object helper = field(type, "helper").get(layer);
+                assertTrue(helper instanceof MKLDNNConvHelper || helper instanceof MKLDNNBatchNormHelper);
+                assertNotNull(field(helper.getClass(), "context").get(helper), "oneDNN op ran in " + type);
+                assertEquals(0, field(type, "helperCountFail").getInt(layer), "no fallback in " + type);
+            }
+        }
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        Field field = type.getDeclaredField(name);
+        field.setAccessible(true);
+        return field;
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual) {
+        double scale = expected.amaxNumber().doubleValue();
+        double error = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(error <= 1e-5 * scale, "max abs difference " + error + " at scale " + scale);
+    }
+}
