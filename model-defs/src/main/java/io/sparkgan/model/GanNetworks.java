@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
-import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
@@ -37,7 +36,8 @@ import org.nd4j.linalg.learning.config.Sgd;
  * dropout in D is left out: it would make D's forward pass draw from ND4J's global RNG, and every draw in a
  * sparkgan run is a pure function of (seed, partition, step).
  *
- * <p>G has no output layer (its loss comes from D through {@code backpropGradient}); D ends in an
+ * <p>G's transposed convolutions are {@link LinearDeconvolution2D}s, with tanh as a layer of its own at the end.
+ * G has no output layer (its loss comes from D through {@code backpropGradient}); D ends in an
  * {@link OutputLayer} whose loss is the adversarial loss.
  */
 public final class GanNetworks {
@@ -125,10 +125,11 @@ public final class GanNetworks {
         layer = normalisedActivation(list, layer, c.batchNorm, channels, Activation.RELU);
         for (int s = 1; s < stages; s++) {
             channels /= 2;
-            list.layer(layer++, upscale(channels, Activation.IDENTITY, !c.batchNorm));
+            list.layer(layer++, new LinearDeconvolution2D(4, 2, 1, channels, !c.batchNorm));
             layer = normalisedActivation(list, layer, c.batchNorm, channels, Activation.RELU);
         }
-        list.layer(layer, upscale(c.channels, Activation.TANH, true));
+        list.layer(layer++, new LinearDeconvolution2D(4, 2, 1, c.channels, true));
+        list.layer(layer, new ActivationLayer.Builder().activation(Activation.TANH).build());
         list.setInputType(InputType.feedForward(c.latentSize));
         return list.build();
     }
@@ -165,12 +166,12 @@ public final class GanNetworks {
                 .activation(Activation.IDENTITY).hasBias(!c.batchNorm).build());
         list.inputPreProcessor(layer, new FeedForwardToCnnPreProcessor(startH, startW, channels));
         layer = normalisedActivation(list, layer, c.batchNorm, channels, leaky);
-        list.layer(layer++, new Deconvolution2D.Builder(5, 5).padding(2, 2).nOut(2L * c.baseWidth)
-                .activation(Activation.IDENTITY).hasBias(!c.batchNorm).build());
+        list.layer(layer++, new LinearDeconvolution2D(5, 1, 2, 2L * c.baseWidth, !c.batchNorm));
         layer = normalisedActivation(list, layer, c.batchNorm, 2 * c.baseWidth, leaky);
-        layer = kernel5Doubling(list, layer, c.baseWidth, Activation.IDENTITY, !c.batchNorm);
+        layer = kernel5Doubling(list, layer, c.baseWidth, !c.batchNorm);
         layer = normalisedActivation(list, layer, c.batchNorm, c.baseWidth, leaky);
-        kernel5Doubling(list, layer, c.channels, Activation.TANH, true);
+        layer = kernel5Doubling(list, layer, c.channels, true);
+        list.layer(layer, new ActivationLayer.Builder().activation(Activation.TANH).build());
         list.setInputType(InputType.feedForward(c.latentSize));
         return list.build();
     }
@@ -181,10 +182,8 @@ public final class GanNetworks {
      * Written with explicit padding because libnd4j runs 'same'-mode transposed convolutions without oneDNN, on
      * a path several times slower.
      */
-    private static int kernel5Doubling(NeuralNetConfiguration.ListBuilder list, int layer, int nOut,
-                                       Activation activation, boolean bias) {
-        list.layer(layer++, new Deconvolution2D.Builder(5, 5).stride(2, 2).padding(1, 1).nOut(nOut)
-                .activation(activation).hasBias(bias).build());
+    private static int kernel5Doubling(NeuralNetConfiguration.ListBuilder list, int layer, int nOut, boolean bias) {
+        list.layer(layer++, new LinearDeconvolution2D(5, 2, 1, nOut, bias));
         list.layer(layer++, new Cropping2D(1, 0, 1, 0));
         return layer;
     }
@@ -233,11 +232,6 @@ public final class GanNetworks {
         }
         list.layer(layer++, new ActivationLayer.Builder().activation(activation).build());
         return layer;
-    }
-
-    private static Deconvolution2D upscale(int nOut, Activation activation, boolean bias) {
-        return new Deconvolution2D.Builder(4, 4).stride(2, 2).padding(1, 1).nOut(nOut)
-                .activation(activation).hasBias(bias).build();
     }
 
     private static ConvolutionLayer downscale(int nOut, IActivation activation,

@@ -107,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("rssMbBefore", rssBefore / 1e6);
             result.put("rssMbAfter", rssAfter / 1e6);
             if (json) {
-                System.out.println(Json.MAPPER.writeValueAsString(result));
+                System.out.println(Json.LINE.writeValueAsString(result));
             } else {
                 System.out.printf("threads %d: median %.3f s per step (min %.3f, max %.3f), %.0f images/s, "
                                 + "%.1f GFLOP/s = %.0f%% of sgemm %.1f GFLOP/s; %.2f cores busy (sgemm %.2f); "

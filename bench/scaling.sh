@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Data-parallel scaling and round overhead of `sparkgan train` (DCGAN 28x28 on the demo's MNIST), in Spark local
+# mode (one JVM) and in local-cluster mode (executors in their own JVMs, started from the Maven classpath).
+#   bench/scaling.sh [OUT_DIR]          (default /tmp/sparkgan-scaling; needs demo/mnist-train: bin/sparkgan demo)
+# Summary: bench/summarize-rounds.py OUT_DIR/*/metrics/train.jsonl
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out=${1:-/tmp/sparkgan-scaling}
+data=${DATA:-$root/demo/mnist-train}
+rounds=${ROUNDS:-10}
+mkdir -p "$out/spark-home/jars"
+"$root/bin/sparkgan" train --help > /dev/null            # builds first if needed
+classpath="$(ls "$root"/spark-jobs/target/spark-jobs-*.jar | grep -v -e -sources -e -app | head -n 1):$(cat "$root/spark-jobs/target/launcher/classpath.txt")"
+
+# name, master, workers, averagingEvery
+runs=("local-w1-a16 local[1] 1 16" "local-w2-a16 local[2] 2 16" \
+      "cluster-w1-a16 local-cluster[1,1,3072] 1 16" "cluster-w2-a16 local-cluster[2,1,3072] 2 16" \
+      "local-w2-a4 local[2] 2 4" "local-w2-a64 local[2] 2 64")
+for r in "${runs[@]}"; do
+  read -r name master workers every <<< "$r"
+  kimg=$(python3 -c "print($rounds * $workers * $every * 64 / 1000)")
+  # local-cluster needs Spark's test hooks to run without a Spark distribution; executors get our classpath
+  JAVA_OPTS="-Dspark.testing=true -Dspark.test.home=$out/spark-home -Dspark.executor.extraClassPath=$classpath \
+    -Dspark.executorEnv.SPARK_SCALA_VERSION=2.12 -Dspark.executor.memory=2g" \
+    OMP_NUM_THREADS=1 "$root/bin/sparkgan" train --data "$data" --run-dir "$out/$name" --master "$master" \
+    --workers "$workers" --averaging-every "$every" --kimg "$kimg" --checkpoint-every 1000 --overwrite \
+    > "$out/$name.log" 2>&1
+  echo "$name done" >&2
+done
+python3 "$root/bench/summarize-rounds.py" "$out"/*/metrics/train.jsonl
