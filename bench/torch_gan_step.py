@@ -130,13 +130,17 @@ def main():
         gemm, gemm_busy = gemm_gflops()
         for _ in range(a.warmup):
             step()
+        # peak RSS so far (ru_maxrss); sparkgan reports current RSS, which for a steady state is the same
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
         cpu0, wall0 = time.process_time(), time.perf_counter()
         seconds = []
-        for _ in range(a.steps):
+        rss_midway = 0
+        for i in range(a.steps):
             start = time.perf_counter()
             step()
             seconds.append(time.perf_counter() - start)
+            if i == a.steps // 2:
+                rss_midway = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
         busy = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
         median = statistics.median(seconds)
         print(json.dumps({
@@ -144,7 +148,7 @@ def main():
             "threads": t, "medianSeconds": median, "minSeconds": min(seconds), "maxSeconds": max(seconds),
             "imagesPerSecond": a.batch / median, "stepGflop": step_gflop, "gflops": step_gflop / median,
             "gemmGflops": gemm, "gemmBusyCores": gemm_busy, "busyCores": busy,
-            "rssMbBefore": rss_before, "rssMbAfter": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}),
+            "rssMbBefore": rss_before, "rssMbMidway": rss_midway, "rssMbAfter": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}),
             flush=True)
 
 

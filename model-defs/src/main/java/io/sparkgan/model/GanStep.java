@@ -54,7 +54,8 @@ public final class GanStep {
      * @param z    a batch of latent vectors, [b, latentSize]; its batch size may differ from the real one
      */
     public StepStats step(INDArray real, INDArray z) {
-        INDArray fake = generate(z);
+        List<INDArray> generatorActivations = generate(z);
+        INDArray fake = generatorActivations.get(generatorActivations.size() - 1);
 
         // D: real and fake gradients are summed in D's gradient view, then one optimizer update
         INDArray realTargets = targets(real, loss.realTarget);
@@ -74,14 +75,26 @@ public final class GanStep {
         Pair<Gradient, INDArray> gPass = generator.backpropGradient(inputGradient, LayerWorkspaceMgr.noWorkspaces());
         applyUpdate(generator, gPass.getFirst(), (int) z.size(0));
 
+        // G's activations and these gradients live outside DL4J's workspaces; freed now, their memory is reused by
+        // the next step instead of waiting for a garbage collection while fresh pages are faulted in
+        release(generatorActivations.subList(1, generatorActivations.size()));
+        release(List.of(realGradient, inputGradient, gPass.getSecond()));
+
         return new StepStats(onReal[1] + onFake[1], gLoss, onReal[0], onFake[0]);
     }
 
-    /** G(z) in training mode, keeping G's layer inputs for the backward pass of {@link #step}. */
-    private INDArray generate(INDArray z) {
+    /** G's activations for z in training mode (z first, images last), kept as G's layer inputs for backprop. */
+    private List<INDArray> generate(INDArray z) {
         generator.setInput(z);
-        List<INDArray> activations = generator.feedForward(true, false);
-        return activations.get(activations.size() - 1);
+        return generator.feedForward(true, false);
+    }
+
+    private static void release(List<INDArray> arrays) {
+        for (INDArray array : arrays) {
+            if (array != null && array.closeable()) {
+                array.close();
+            }
+        }
     }
 
     private static INDArray targets(INDArray batch, double value) {

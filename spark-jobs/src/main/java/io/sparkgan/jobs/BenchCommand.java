@@ -80,10 +80,14 @@ public final class BenchCommand implements Callable<Integer> {
             long cpuBefore = processCpuNanos();
             long wallBefore = System.nanoTime();
             double[] seconds = new double[steps];
+            long rssMidway = 0;
             for (int i = 0; i < steps; i++) {
                 long start = System.nanoTime();
                 step.step(real, z);
                 seconds[i] = (System.nanoTime() - start) / 1e9;
+                if (i == steps / 2) {
+                    rssMidway = Pointer.physicalBytes();
+                }
             }
             double busyCores = (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
             long rssAfter = Pointer.physicalBytes();
@@ -105,16 +109,17 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("gemmBusyCores", gemmGflops[1]);
             result.put("busyCores", busyCores);
             result.put("rssMbBefore", rssBefore / 1e6);
+            result.put("rssMbMidway", rssMidway / 1e6);
             result.put("rssMbAfter", rssAfter / 1e6);
             if (json) {
                 System.out.println(Json.LINE.writeValueAsString(result));
             } else {
                 System.out.printf("threads %d: median %.3f s per step (min %.3f, max %.3f), %.0f images/s, "
                                 + "%.1f GFLOP/s = %.0f%% of sgemm %.1f GFLOP/s; %.2f cores busy (sgemm %.2f); "
-                                + "RSS %.0f -> %.0f MB over %d steps%n",
+                                + "RSS %.0f -> %.0f -> %.0f MB (start, midway, end of %d steps)%n",
                         t, median, seconds[0], seconds[steps - 1], batch / median, stepGflop / median,
                         100 * stepGflop / median / gemmGflops[0], gemmGflops[0], busyCores, gemmGflops[1],
-                        rssBefore / 1e6, rssAfter / 1e6, steps);
+                        rssBefore / 1e6, rssMidway / 1e6, rssAfter / 1e6, steps);
             }
         }
         return 0;

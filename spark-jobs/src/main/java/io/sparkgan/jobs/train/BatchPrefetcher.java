@@ -19,7 +19,16 @@ import java.util.concurrent.Future;
 final class BatchPrefetcher implements AutoCloseable {
 
     /** A real batch and the noise batch that goes with it. */
-    record Batch(INDArray real, INDArray noise) {
+    record Batch(INDArray real, INDArray noise) implements AutoCloseable {
+        /** Frees both at once rather than at some later garbage collection (see GanStep). */
+        @Override
+        public void close() {
+            for (INDArray array : new INDArray[] {real, noise}) {
+                if (array.closeable()) {
+                    array.close();
+                }
+            }
+        }
     }
 
     private static final int DEPTH = 2;

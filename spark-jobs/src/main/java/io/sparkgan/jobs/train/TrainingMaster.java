@@ -156,12 +156,13 @@ public final class TrainingMaster {
         line.put("round", round);
         line.put("step", stepAfter(round));
         line.put("kimg", kimgAfter(round));
-        line.put("dLoss", sums[0] / steps);
-        line.put("gLoss", sums[1] / steps);
-        line.put("dReal", sums[2] / steps);
-        line.put("dFake", sums[3] / steps);
+        line.put("dLoss", sums[WorkerResult.D_LOSS] / steps);
+        line.put("gLoss", sums[WorkerResult.G_LOSS] / steps);
+        line.put("dReal", sums[WorkerResult.D_REAL] / steps);
+        line.put("dFake", sums[WorkerResult.D_FAKE] / steps);
         line.put("seconds", seconds);
         line.put("stepSeconds", result.maxComputeSeconds());
+        line.put("inputWaitSeconds", result.maxInputWaitSeconds());
         line.put("imagesPerSecond", result.examples / seconds);
         return line;
     }

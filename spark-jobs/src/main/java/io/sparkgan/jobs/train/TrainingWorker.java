@@ -30,7 +30,8 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
     public Iterator<WorkerResult> call(Integer partition, Iterator<ShardBlock> blocks) {
         ShardBlock block = blocks.hasNext() ? blocks.next() : null;
         if (block == null || block.size() == 0) {
-            return List.of(WorkerResult.of(partition, null, 0, 0, 0, 0, new double[5])).iterator();
+            return List.of(WorkerResult.of(partition, null, 0, 0, 0, 0, new double[WorkerResult.STATISTICS]))
+                    .iterator();
         }
         if (plan.threads() > 0) {
             // ND4J's own loops and the BLAS behind matrix products have separate thread pools
@@ -47,19 +48,24 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
 
     WorkerResult train(GanStep step, ShardBlock block) {
         GanState.fromBytes(state.value()).applyTo(step.generator(), step.discriminator());
-        double[] statistics = new double[5];
+        double[] statistics = new double[WorkerResult.STATISTICS];
         long start = System.nanoTime();
+        long waiting = 0;
         try (BatchPrefetcher batches = new BatchPrefetcher(block, plan)) {
             for (int i = 0; i < plan.steps(); i++) {
+                long asked = System.nanoTime();
                 BatchPrefetcher.Batch batch = batches.next();
+                waiting += System.nanoTime() - asked;
                 StepStats stats = step.step(batch.real(), batch.noise());
-                statistics[0] += stats.dLoss();
-                statistics[1] += stats.gLoss();
-                statistics[2] += stats.dReal();
-                statistics[3] += stats.dFake();
+                batch.close();
+                statistics[WorkerResult.D_LOSS] += stats.dLoss();
+                statistics[WorkerResult.G_LOSS] += stats.gLoss();
+                statistics[WorkerResult.D_REAL] += stats.dReal();
+                statistics[WorkerResult.D_FAKE] += stats.dFake();
             }
         }
-        statistics[4] = (System.nanoTime() - start) / 1e9;
+        statistics[WorkerResult.COMPUTE_SECONDS] = (System.nanoTime() - start) / 1e9;
+        statistics[WorkerResult.INPUT_WAIT_SECONDS] = waiting / 1e9;
         GanState trained = GanState.capture(step.generator(), step.discriminator());
         long examples = (long) plan.steps() * plan.batch();
         float[] weighted = trained.values();

@@ -20,7 +20,16 @@ final class WorkerResult implements Serializable {
 
     /** Partial sums keyed by tree node: level in the high 32 bits, index in the low 32 bits. */
     private final TreeMap<Long, float[]> stateSums = new TreeMap<>();
-    /** Per-partition statistics: dLoss, gLoss, dReal, dFake sums and compute seconds. */
+    /** Columns of the per-partition statistics: loss and output sums over steps, then seconds. */
+    static final int D_LOSS = 0;
+    static final int G_LOSS = 1;
+    static final int D_REAL = 2;
+    static final int D_FAKE = 3;
+    static final int COMPUTE_SECONDS = 4;
+    /** Seconds the training thread waited for its next minibatch (0 when prefetching keeps up). */
+    static final int INPUT_WAIT_SECONDS = 5;
+    static final int STATISTICS = 6;
+
     private final TreeMap<Integer, double[]> statistics = new TreeMap<>();
     long examples;
     long steps;
@@ -75,7 +84,7 @@ final class WorkerResult implements Serializable {
 
     /** Column sums of the per-partition statistics, added in partition order. */
     double[] statisticsSum() {
-        double[] total = new double[5];
+        double[] total = new double[STATISTICS];
         for (double[] s : statistics.values()) {
             for (int i = 0; i < total.length; i++) {
                 total[i] += s[i];
@@ -86,7 +95,16 @@ final class WorkerResult implements Serializable {
 
     /** The slowest worker's compute seconds (the round cannot end before it). */
     double maxComputeSeconds() {
-        return statistics.values().stream().mapToDouble(s -> s[4]).max().orElse(0);
+        return max(COMPUTE_SECONDS);
+    }
+
+    /** The longest any worker waited for minibatches in the round. */
+    double maxInputWaitSeconds() {
+        return max(INPUT_WAIT_SECONDS);
+    }
+
+    private double max(int column) {
+        return statistics.values().stream().mapToDouble(s -> s[column]).max().orElse(0);
     }
 
     private void insert(int level, int index, float[] values) {
