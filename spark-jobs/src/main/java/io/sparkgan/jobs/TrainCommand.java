@@ -51,6 +51,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-d", paramLabel = "LR", description = "discriminator learning rate (default 2e-4)")
     Double lrD;
 
+    @Option(names = "--architecture", paramLabel = "A",
+            description = "DCGAN (default, Radford et al.) or DCGAN_K5 (the TensorFlow tutorial's 5x5 DCGAN)")
+    GanModelConfig.Architecture architecture;
+
     @Option(names = "--latent", paramLabel = "N", description = "latent size (default 100)")
     Integer latent;
 
@@ -136,6 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (keepCheckpoints != null) config.keepCheckpoints = keepCheckpoints;
         if (lrG != null) model.lrG = lrG;
         if (lrD != null) model.lrD = lrD;
+        if (architecture != null) model.architecture = architecture;
         if (latent != null) model.latentSize = latent;
         if (baseWidth != null) model.baseWidth = baseWidth;
         return config;

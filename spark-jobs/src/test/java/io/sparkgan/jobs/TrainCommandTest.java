@@ -23,11 +23,13 @@ class TrainCommandTest extends LocalSparkTest {
                 + "model:\n  baseWidth: 4\n  latentSize: 8\n");
         Path runDir = dir.resolve("run");
         TestData.CliResult result = TestData.cli("train", "--config", config.toString(), "--data", data,
-                "--run-dir", runDir.toString(), "--workers", "2", "--kimg", "0.032", "--lr-g", "1e-3");
+                "--run-dir", runDir.toString(), "--workers", "2", "--kimg", "0.032", "--lr-g", "1e-3",
+                "--architecture", "DCGAN_K5");
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("samples"), result.out());
         String runJson = Files.readString(runDir.resolve("run.json"));
         assertTrue(runJson.contains("\"lrG\" : 0.001") && runJson.contains("\"baseWidth\" : 4")
+                && runJson.contains("\"architecture\" : \"DCGAN_K5\"")
                 && runJson.contains("\"height\" : 28"), runJson);
         assertTrue(Files.exists(runDir.resolve("samples/000000002.png")));
         assertTrue(Files.exists(runDir.resolve("checkpoints/000000002/gan.json")));
