@@ -13,7 +13,7 @@ python=${PYTHON:-/usr/bin/python3}
 "$root/bin/sparkgan" bench-step --help > /dev/null      # builds first if needed, outside the timings
 
 # architecture, shape, timed steps, warm-up steps
-cases=("DCGAN_K5 28x28x1 15 5" "DCGAN 64x64x3 5 2")
+cases=("DCGAN_K5 28x28x1 15 5" "DCGAN 64x64x3 5 2" "DCGAN 28x28x1 30 5")
 for ((rep = 1; rep <= reps; rep++)); do
   for c in "${cases[@]}"; do
     read -r arch shape steps warmup <<< "$c"
