@@ -6,6 +6,11 @@ import json
 import sys
 from pathlib import Path
 
+def name(path):
+    """The run directory's name for metrics/train.jsonl, else the file's own name."""
+    return path.parent.parent.name if path.name == "train.jsonl" else path.stem
+
+
 print("| run | rounds | images/s | s/round | outside the GAN steps | fixed s/round |")
 print("|---|---|---|---|---|---|")
 for path in sys.argv[1:]:
@@ -16,5 +21,5 @@ for path in sys.argv[1:]:
     steps = sum(l["stepSeconds"] for l in lines)
     images = sum(l["imagesPerSecond"] * l["seconds"] for l in lines)
     print("| %s | %d | %.0f | %.2f | %.1f%% | %.2f |" % (
-        Path(path).parent.parent.name, len(lines), images / seconds, seconds / len(lines),
+        name(Path(path)), len(lines), images / seconds, seconds / len(lines),
         100 * (1 - steps / seconds), (seconds - steps) / len(lines)))
