@@ -1,0 +1,33 @@
+package io.sparkgan.model.metrics;
+
+/**
+ * Improved precision and recall (Kynkäänniemi et al., 2019): each set's manifold is the union of balls reaching
+ * every vector's k-th nearest neighbour. Precision is the share of generated vectors inside the real manifold
+ * (fidelity); recall the share of real vectors inside the generated manifold (diversity: mode dropping lowers it).
+ */
+public final class PrecisionRecall {
+
+    public static final int DEFAULT_K = 3;
+
+    public record Result(double precision, double recall, int k) {
+    }
+
+    private PrecisionRecall() {
+    }
+
+    public static Result between(double[][] real, double[][] generated, int k) {
+        return new Result(insideShare(generated, real, k), insideShare(real, generated, k), k);
+    }
+
+    /** Share of {@code queries} that lie in at least one k-NN ball of {@code manifold}. */
+    private static double insideShare(double[][] queries, double[][] manifold, int k) {
+        int[] counts = NearestNeighbours.ballsContaining(queries, manifold, NearestNeighbours.radii(manifold, k));
+        int inside = 0;
+        for (int count : counts) {
+            if (count > 0) {
+                inside++;
+            }
+        }
+        return inside / (double) queries.length;
+    }
+}
