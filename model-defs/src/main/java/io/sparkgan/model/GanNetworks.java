@@ -145,7 +145,8 @@ public final class GanNetworks {
             if (c.batchNorm) {
                 list.layer(layer++, downscale(channels, Activation.IDENTITY.getActivationFunction(), false));
                 list.layer(layer++, new BatchNormalization.Builder().nOut(channels).build());
-                list.layer(layer++, new ActivationLayer.Builder().activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
+                list.layer(layer++, new ActivationLayer.Builder()
+                        .activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
             } else {
                 list.layer(layer++, downscale(channels, new VectorisedLeakyReLU(LEAKY_SLOPE), true));
             }

@@ -11,6 +11,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -78,7 +79,7 @@ public final class GanStep {
         // G's activations and these gradients live outside DL4J's workspaces; freed now, their memory is reused by
         // the next step instead of waiting for a garbage collection while fresh pages are faulted in
         release(generatorActivations.subList(1, generatorActivations.size()));
-        release(List.of(realGradient, inputGradient, gPass.getSecond()));
+        release(Arrays.asList(realGradient, inputGradient, gPass.getSecond()));
 
         return new StepStats(onReal[1] + onFake[1], gLoss, onReal[0], onFake[0]);
     }
