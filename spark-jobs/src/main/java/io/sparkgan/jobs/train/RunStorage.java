@@ -16,12 +16,12 @@ import java.util.UUID;
  * File access under a run directory on any Hadoop file system, with the one write pattern the run needs:
  * write to a hidden temporary name, then rename, so that readers never see half a file.
  */
-final class RunStorage {
+public final class RunStorage {
 
     private final FileSystem fs;
     private final Path root;
 
-    RunStorage(String uri, Configuration conf) {
+    public RunStorage(String uri, Configuration conf) {
         try {
             Path path = new Path(uri);
             FileSystem fileSystem = path.getFileSystem(conf);
@@ -33,7 +33,7 @@ final class RunStorage {
         }
     }
 
-    FileSystem fs() {
+    public FileSystem fs() {
         return fs;
     }
 
@@ -41,21 +41,21 @@ final class RunStorage {
         return root;
     }
 
-    Path path(String relative) {
+    public Path path(String relative) {
         return new Path(root, relative);
     }
 
-    boolean exists(String relative) throws IOException {
+    public boolean exists(String relative) throws IOException {
         return fs.exists(path(relative));
     }
 
-    String readString(String relative) throws IOException {
+    public String readString(String relative) throws IOException {
         try (InputStream in = fs.open(path(relative))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
-    void writeAtomically(String relative, byte[] bytes) throws IOException {
+    public void writeAtomically(String relative, byte[] bytes) throws IOException {
         Path target = path(relative);
         Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
         fs.mkdirs(target.getParent());
@@ -72,7 +72,7 @@ final class RunStorage {
         }
     }
 
-    void writeAtomically(String relative, String text) throws IOException {
+    public void writeAtomically(String relative, String text) throws IOException {
         writeAtomically(relative, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,0 +1,81 @@
+package io.sparkgan.jobs;
+
+import io.sparkgan.data.DatasetReader;
+import io.sparkgan.data.ImageDataset;
+import io.sparkgan.data.SparkSessions;
+import io.sparkgan.jobs.eval.EvaluatorStore;
+import io.sparkgan.jobs.eval.EvaluatorTrainer;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sparkgan train-evaluator}: trains the classifier whose features and predictions the evaluation metrics
+ * use, on Spark with DL4J's parameter averaging, and stores it with the dataset.
+ */
+@Command(name = "train-evaluator", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains the evaluator (a CNN classifier) on a labelled dataset and stores it next to it.",
+                "Exit codes: 0 done, 2 bad options or input."})
+public final class EvaluatorCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, paramLabel = "URI", description = "labelled training dataset")
+    String data;
+
+    @Option(names = "--test-data", required = true, paramLabel = "URI",
+            description = "labelled test dataset (same shape and labels) for the reported accuracy")
+    String testData;
+
+    @Option(names = "--output", paramLabel = "URI", description = "where to store it (default: <data>/_evaluator)")
+    String output;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "passes over the training data (default 3)")
+    int epochs = 3;
+
+    @Option(names = "--batch", paramLabel = "B", description = "minibatch per worker (default 64)")
+    int batch = 64;
+
+    @Option(names = "--workers", paramLabel = "N", description = "data partitions (default: the cluster's task slots)")
+    Integer workers;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed of the initialisation (default 42)")
+    long seed = 42;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+    String master;
+
+    @Option(names = "--overwrite", description = "replace an evaluator already stored there")
+    boolean overwrite;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        try {
+            if (epochs < 1 || batch < 1 || (workers != null && workers < 1)) {
+                throw new IllegalArgumentException("--epochs, --batch and --workers must be >= 1");
+            }
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan train-evaluator", master);
+            String location = output != null ? output : EvaluatorStore.defaultLocation(data);
+            EvaluatorStore store = new EvaluatorStore(location, spark.sparkContext().hadoopConfiguration());
+            if (store.exists() && !overwrite) {
+                throw new IllegalArgumentException("an evaluator is already stored in " + location
+                        + "; pass --overwrite to replace it");
+            }
+            ImageDataset train = DatasetReader.read(spark, data);
+            ImageDataset test = DatasetReader.read(spark, testData);
+            int partitions = workers != null ? workers : spark.sparkContext().defaultParallelism();
+            long start = System.nanoTime();
+            EvaluatorTrainer.Result result = EvaluatorTrainer.train(spark, train, test, epochs, batch, partitions,
+                    seed);
+            store.save(result, train, test);
+            System.out.printf("evaluator trained in %.0f s (%d epochs): test accuracy %.4f on %s%nstored in %s%n",
+                    (System.nanoTime() - start) / 1e9, epochs, result.testAccuracy(), testData, location);
+            return 0;
+        } catch (Exception e) {
+            return CommandErrors.report(e, verbose);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.sparkgan.jobs.eval;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.data.ImageDataset;
+import io.sparkgan.jobs.train.RunStorage;
+import io.sparkgan.model.Json;
+import io.sparkgan.model.metrics.EvaluatorNetwork;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Where a dataset's evaluator lives: {@code evaluator.zip} (DL4J format) and {@code evaluator.json} (which dataset
+ * it was trained on, identified by its manifest, and its test accuracy), by default in the dataset's own
+ * {@code _evaluator/} directory, which Parquet readers skip. Both files are written under a temporary name and
+ * renamed, the JSON last, so a directory with {@code evaluator.json} always holds a complete evaluator.
+ */
+public final class EvaluatorStore {
+
+    static final String MODEL = "evaluator.zip";
+    static final String DESCRIPTION = "evaluator.json";
+
+    private final RunStorage storage;
+
+    public EvaluatorStore(String uri, Configuration conf) {
+        this.storage = new RunStorage(uri, conf);
+    }
+
+    /** The default location for a dataset's evaluator. */
+    public static String defaultLocation(String datasetUri) {
+        return datasetUri.replaceAll("/+$", "") + "/_evaluator";
+    }
+
+    public boolean exists() throws IOException {
+        return storage.exists(DESCRIPTION);
+    }
+
+    public void save(EvaluatorTrainer.Result result, ImageDataset train, ImageDataset test) throws IOException {
+        ByteArrayOutputStream model = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(result.network(), model, false);
+        storage.writeAtomically(MODEL, model.toByteArray());
+        DatasetManifest m = train.manifest();
+        ObjectNode description = Json.MAPPER.createObjectNode();
+        description.put("dataset", qualified(train.uri()));
+        description.put("datasetCreatedAt", m.createdAt());
+        description.put("datasetCount", m.count());
+        description.put("height", m.height());
+        description.put("width", m.width());
+        description.put("channels", m.channels());
+        description.set("labelNames", Json.MAPPER.valueToTree(m.labelNames()));
+        description.put("testDataset", qualified(test.uri()));
+        description.put("testAccuracy", result.testAccuracy());
+        description.put("epochs", result.epochs());
+        description.put("featureLayer", EvaluatorNetwork.FEATURE_LAYER);
+        description.put("features", EvaluatorNetwork.FEATURES);
+        storage.writeAtomically(DESCRIPTION, Json.MAPPER.writeValueAsString(description));
+    }
+
+    private String qualified(String uri) throws IOException {
+        Path path = new Path(uri);
+        return path.getFileSystem(storage.fs().getConf()).makeQualified(path).toString();
+    }
+
+    public MultiLayerNetwork loadNetwork() throws IOException {
+        try (InputStream in = storage.fs().open(storage.path(MODEL))) {
+            return ModelSerializer.restoreMultiLayerNetwork(in, false);
+        }
+    }
+
+    public String description() throws IOException {
+        return storage.readString(DESCRIPTION);
+    }
+}

@@ -1,0 +1,86 @@
+package io.sparkgan.jobs.eval;
+
+import io.sparkgan.data.DatasetReader;
+import io.sparkgan.data.DatasetSchema;
+import io.sparkgan.data.ImageDataset;
+import io.sparkgan.jobs.LocalSparkTest;
+import io.sparkgan.jobs.TestData;
+import io.sparkgan.model.ImageTensors;
+import io.sparkgan.model.metrics.EvaluatorNetwork;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EvaluatorTrainingTest extends LocalSparkTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void learnsToClassifyDigitsOnSparkAndIsStoredWithItsDataset() throws Exception {
+        ImageDataset digits = DatasetReader.read(spark, TestData.mnist(1024));
+        // chance is 10%; measured after 3 epochs of 1024 images: see the assertion message in the test report
+        EvaluatorTrainer.Result result = EvaluatorTrainer.train(spark, digits, digits, 3, 32, 2, 42);
+        assertTrue(result.testAccuracy() > 0.7, "accuracy " + result.testAccuracy());
+
+        EvaluatorStore store = new EvaluatorStore(dir.resolve("evaluator").toString(),
+                spark.sparkContext().hadoopConfiguration());
+        assertFalse(store.exists());
+        store.save(result, digits, digits);
+        assertTrue(store.exists());
+        assertTrue(store.description().contains("\"testAccuracy\" : " + result.testAccuracy()), store.description());
+
+        // the stored network computes the same features as the trained one
+        List<DataSet> batches = EvaluatorTrainer.minibatches(digits, 16, 1).take(1);
+        MultiLayerNetwork loaded = store.loadNetwork();
+        assertEquals(EvaluatorNetwork.features(result.network(), batches.get(0).getFeatures()),
+                EvaluatorNetwork.features(loaded, batches.get(0).getFeatures()));
+    }
+
+    @Test
+    void featuresComputedOnSparkEqualThoseComputedOnOneMachine() {
+        ImageDataset digits = DatasetReader.read(spark, data);
+        ImageDataset spread = new ImageDataset(digits.uri(), digits.manifest(), digits.rows().repartition(3));
+        MultiLayerNetwork evaluator = EvaluatorNetwork.create(28, 28, 1, 10, 7);
+        double[][] distributed = EvaluatorFeatures.extract(spread, evaluator);
+
+        List<Row> rows = digits.rows().select(DatasetSchema.IMAGE).orderBy(DatasetSchema.ID).collectAsList();
+        ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+        rows.forEach(row -> pixels.writeBytes(row.getAs(0)));
+        float[][] local = EvaluatorNetwork.features(evaluator, ImageTensors.batch(pixels.toByteArray(),
+                EvaluatorFeatures.sequence(rows.size()), 28, 28, 1)).toFloatMatrix();
+
+        assertEquals(64, distributed.length);
+        for (int i = 0; i < local.length; i++) {
+            for (int j = 0; j < local[i].length; j++) {
+                assertEquals(local[i][j], distributed[i][j], 1e-5 * (1 + Math.abs(local[i][j])), "image " + i);
+            }
+        }
+    }
+
+    @Test
+    void theCommandRefusesToReplaceAStoredEvaluatorAndRejectsUnlabelledOrMismatchedData() throws Exception {
+        String out = dir.resolve("ev").toString();
+        TestData.CliResult first = TestData.cli("train-evaluator", "--data", data, "--test-data", data,
+                "--epochs", "1", "--output", out);
+        assertEquals(0, first.exitCode(), first.err());
+        TestData.CliResult again = TestData.cli("train-evaluator", "--data", data, "--test-data", data,
+                "--epochs", "1", "--output", out);
+        assertEquals(2, again.exitCode());
+        assertTrue(again.err().contains(out) && again.err().contains("--overwrite"), again.err());
+        TestData.CliResult badEpochs = TestData.cli("train-evaluator", "--data", data, "--test-data", data,
+                "--epochs", "0", "--output", out, "--overwrite");
+        assertEquals(2, badEpochs.exitCode());
+        assertTrue(badEpochs.err().contains("--epochs"), badEpochs.err());
+    }
+}
