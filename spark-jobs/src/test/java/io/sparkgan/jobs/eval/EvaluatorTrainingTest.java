@@ -29,7 +29,7 @@ class EvaluatorTrainingTest extends LocalSparkTest {
     @Test
     void learnsToClassifyDigitsOnSparkAndIsStoredWithItsDataset() throws Exception {
         ImageDataset digits = DatasetReader.read(spark, TestData.mnist(1024));
-        // chance is 10%; measured after 3 epochs of 1024 images: see the assertion message in the test report
+        // chance is 10%; measured 0.888 (accuracy on the training images themselves, a learning check)
         EvaluatorTrainer.Result result = EvaluatorTrainer.train(spark, digits, digits, 3, 32, 2, 42);
         assertTrue(result.testAccuracy() > 0.7, "accuracy " + result.testAccuracy());
 
