@@ -18,17 +18,20 @@ public final class DensityCoverage {
 
     public static Result between(double[][] real, double[][] generated, int k) {
         double[] radii = NearestNeighbours.radii(real, k);
-        int containing = 0;
-        for (int count : NearestNeighbours.ballsContaining(generated, real, radii)) {
-            containing += count;
-        }
+        // one pass over all (real ball, generated sample) pairs gives both: how many balls hold each sample, and
+        // whether each ball holds any
+        long containing = 0;
         int covered = 0;
         for (int i = 0; i < real.length; i++) {
+            int inBall = 0;
             for (double[] sample : generated) {
                 if (NearestNeighbours.squaredDistance(sample, real[i]) <= radii[i]) {
-                    covered++;
-                    break;
+                    inBall++;
                 }
+            }
+            containing += inBall;
+            if (inBall > 0) {
+                covered++;
             }
         }
         return new Result(containing / ((double) k * generated.length), covered / (double) real.length, k);

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * File access under a run directory on any Hadoop file system, with the one write pattern the run needs:
+ * File access under a directory on any Hadoop file system (a run's, an evaluator's), with the one write pattern
+ * they need:
  * write to a hidden temporary name, then rename, so that readers never see half a file.
  */
 public final class RunStorage {
