@@ -5,6 +5,7 @@ import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.eval.EvaluatorStore;
 import io.sparkgan.jobs.eval.EvaluatorTrainer;
+import io.sparkgan.model.metrics.EvaluatorNetwork;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,15 +17,16 @@ import java.util.concurrent.Callable;
  * use, on Spark with DL4J's parameter averaging, and stores it with the dataset.
  */
 @Command(name = "train-evaluator", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains the evaluator (a CNN classifier) on a labelled dataset and stores it next to it.",
+        description = {"Trains the evaluator whose features the metrics compare and stores it next to the dataset:",
+                "a CNN classifier for a labelled dataset, a CNN autoencoder for an unlabelled one.",
                 "Exit codes: 0 done, 2 bad options or input."})
 public final class EvaluatorCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, paramLabel = "URI", description = "labelled training dataset")
+    @Option(names = "--data", required = true, paramLabel = "URI", description = "real training dataset")
     String data;
 
     @Option(names = "--test-data", required = true, paramLabel = "URI",
-            description = "labelled test dataset (same shape and labels) for the reported accuracy")
+            description = "test dataset (same shape and labels) for the reported accuracy or reconstruction error")
     String testData;
 
     @Option(names = "--output", paramLabel = "URI", description = "where to store it (default: <data>/_evaluator)")
@@ -71,8 +73,12 @@ public final class EvaluatorCommand implements Callable<Integer> {
             EvaluatorTrainer.Result result = EvaluatorTrainer.train(spark, train, test, epochs, batch, partitions,
                     seed);
             store.save(result, train, test);
-            System.out.printf("evaluator trained in %.0f s (%d epochs): test accuracy %.4f on %s%nstored in %s%n",
-                    (System.nanoTime() - start) / 1e9, epochs, result.testAccuracy(), testData, location);
+            String figure = result.kind() == EvaluatorNetwork.Kind.CLASSIFIER
+                    ? String.format("test accuracy %.4f", result.testAccuracy())
+                    : String.format("test reconstruction error (MSE) %.4f", result.testReconstructionError());
+            System.out.printf("%s evaluator trained in %.0f s (%d epochs): %s on %s%nstored in %s%n",
+                    result.kind().name().toLowerCase(), (System.nanoTime() - start) / 1e9, epochs, figure, testData,
+                    location);
             return 0;
         } catch (Exception e) {
             return CommandErrors.report(e, verbose);

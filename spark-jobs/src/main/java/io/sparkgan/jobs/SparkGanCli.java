@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SparkGanCli.Version.class,
         description = "Distributed GAN training on Apache Spark.",
-        subcommands = {DemoCommand.class, PrepCommand.class, TrainCommand.class, EvaluatorCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, PrepCommand.class, TrainCommand.class, EvaluatorCommand.class, EvaluateCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SparkGanCli implements Runnable {
 

@@ -70,6 +70,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", paramLabel = "K", description = "checkpoints kept besides the best (default 3)")
     Integer keepCheckpoints;
 
+    @Option(names = "--evaluate-every", paramLabel = "E",
+            description = "evaluate every E checkpoints and mark the best by FID (default 1; 0 = never)")
+    Integer evaluateEvery;
+
+    @Option(names = "--evaluator", paramLabel = "URI",
+            description = "evaluator to use (default: the dataset's _evaluator/, when it has one)")
+    String evaluator;
+
+    @Option(names = "--eval-samples", paramLabel = "M", description = "samples per evaluation (default 5000)")
+    Integer evalSamples;
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
@@ -111,8 +122,8 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.printf("trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s%n",
                     summary.rounds(), summary.steps(), summary.kimg(), summary.seconds(), summary.imagesPerSecond());
             System.out.printf("run directory: %s%n  samples:     %s/samples/%n  checkpoints: %s/checkpoints/%n"
-                    + "  metrics:     %s/metrics/train.jsonl%n", summary.runDir(), summary.runDir(),
-                    summary.runDir(), summary.runDir());
+                    + "  metrics:     %s/metrics/train.jsonl, %s/eval/metrics.jsonl%n", summary.runDir(),
+                    summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir());
             return 0;
         } catch (Exception e) {
             return CommandErrors.report(e, verbose);
@@ -138,6 +149,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (seed != null) config.seed = seed;
         if (checkpointEvery != null) config.checkpointEvery = checkpointEvery;
         if (keepCheckpoints != null) config.keepCheckpoints = keepCheckpoints;
+        if (evaluateEvery != null) config.evaluateEvery = evaluateEvery;
+        if (evaluator != null) config.evaluator = evaluator;
+        if (evalSamples != null) config.evalSamples = evalSamples;
         if (lrG != null) model.lrG = lrG;
         if (lrD != null) model.lrD = lrD;
         if (architecture != null) model.architecture = architecture;

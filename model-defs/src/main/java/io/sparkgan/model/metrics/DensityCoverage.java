@@ -20,20 +20,22 @@ public final class DensityCoverage {
         double[] radii = NearestNeighbours.radii(real, k);
         // one pass over all (real ball, generated sample) pairs gives both: how many balls hold each sample, and
         // whether each ball holds any
-        long containing = 0;
-        int covered = 0;
-        for (int i = 0; i < real.length; i++) {
-            int inBall = 0;
-            for (double[] sample : generated) {
-                if (NearestNeighbours.squaredDistance(sample, real[i]) <= radii[i]) {
-                    inBall++;
+        long[] containing = new long[1];
+        int[] covered = new int[1];
+        NearestNeighbours.forEachBlock(real, generated, (first, distances) -> {
+            for (int r = 0; r < distances.length; r++) {
+                int inBall = 0;
+                for (double d : distances[r]) {
+                    if (d <= radii[first + r]) {
+                        inBall++;
+                    }
+                }
+                containing[0] += inBall;
+                if (inBall > 0) {
+                    covered[0]++;
                 }
             }
-            containing += inBall;
-            if (inBall > 0) {
-                covered++;
-            }
-        }
-        return new Result(containing / ((double) k * generated.length), covered / (double) real.length, k);
+        });
+        return new Result(containing[0] / ((double) k * generated.length), covered[0] / (double) real.length, k);
     }
 }

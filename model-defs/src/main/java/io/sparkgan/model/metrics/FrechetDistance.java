@@ -23,6 +23,10 @@ public final class FrechetDistance {
         if (a.dimension() != b.dimension()) {
             throw new IllegalArgumentException("feature dimensions differ: " + a.dimension() + " vs " + b.dimension());
         }
+        if (a.count() < 2 || b.count() < 2) {
+            throw new IllegalArgumentException("FID needs at least 2 feature vectors in each set, got " + a.count()
+                    + " and " + b.count());
+        }
         double meanTerm = 0;
         for (int i = 0; i < a.dimension(); i++) {
             double diff = a.mean()[i] - b.mean()[i];

@@ -1,5 +1,9 @@
 package io.sparkgan.model.metrics;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
 import java.util.SplittableRandom;
 
 /**
@@ -46,37 +50,23 @@ public final class KernelInceptionDistance {
 
     /** Unbiased MMD^2 between two sets with the cubic polynomial kernel; the diagonal terms are left out. */
     public static double mmd2Unbiased(double[][] x, double[][] y) {
-        int m = x.length;
-        int n = y.length;
-        int d = x[0].length;
-        double xx = 0;
-        for (int i = 0; i < m; i++) {
-            for (int j = i + 1; j < m; j++) {
-                xx += kernel(x[i], x[j], d);
-            }
-        }
-        double yy = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                yy += kernel(y[i], y[j], d);
-            }
-        }
-        double xy = 0;
-        for (double[] a : x) {
-            for (double[] b : y) {
-                xy += kernel(a, b, d);
-            }
-        }
-        return 2 * xx / ((double) m * (m - 1)) + 2 * yy / ((double) n * (n - 1)) - 2 * xy / ((double) m * n);
+        INDArray a = Nd4j.create(x);
+        INDArray b = Nd4j.create(y);
+        double m = x.length;
+        double n = y.length;
+        double xx = offDiagonalSum(kernel(a, a));
+        double yy = offDiagonalSum(kernel(b, b));
+        double xy = kernel(a, b).sumNumber().doubleValue();
+        return xx / (m * (m - 1)) + yy / (n * (n - 1)) - 2 * xy / (m * n);
     }
 
-    private static double kernel(double[] a, double[] b, int d) {
-        double dot = 0;
-        for (int k = 0; k < d; k++) {
-            dot += a[k] * b[k];
-        }
-        double base = dot / d + 1;
-        return base * base * base;
+    /** k(x, y) = (x.y / d + 1)^3 for every pair of rows, one matrix multiply in double precision. */
+    private static INDArray kernel(INDArray a, INDArray b) {
+        return Transforms.pow(a.mmul(b.transpose()).divi(a.size(1)).addi(1), 3, false);
+    }
+
+    private static double offDiagonalSum(INDArray square) {
+        return square.sumNumber().doubleValue() - Nd4j.diag(square).sumNumber().doubleValue();
     }
 
     /** {@code size} distinct rows, by a partial Fisher-Yates shuffle of the indexes. */

@@ -2,6 +2,9 @@ package io.sparkgan.model.metrics;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,5 +48,21 @@ class FrechetDistanceTest {
             shifted[i][1] -= 4;
         }
         assertEquals(25, FrechetDistance.between(FeatureStatistics.of(c.a()), FeatureStatistics.of(shifted)), 1e-9);
+    }
+
+    @Test
+    void statisticsOfPartsMergeIntoThoseOfTheWhole() {
+        double[][] all = ReferenceVectors.cases().get(2).a();
+        // uneven parts, one of a single vector: how partitions of a dataset split
+        int[] cuts = {0, 1, all.length / 3, all.length};
+        FeatureStatistics merged = null;
+        for (int p = 0; p + 1 < cuts.length; p++) {
+            FeatureStatistics part = FeatureStatistics.of(Arrays.copyOfRange(all, cuts[p], cuts[p + 1]));
+            merged = merged == null ? part : FeatureStatistics.merge(merged, part);
+        }
+        FeatureStatistics whole = FeatureStatistics.of(all);
+        assertEquals(whole.count(), merged.count());
+        assertArrayEquals(whole.mean(), merged.mean(), 1e-12);
+        assertTrue(ReferenceVectors.relativeError(whole.covariance(), merged.covariance()) < 1e-12);
     }
 }

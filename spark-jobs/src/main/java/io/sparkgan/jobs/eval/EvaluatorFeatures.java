@@ -4,80 +4,222 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.model.ImageTensors;
-import io.sparkgan.model.OneDnnLayers;
+import io.sparkgan.model.LatentNoise;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
+import io.sparkgan.model.metrics.FeatureSet;
+import io.sparkgan.model.metrics.FeatureStatistics;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import scala.Tuple2;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 
 /**
- * The evaluator's features of every image of a dataset, computed on the executors: the network's configuration
- * and parameters are broadcast, each partition runs its images through it in batches, and the driver gets the
- * feature vectors back ordered by image id.
+ * The evaluator's features of image sets, computed on the executors (the evaluator is broadcast and each task
+ * runs its images through it in batches): of the rows of a dataset, and of samples that a generator makes in the
+ * same tasks, so that generated images never travel.
  */
 public final class EvaluatorFeatures {
 
     private static final int BATCH = 256;
 
+    /** Features (and predicted classes) of one image. */
+    record ImageFeatures(long key, float[] features, int predicted) implements Serializable {
+    }
+
     private EvaluatorFeatures() {
     }
 
-    public static double[][] extract(ImageDataset data, MultiLayerNetwork evaluator) {
+    /** Features of every image of a dataset, ordered by image id. */
+    public static FeatureSet extract(ImageDataset data, MultiLayerNetwork evaluator) {
+        JavaSparkContext jsc = jsc(data);
+        NetworkBroadcast net = new NetworkBroadcast(jsc, evaluator);
+        try {
+            return toFeatureSet(ofRows(data, net).collect(), EvaluatorNetwork.kindOf(evaluator));
+        } finally {
+            net.destroy();
+        }
+    }
+
+    /**
+     * Statistics of the features of every image of a dataset, merged from per-partition statistics (nothing the
+     * size of the dataset reaches the driver), and the features of a seeded random subset of up to
+     * {@code subset} images, ordered by id.
+     */
+    public static Summary summarise(ImageDataset data, MultiLayerNetwork evaluator, int subset, long seed) {
+        JavaSparkContext jsc = jsc(data);
+        NetworkBroadcast net = new NetworkBroadcast(jsc, evaluator);
+        try {
+            JavaRDD<ImageFeatures> features = ofRows(data, net).cache();
+            FeatureStatistics statistics = features.mapPartitions(rows -> {
+                List<double[]> vectors = new ArrayList<>();
+                rows.forEachRemaining(r -> vectors.add(toDoubles(r.features())));
+                return vectors.size() < 2 ? List.<FeatureStatistics>of().iterator()
+                        : List.of(FeatureStatistics.of(vectors.toArray(double[][]::new))).iterator();
+            }).treeReduce(FeatureStatistics::merge);
+            List<ImageFeatures> sample = features.takeSample(false, subset, seed);
+            features.unpersist(false);
+            return new Summary(statistics, toFeatureSet(sample, EvaluatorNetwork.kindOf(evaluator)));
+        } finally {
+            net.destroy();
+        }
+    }
+
+    /** Statistics of a whole set and a subset of its feature vectors. */
+    public record Summary(FeatureStatistics statistics, FeatureSet subset) {
+    }
+
+    /**
+     * Features of {@code count} samples of a generator, made on the executors in {@code partitions} tasks. Samples
+     * come in blocks of {@value #BATCH} whose noise is a function of (seed, block) alone, so the sample set is the
+     * same whatever the partitioning, and a retried task makes the same images. Samples are quantised to 8-bit
+     * pixels first, as the real images are, so that the evaluator does not tell them apart by rounding.
+     */
+    public static FeatureSet ofGenerator(JavaSparkContext jsc, MultiLayerNetwork generator, int latentSize,
+                                         MultiLayerNetwork evaluator, int count, long seed, int partitions) {
+        NetworkBroadcast g = new NetworkBroadcast(jsc, generator);
+        NetworkBroadcast e = new NetworkBroadcast(jsc, evaluator);
+        try {
+            List<Integer> blocks = new ArrayList<>();
+            for (int b = 0; b * BATCH < count; b++) {
+                blocks.add(b);
+            }
+            List<ImageFeatures> rows = jsc.parallelize(blocks, Math.max(1, Math.min(partitions, blocks.size())))
+                    .mapPartitions(assigned -> {
+                        MultiLayerNetwork gen = g.build();
+                        MultiLayerNetwork eval = e.build();
+                        List<ImageFeatures> out = new ArrayList<>();
+                        while (assigned.hasNext()) {
+                            int block = assigned.next();
+                            int size = Math.min(BATCH, count - block * BATCH);
+                            INDArray noise = LatentNoise.sample(LatentNoise.derive(seed, block), size, latentSize,
+                                    DataType.FLOAT);
+                            addAll(out, (long) block * BATCH, EvaluatorNetwork.evaluate(eval,
+                                    quantised(gen.output(noise, false))));
+                        }
+                        return out.iterator();
+                    }).collect();
+            return toFeatureSet(rows, EvaluatorNetwork.kindOf(evaluator));
+        } finally {
+            g.destroy();
+            e.destroy();
+        }
+    }
+
+    /** Images in [-1, 1] rounded to the 256 levels of 8-bit pixels. */
+    static INDArray quantised(INDArray images) {
+        INDArray levels = Transforms.round(images.add(1).muli(127.5), false);
+        return Transforms.min(Transforms.max(levels, 0, false), 255, false).divi(127.5).subi(1);
+    }
+
+    private static JavaRDD<ImageFeatures> ofRows(ImageDataset data, NetworkBroadcast net) {
         DatasetManifest m = data.manifest();
         int height = m.height();
         int width = m.width();
         int channels = m.channels();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.rows().sparkSession().sparkContext());
-        Broadcast<String> configuration = jsc.broadcast(evaluator.getLayerWiseConfigurations().toJson());
-        Broadcast<float[]> parameters = jsc.broadcast(evaluator.params().toFloatVector());
-        List<Tuple2<Long, float[]>> features = data.rows().select(DatasetSchema.ID, DatasetSchema.IMAGE).javaRDD()
-                .mapPartitions(rows -> {
-                    MultiLayerNetwork net = new MultiLayerNetwork(
-                            MultiLayerConfiguration.fromJson(configuration.value()));
-                    net.init(Nd4j.createFromArray(parameters.value()), false);
-                    OneDnnLayers.enable(net);
-                    List<Tuple2<Long, float[]>> out = new ArrayList<>();
-                    List<Long> ids = new ArrayList<>();
-                    ByteArrayOutputStream pixels = new ByteArrayOutputStream();
-                    while (rows.hasNext()) {
-                        Row row = rows.next();
-                        ids.add(row.getLong(0));
-                        pixels.writeBytes(row.getAs(1));
-                        if (ids.size() == BATCH || !rows.hasNext()) {
-                            INDArray batch = ImageTensors.batch(pixels.toByteArray(), sequence(ids.size()), height,
-                                    width, channels);
-                            float[][] f = EvaluatorNetwork.features(net, batch).toFloatMatrix();
-                            for (int i = 0; i < ids.size(); i++) {
-                                out.add(new Tuple2<>(ids.get(i), f[i]));
-                            }
-                            ids.clear();
-                            pixels.reset();
-                        }
-                    }
-                    return out.iterator();
-                }).collect();
-        configuration.destroy();
-        parameters.destroy();
-        return features.stream().sorted(Comparator.comparing(Tuple2::_1))
-                .map(t -> toDoubles(t._2())).toArray(double[][]::new);
+        return data.rows().select(DatasetSchema.ID, DatasetSchema.IMAGE).javaRDD().mapPartitions(rows -> {
+            MultiLayerNetwork evaluator = net.build();
+            return new Batched(rows, evaluator, height, width, channels);
+        });
+    }
+
+    /** Runs a partition's rows through the evaluator a batch at a time, as the caller consumes them. */
+    private static final class Batched implements Iterator<ImageFeatures> {
+        private final Iterator<Row> rows;
+        private final MultiLayerNetwork evaluator;
+        private final int height;
+        private final int width;
+        private final int channels;
+        private final List<ImageFeatures> ready = new ArrayList<>();
+        private int next;
+
+        Batched(Iterator<Row> rows, MultiLayerNetwork evaluator, int height, int width, int channels) {
+            this.rows = rows;
+            this.evaluator = evaluator;
+            this.height = height;
+            this.width = width;
+            this.channels = channels;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == ready.size()) {
+                fill();
+            }
+            return next < ready.size();
+        }
+
+        @Override
+        public ImageFeatures next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            return ready.get(next++);
+        }
+
+        private void fill() {
+            ready.clear();
+            next = 0;
+            List<Long> ids = new ArrayList<>();
+            ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+            while (rows.hasNext() && ids.size() < BATCH) {
+                Row row = rows.next();
+                ids.add(row.getLong(0));
+                pixels.writeBytes(row.getAs(1));
+            }
+            if (ids.isEmpty()) {
+                return;
+            }
+            FeatureSet f = EvaluatorNetwork.evaluate(evaluator, ImageTensors.batch(pixels.toByteArray(),
+                    sequence(ids.size()), height, width, channels));
+            for (int i = 0; i < ids.size(); i++) {
+                ready.add(new ImageFeatures(ids.get(i), toFloats(f.features()[i]),
+                        f.hasClasses() ? f.classes()[i] : -1));
+            }
+        }
+    }
+
+    private static void addAll(List<ImageFeatures> out, long firstKey, FeatureSet f) {
+        for (int i = 0; i < f.size(); i++) {
+            out.add(new ImageFeatures(firstKey + i, toFloats(f.features()[i]), f.hasClasses() ? f.classes()[i] : -1));
+        }
+    }
+
+    private static FeatureSet toFeatureSet(List<ImageFeatures> rows, EvaluatorNetwork.Kind kind) {
+        List<ImageFeatures> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparingLong(ImageFeatures::key));
+        double[][] features = sorted.stream().map(r -> toDoubles(r.features())).toArray(double[][]::new);
+        int[] classes = kind == EvaluatorNetwork.Kind.CLASSIFIER
+                ? sorted.stream().mapToInt(ImageFeatures::predicted).toArray() : null;
+        return new FeatureSet(features, classes);
+    }
+
+    private static JavaSparkContext jsc(ImageDataset data) {
+        return JavaSparkContext.fromSparkContext(data.rows().sparkSession().sparkContext());
     }
 
     static int[] sequence(int n) {
         int[] indexes = new int[n];
-        for (int i = 0; i < n; i++) {
-            indexes[i] = i;
-        }
+        Arrays.setAll(indexes, i -> i);
         return indexes;
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
     }
 
     private static double[] toDoubles(float[] values) {

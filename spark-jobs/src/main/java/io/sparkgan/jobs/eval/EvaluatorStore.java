@@ -1,5 +1,6 @@
 package io.sparkgan.jobs.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.ImageDataset;
@@ -14,6 +15,11 @@ import org.deeplearning4j.util.ModelSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
 
 /**
  * Where a dataset's evaluator lives: {@code evaluator.zip} (DL4J format) and {@code evaluator.json} (which dataset
@@ -55,7 +61,18 @@ public final class EvaluatorStore {
         description.put("channels", m.channels());
         description.set("labelNames", Json.MAPPER.valueToTree(m.labelNames()));
         description.put("testDataset", qualified(test.uri()));
-        description.put("testAccuracy", result.testAccuracy());
+        description.put("kind", result.kind().name().toLowerCase());
+        description.put("why", result.kind() == EvaluatorNetwork.Kind.CLASSIFIER
+                ? "labelled dataset: a classifier's penultimate layer separates the classes, and its predictions"
+                        + " give mode coverage"
+                : "unlabelled dataset: an autoencoder's bottleneck keeps what tells the images apart without labels;"
+                        + " no classes, so no mode coverage");
+        description.put("trainedAt", Instant.now().toString());
+        if (result.kind() == EvaluatorNetwork.Kind.CLASSIFIER) {
+            description.put("testAccuracy", result.testAccuracy());
+        } else {
+            description.put("testReconstructionError", result.testReconstructionError());
+        }
         description.put("epochs", result.epochs());
         description.put("featureLayer", EvaluatorNetwork.FEATURE_LAYER);
         description.put("features", EvaluatorNetwork.FEATURES);
@@ -65,6 +82,27 @@ public final class EvaluatorStore {
     private String qualified(String uri) throws IOException {
         Path path = new Path(uri);
         return path.getFileSystem(storage.fs().getConf()).makeQualified(path).toString();
+    }
+
+    /** Identifies this evaluator (a digest of its description): cached statistics made with another are stale. */
+    public String id() throws IOException {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(description().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Fails, naming both, unless this evaluator was trained on images of the dataset's shape. */
+    public void requireShape(DatasetManifest dataset) throws IOException {
+        JsonNode d = Json.MAPPER.readTree(description());
+        if (d.path("height").asInt() != dataset.height() || d.path("width").asInt() != dataset.width()
+                || d.path("channels").asInt() != dataset.channels()) {
+            throw new IllegalArgumentException("the evaluator in " + storage.path("") + " was trained on "
+                    + d.path("height").asInt() + "x" + d.path("width").asInt() + "x" + d.path("channels").asInt()
+                    + " images, not " + dataset.shape());
+        }
     }
 
     public MultiLayerNetwork loadNetwork() throws IOException {

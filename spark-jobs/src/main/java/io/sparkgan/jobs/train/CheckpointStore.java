@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * people and notebooks; resume lists the directories), {@code checkpoints/best} the one marked best. The last
  * {@code keep} checkpoints and the best survive pruning.
  */
-final class CheckpointStore {
+public final class CheckpointStore {
 
     static final String DIR = "checkpoints";
     private static final Pattern COMMITTED = Pattern.compile("\\d{9}");
@@ -31,12 +31,12 @@ final class CheckpointStore {
     private final RunStorage storage;
     private final int keep;
 
-    CheckpointStore(RunStorage storage, int keep) {
+    public CheckpointStore(RunStorage storage, int keep) {
         this.storage = storage;
         this.keep = keep;
     }
 
-    static String name(long step) {
+    public static String name(long step) {
         return String.format("%09d", step);
     }
 
@@ -57,7 +57,7 @@ final class CheckpointStore {
     }
 
     /** Steps of the complete checkpoints, ascending. */
-    List<Long> steps() throws IOException {
+    public List<Long> steps() throws IOException {
         FileSystem fs = storage.fs();
         Path dir = storage.path(DIR);
         List<Long> steps = new ArrayList<>();
@@ -75,12 +75,12 @@ final class CheckpointStore {
         return steps;
     }
 
-    OptionalLong latest() throws IOException {
+    public OptionalLong latest() throws IOException {
         List<Long> steps = steps();
         return steps.isEmpty() ? OptionalLong.empty() : OptionalLong.of(steps.get(steps.size() - 1));
     }
 
-    GanCheckpoint load(long step) throws IOException {
+    public GanCheckpoint load(long step) throws IOException {
         return GanCheckpoint.read(files(storage.fs(), storage.path(DIR + "/" + name(step))));
     }
 
@@ -88,7 +88,7 @@ final class CheckpointStore {
         storage.writeAtomically(DIR + "/best", name(step) + "\n");
     }
 
-    Optional<Long> best() throws IOException {
+    public Optional<Long> best() throws IOException {
         if (!storage.exists(DIR + "/best")) {
             return Optional.empty();
         }

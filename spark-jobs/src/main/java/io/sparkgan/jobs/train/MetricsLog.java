@@ -11,36 +11,42 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A JSON-lines log in the run directory ({@code metrics/train.jsonl}): one object per round. Lines are appended
+ * A JSON-lines log in the run directory ({@code metrics/train.jsonl}: one object per round; {@code eval/}: one
+ * per evaluation). Lines are appended
  * where the file system can append (local disk, HDFS) and the file is rewritten where it cannot (object stores).
  * On resume the lines after the checkpoint are dropped, so the log matches the run as it continues.
  */
-final class MetricsLog {
+public final class MetricsLog {
 
     private final RunStorage storage;
     private final String relative;
     private final List<String> lines = new ArrayList<>();
     private boolean canAppend = true;
 
-    MetricsLog(RunStorage storage, String relative) {
+    public MetricsLog(RunStorage storage, String relative) {
         this.storage = storage;
         this.relative = relative;
     }
 
+    /** The log with the lines it already holds, to append to. */
+    public static MetricsLog existing(RunStorage storage, String relative) throws IOException {
+        MetricsLog log = new MetricsLog(storage, relative);
+        log.lines.addAll(log.stored());
+        return log;
+    }
+
     /** Keeps the existing lines whose {@code field} is at most {@code last}; drops the others from the file. */
-    void truncateAfter(String field, long last) throws IOException {
+    public void truncateAfter(String field, long last) throws IOException {
         lines.clear();
-        if (storage.exists(relative)) {
-            for (String line : storage.readString(relative).split("\n")) {
-                if (!line.isBlank() && Json.MAPPER.readTree(line).path(field).asLong() <= last) {
-                    lines.add(line);
-                }
+        for (String line : stored()) {
+            if (Json.MAPPER.readTree(line).path(field).asLong() <= last) {
+                lines.add(line);
             }
         }
         rewrite();
     }
 
-    void append(ObjectNode entry) throws IOException {
+    public void append(ObjectNode entry) throws IOException {
         String line = entry.toString();
         lines.add(line);
         if (canAppend && storage.exists(relative)) {
@@ -54,12 +60,24 @@ final class MetricsLog {
         rewrite();
     }
 
-    List<JsonNode> entries() throws IOException {
+    public List<JsonNode> entries() throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (String line : lines) {
             out.add(Json.MAPPER.readTree(line));
         }
         return out;
+    }
+
+    private List<String> stored() throws IOException {
+        List<String> stored = new ArrayList<>();
+        if (storage.exists(relative)) {
+            for (String line : storage.readString(relative).split("\n")) {
+                if (!line.isBlank()) {
+                    stored.add(line);
+                }
+            }
+        }
+        return stored;
     }
 
     private void rewrite() throws IOException {

@@ -38,7 +38,7 @@ public final class RunStorage {
         return fs;
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
+import io.sparkgan.model.metrics.MetricSuite;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +53,18 @@ public final class TrainConfig {
     /** Images in each sample grid (from a fixed noise vector, the same for the whole run). */
     public int sampleCount = 64;
 
+    /**
+     * Evaluate the generator every this many checkpoints (and at the end) and mark the best checkpoint by FID;
+     * 0 = never. Needs an evaluator: {@link #evaluator}, or one stored with the dataset.
+     */
+    public int evaluateEvery = 1;
+
+    /** Where the evaluator is ({@code sparkgan train-evaluator --output}); null = the dataset's {@code _evaluator/}. */
+    public String evaluator;
+
+    /** Samples generated for each evaluation (FID and KID depend on the count: compare runs at equal counts). */
+    public int evalSamples = 5000;
+
     /** ND4J threads per worker task; 0 = the executor's cores divided by its concurrent tasks. */
     public int threadsPerWorker = 0;
 
@@ -95,6 +108,8 @@ public final class TrainConfig {
         require(checkpointEvery > 0, "--checkpoint-every must be > 0, got " + checkpointEvery);
         require(keepCheckpoints > 0, "--keep-checkpoints must be > 0, got " + keepCheckpoints);
         require(sampleCount > 0, "--sample-count must be > 0");
+        require(evaluateEvery >= 0, "--evaluate-every must be >= 0, got " + evaluateEvery);
+        require(evalSamples > MetricSuite.K, "--eval-samples must be > " + MetricSuite.K + ", got " + evalSamples);
         model.validateHyperparameters();
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.model.GanCheckpoint;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.GanNetworks;
@@ -12,6 +13,7 @@ import io.sparkgan.model.GanState;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.LatentNoise;
 import io.sparkgan.model.SampleGrid;
+import io.sparkgan.model.metrics.SampleMetrics;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -38,6 +40,10 @@ import java.util.UUID;
 public final class TrainingMaster {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingMaster.class);
+    /** Where the evaluations during training go, one line each. */
+    public static final String EVAL_LOG = "eval/metrics.jsonl";
+    /** Counter the evaluation noise is derived with from the run seed. */
+    public static final long EVAL_NOISE = 0x6576616cL;
 
     /** How to treat a run directory that already holds something. */
     public enum Start { NEW, RESUME, OVERWRITE }
@@ -87,6 +93,7 @@ public final class TrainingMaster {
         LOG.info("training on {} ({} images, {}) with {} workers (shards {}), {} rounds of {} steps x {} images",
                 config.data, dataset.manifest().count(), dataset.manifest().shape(), workers, shardSizes,
                 totalRounds, config.averagingEvery, config.batchPerWorker);
+        SampleEvaluation evaluation = openEvaluation();
         String runId = resumedRunId != null ? resumedRunId : claimRunDirectory(storage);
 
         GanModelConfig model = config.model;
@@ -96,6 +103,10 @@ public final class TrainingMaster {
         MetricsLog metrics = new MetricsLog(storage, "metrics/train.jsonl");
         long round = resumePoint(checkpoints, generator, discriminator);
         metrics.truncateAfter("round", round - 1);
+        MetricsLog evalLog = new MetricsLog(storage, EVAL_LOG);
+        evalLog.truncateAfter("step", round == 0 ? -1 : stepAfter(round - 1));
+        double bestFid = evalLog.entries().stream().mapToDouble(e -> e.path("fid").asDouble(Double.NaN))
+                .filter(f -> !Double.isNaN(f)).min().orElse(Double.POSITIVE_INFINITY);
         GanState state = GanState.capture(generator, discriminator);
         GanState.Layout layout = state.layout();
         INDArray sampleNoise = LatentNoise.sample(LatentNoise.derive(config.seed, 0x73616d706c65L),
@@ -130,6 +141,10 @@ public final class TrainingMaster {
                 latestCheckpoint = step;
                 LOG.info("round {}/{}: step {}, {} kimg, checkpoint and samples written", round + 1, totalRounds,
                         step, String.format("%.1f", kimgAfter(round)));
+                long checkpointNumber = (round + 1) / config.checkpointEvery;
+                if (evaluation != null && (last || checkpointNumber % config.evaluateEvery == 0)) {
+                    bestFid = evaluate(evaluation, generator, round, step, bestFid, evalLog, checkpoints, workers);
+                }
             }
         }
         shards.unpersist(false);
@@ -138,6 +153,52 @@ public final class TrainingMaster {
         return new Summary(storage.root().toString(), totalRounds, stepAfter(totalRounds - 1),
                 kimgAfter(totalRounds - 1), latestCheckpoint, seconds,
                 seconds > 0 ? roundsRun * imagesPerRound / seconds : 0);
+    }
+
+    /**
+     * Evaluates the checkpoint just written: generates {@code evalSamples} samples on the executors (from the same
+     * noise at every evaluation, so that checkpoints are compared on equal terms), appends the metrics to
+     * {@code eval/metrics.jsonl} and marks the checkpoint best when its FID is the lowest so far. Returns the best.
+     */
+    private double evaluate(SampleEvaluation evaluation, MultiLayerNetwork generator, long round, long step,
+                            double bestFid, MetricsLog evalLog, CheckpointStore checkpoints, int workers)
+            throws IOException {
+        long start = System.nanoTime();
+        SampleMetrics result = evaluation.ofGenerator(generator, config.model.latentSize, config.evalSamples,
+                LatentNoise.derive(config.seed, EVAL_NOISE), workers);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        boolean best = result.fid() < bestFid;
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("round", round);
+        line.put("step", step);
+        line.put("kimg", kimgAfter(round));
+        line.setAll(SampleEvaluation.toJson(result));
+        line.put("seconds", seconds);
+        line.put("best", best);
+        evalLog.append(line);
+        if (best) {
+            checkpoints.markBest(step);
+        }
+        LOG.info("evaluation of step {} in {} s: FID {}{}", step, String.format("%.1f", seconds),
+                String.format("%.3f", result.fid()), best ? " (best so far)" : "");
+        return best ? result.fid() : bestFid;
+    }
+
+    /**
+     * The evaluator named in the config (an error if it is missing), else the dataset's own if it has one, else
+     * none: the run then trains without evaluation and says so.
+     */
+    private SampleEvaluation openEvaluation() throws IOException {
+        if (config.evaluateEvery == 0) {
+            return null;
+        }
+        if (config.evaluator == null && SampleEvaluation.storedEvaluator(spark, config.data) == null) {
+            LOG.warn("no evaluator stored with {}: training without evaluation, so no checkpoint is marked best; "
+                    + "'sparkgan train-evaluator --data {} --test-data <test split>' makes one", config.data,
+                    config.data);
+            return null;
+        }
+        return SampleEvaluation.open(spark, config.data, config.evaluator);
     }
 
     private long stepAfter(long round) {

@@ -41,7 +41,7 @@ class EvaluatorTrainingTest extends LocalSparkTest {
         assertTrue(store.description().contains("\"testAccuracy\" : " + result.testAccuracy()), store.description());
 
         // the stored network computes the same features as the trained one
-        List<DataSet> batches = EvaluatorTrainer.minibatches(digits, 16, 1).take(1);
+        List<DataSet> batches = EvaluatorTrainer.minibatches(digits, EvaluatorNetwork.Kind.CLASSIFIER, 16, 1).take(1);
         MultiLayerNetwork loaded = store.loadNetwork();
         assertEquals(EvaluatorNetwork.features(result.network(), batches.get(0).getFeatures()),
                 EvaluatorNetwork.features(loaded, batches.get(0).getFeatures()));
@@ -52,7 +52,7 @@ class EvaluatorTrainingTest extends LocalSparkTest {
         ImageDataset digits = DatasetReader.read(spark, data);
         ImageDataset spread = new ImageDataset(digits.uri(), digits.manifest(), digits.rows().repartition(3));
         MultiLayerNetwork evaluator = EvaluatorNetwork.create(28, 28, 1, 10, 7);
-        double[][] distributed = EvaluatorFeatures.extract(spread, evaluator);
+        double[][] distributed = EvaluatorFeatures.extract(spread, evaluator).features();
 
         List<Row> rows = digits.rows().select(DatasetSchema.IMAGE).orderBy(DatasetSchema.ID).collectAsList();
         ByteArrayOutputStream pixels = new ByteArrayOutputStream();

@@ -1,0 +1,180 @@
+package io.sparkgan.jobs;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkgan.data.DatasetReader;
+import io.sparkgan.data.ImageDataset;
+import io.sparkgan.data.SparkSessions;
+import io.sparkgan.jobs.eval.EvaluatorTrainer;
+import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.MetricsLog;
+import io.sparkgan.jobs.train.RunStorage;
+import io.sparkgan.jobs.train.TrainConfig;
+import io.sparkgan.jobs.train.TrainingMaster;
+import io.sparkgan.model.GanCheckpoint;
+import io.sparkgan.model.Json;
+import io.sparkgan.model.LatentNoise;
+import io.sparkgan.model.metrics.SampleMetrics;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sparkgan evaluate}: the metrics of a checkpoint's samples, or of one dataset against another, on demand.
+ * A checkpoint is evaluated against its run's training data with the same sample count and noise as during
+ * training by default, so the figures match {@code eval/metrics.jsonl}; results are also appended to the run's
+ * {@code eval/evaluate.jsonl}.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluates a run's checkpoint (FID, KID, precision/recall, density/coverage, mode coverage),",
+                "or compares a dataset (e.g. a synthetic one) with real data. Exit codes: 0 done, 2 bad options or"
+                        + " input."})
+public final class EvaluateCommand implements Callable<Integer> {
+
+    static final class Target {
+        @Option(names = "--run-dir", required = true, paramLabel = "URI", description = "the run to evaluate")
+        String runDir;
+
+        @Option(names = "--compare", required = true, paramLabel = "URI",
+                description = "a dataset to compare with --data instead (synthetic vs real, test vs train)")
+        String compare;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    @Option(names = "--checkpoint", paramLabel = "STEP|best|latest",
+            description = "which checkpoint of --run-dir (default: best when one is marked, else latest)")
+    String checkpoint;
+
+    @Option(names = "--data", paramLabel = "URI",
+            description = "the real dataset (default for --run-dir: the run's training data; required with --compare)")
+    String data;
+
+    @Option(names = "--samples", paramLabel = "N",
+            description = "samples to generate (default: the run's evalSamples); with --compare, the subset of it"
+                    + " for KID and the k-NN metrics (default 10000)")
+    Integer samples;
+
+    @Option(names = "--evaluator", paramLabel = "URI", description = "evaluator (default: <data>/_evaluator)")
+    String evaluator;
+
+    @Option(names = "--cas", paramLabel = "TEST_URI",
+            description = "with --compare on a labelled dataset: also train the evaluator's classifier on it and "
+                    + "report its accuracy on this real test split (Classification Accuracy Score)")
+    String casTestData;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed of the samples (default: the run's)")
+    Long seed;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+    String master;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        try {
+            if (samples != null && samples < 4) {
+                throw new IllegalArgumentException("--samples must be >= 4, got " + samples);
+            }
+            if (target.compare != null && data == null) {
+                throw new IllegalArgumentException("--compare needs --data, the real dataset to compare with");
+            }
+            if (target.compare == null && (casTestData != null)) {
+                throw new IllegalArgumentException("--cas goes with --compare");
+            }
+            if (target.compare != null && checkpoint != null) {
+                throw new IllegalArgumentException("--checkpoint goes with --run-dir");
+            }
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan evaluate", master);
+            return target.runDir != null ? evaluateRun(spark) : compareDatasets(spark);
+        } catch (Exception e) {
+            return CommandErrors.report(e, verbose);
+        }
+    }
+
+    private int evaluateRun(SparkSession spark) throws Exception {
+        TrainConfig config = TrainingMaster.storedConfig(spark, target.runDir);
+        RunStorage storage = new RunStorage(target.runDir, spark.sparkContext().hadoopConfiguration());
+        CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
+        long step = chooseCheckpoint(checkpoints);
+        String realData = data != null ? data : config.data;
+        SampleEvaluation evaluation = SampleEvaluation.open(spark, realData,
+                evaluator != null ? evaluator : data == null ? config.evaluator : null);
+        GanCheckpoint loaded = checkpoints.load(step);
+        int count = samples != null ? samples : config.evalSamples;
+        long noiseSeed = LatentNoise.derive(seed != null ? seed : config.seed, TrainingMaster.EVAL_NOISE);
+        long start = System.nanoTime();
+        SampleMetrics metrics = evaluation.ofGenerator(loaded.generator(), loaded.config().latentSize, count,
+                noiseSeed, spark.sparkContext().defaultParallelism());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("step", step);
+        line.put("kimg", loaded.trainingState().path("kimg").asDouble());
+        line.put("data", realData);
+        line.put("evaluator", evaluation.evaluatorLocation());
+        line.setAll(SampleEvaluation.toJson(metrics));
+        line.put("seconds", seconds);
+        line.put("evaluatedAt", Instant.now().toString());
+        MetricsLog.existing(storage, "eval/evaluate.jsonl").append(line);
+        System.out.printf("checkpoint %d of %s against %s (%.1f s)%n%s", step, target.runDir, realData, seconds,
+                SampleEvaluation.describe(metrics));
+        return 0;
+    }
+
+    private long chooseCheckpoint(CheckpointStore checkpoints) throws Exception {
+        List<Long> steps = checkpoints.steps();
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("run " + target.runDir + " has no checkpoint yet");
+        }
+        String which = checkpoint != null ? checkpoint : checkpoints.best().isPresent() ? "best" : "latest";
+        long step = switch (which) {
+            case "latest" -> steps.get(steps.size() - 1);
+            case "best" -> checkpoints.best().orElseThrow(() -> new IllegalArgumentException(
+                    "--checkpoint best: run " + target.runDir + " has no checkpoint marked best (it was trained"
+                            + " without an evaluator)"));
+            default -> {
+                try {
+                    yield Long.parseLong(which);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--checkpoint must be a step, 'best' or 'latest', got '"
+                            + which + "'");
+                }
+            }
+        };
+        if (!steps.contains(step)) {
+            throw new IllegalArgumentException("run " + target.runDir + " has no checkpoint at step " + step
+                    + "; it has " + steps);
+        }
+        return step;
+    }
+
+    private int compareDatasets(SparkSession spark) throws Exception {
+        SampleEvaluation evaluation = SampleEvaluation.open(spark, data, evaluator);
+        ImageDataset other = DatasetReader.read(spark, target.compare);
+        long start = System.nanoTime();
+        SampleMetrics metrics = evaluation.ofDataset(other, samples != null ? samples : 10_000,
+                seed != null ? seed : 42);
+        System.out.printf("%s against %s (%.1f s)%n%s", target.compare, data, (System.nanoTime() - start) / 1e9,
+                SampleEvaluation.describe(metrics));
+        if (casTestData != null) {
+            if (!other.manifest().labelled()) {
+                throw new IllegalArgumentException("--cas: " + target.compare + " has no labels to train a "
+                        + "classifier on");
+            }
+            ImageDataset test = DatasetReader.read(spark, casTestData);
+            EvaluatorTrainer.Result cas = EvaluatorTrainer.train(spark, other, test, 3, 64,
+                    spark.sparkContext().defaultParallelism(), seed != null ? seed : 42);
+            System.out.printf("CAS        %.4f  (classifier trained on %s, tested on %s)%n", cas.testAccuracy(),
+                    target.compare, casTestData);
+        }
+        return 0;
+    }
+}

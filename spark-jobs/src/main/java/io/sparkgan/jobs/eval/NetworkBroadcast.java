@@ -1,0 +1,39 @@
+package io.sparkgan.jobs.eval;
+
+import io.sparkgan.model.OneDnnLayers;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.Serializable;
+
+/**
+ * A network sent to the executors for inference: its configuration and parameters as plain broadcasts (no
+ * updater state), rebuilt in each task with the oneDNN helpers installed.
+ */
+final class NetworkBroadcast implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<String> configuration;
+    private final Broadcast<float[]> parameters;
+
+    NetworkBroadcast(JavaSparkContext jsc, MultiLayerNetwork net) {
+        this.configuration = jsc.broadcast(net.getLayerWiseConfigurations().toJson());
+        this.parameters = jsc.broadcast(net.params().toFloatVector());
+    }
+
+    MultiLayerNetwork build() {
+        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration.value()));
+        net.init(Nd4j.createFromArray(parameters.value()), false);
+        OneDnnLayers.enable(net);
+        return net;
+    }
+
+    void destroy() {
+        configuration.destroy();
+        parameters.destroy();
+    }
+}
