@@ -35,9 +35,14 @@ public final class SampleGrid {
                 }
             }
         }
+        return encode(grid);
+    }
+
+    /** An image as PNG bytes. */
+    public static byte[] encode(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ImageIO.write(grid, "png", out);
+            ImageIO.write(image, "png", out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -119,8 +119,9 @@ public final class TrainCommand implements Callable<Integer> {
                 config.validate();
             }
             TrainingMaster.Summary summary = new TrainingMaster(spark, config, start).train();
-            System.out.printf("trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s%n",
-                    summary.rounds(), summary.steps(), summary.kimg(), summary.seconds(), summary.imagesPerSecond());
+            System.out.printf("trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s"
+                    + " (evaluations: %.0f s)%n", summary.rounds(), summary.steps(), summary.kimg(), summary.seconds(),
+                    summary.imagesPerSecond(), summary.evaluationSeconds());
             System.out.printf("run directory: %s%n  samples:     %s/samples/%n  checkpoints: %s/checkpoints/%n"
                     + "  metrics:     %s/metrics/train.jsonl, %s/eval/metrics.jsonl%n", summary.runDir(),
                     summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir());

@@ -30,14 +30,23 @@ public final class TestData {
     }
 
     /** A dataset of the first {@code limit} MNIST training images, prepared once per JVM. */
-    public static synchronized String mnist(int limit) {
+    public static String mnist(int limit) {
+        return mnist("train", limit);
+    }
+
+    /** A dataset of the first {@code limit} MNIST test images, prepared once per JVM. */
+    public static String mnistTest(int limit) {
+        return mnist("test", limit);
+    }
+
+    private static synchronized String mnist(String split, int limit) {
         try {
             if (cache == null) {
                 cache = Files.createTempDirectory("sparkgan-test-data");
             }
-            Path dataset = cache.resolve("mnist-" + limit);
+            Path dataset = cache.resolve("mnist-" + (split.equals("train") ? "" : split + "-") + limit);
             if (!Files.exists(dataset)) {
-                CliResult result = cli("prep", "--from", "mnist-idx", "--input", MNIST.toString(),
+                CliResult result = cli("prep", "--from", "mnist-idx", "--input", MNIST.toString(), "--split", split,
                         "--limit", String.valueOf(limit), "--output", dataset.toString());
                 if (result.exitCode() != 0) {
                     throw new IllegalStateException("prep failed: " + result.err());
@@ -48,6 +57,24 @@ public final class TestData {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * The first {@value #EVALUATED} MNIST training images with an evaluator stored in their {@code _evaluator/},
+     * trained once per JVM (3 epochs of minibatches of 32).
+     */
+    public static synchronized String mnistWithEvaluator() {
+        String dataset = mnist(EVALUATED);
+        if (!Files.exists(Path.of(dataset, "_evaluator", "evaluator.json"))) {
+            CliResult result = cli("train-evaluator", "--data", dataset, "--test-data", mnistTest(1000),
+                    "--epochs", "3", "--batch", "32", "--workers", "2");
+            if (result.exitCode() != 0) {
+                throw new IllegalStateException("train-evaluator failed: " + result.err());
+            }
+        }
+        return dataset;
+    }
+
+    public static final int EVALUATED = 4096;
 
     /** What a command line printed and returned. */
     public record CliResult(int exitCode, String out, String err) {

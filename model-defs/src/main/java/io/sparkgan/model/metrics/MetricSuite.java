@@ -42,14 +42,16 @@ public final class MetricSuite {
         Integer covered = null;
         Integer classes = null;
         Double kl = null;
+        long[] counts = null;
         if (real.hasClasses() && samples.hasClasses()) {
             ModeCoverage.Result modes = ModeCoverage.of(samples.classes(), real.classFrequencies(),
                     ModeCoverage.DEFAULT_MIN_SHARE);
             covered = modes.covered();
             classes = modes.classes();
             kl = modes.klDivergence();
+            counts = modes.counts();
         }
         return new SampleMetrics(statistics.count(), fid, kid.mean(), kid.std(), pr.precision(), pr.recall(),
-                dc.density(), dc.coverage(), covered, classes, kl);
+                dc.density(), dc.coverage(), covered, classes, kl, counts);
     }
 }

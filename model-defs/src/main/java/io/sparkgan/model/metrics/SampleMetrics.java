@@ -15,8 +15,9 @@ package io.sparkgan.model.metrics;
  * @param modesCovered classes the samples cover ({@link ModeCoverage})
  * @param classes      classes of the real data
  * @param classKl      KL(sample classes || real classes)
+ * @param classCounts  the evaluator's class histogram of the samples
  */
 public record SampleMetrics(long samples, double fid, double kid, double kidStd, double precision, double recall,
                             double density, double coverage, Integer modesCovered, Integer classes,
-                            Double classKl) {
+                            Double classKl, long[] classCounts) {
 }

@@ -6,6 +6,7 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.model.Json;
+import io.sparkgan.model.OneDnnLayers;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -107,7 +108,9 @@ public final class EvaluatorStore {
 
     public MultiLayerNetwork loadNetwork() throws IOException {
         try (InputStream in = storage.fs().open(storage.path(MODEL))) {
-            return ModelSerializer.restoreMultiLayerNetwork(in, false);
+            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(in, false);
+            OneDnnLayers.enable(net);
+            return net;
         }
     }
 

@@ -12,8 +12,11 @@ import io.sparkgan.model.metrics.SampleMetrics;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,6 +25,8 @@ import java.util.List;
  * every metric of {@link MetricSuite} from them.
  */
 public final class SampleEvaluation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SampleEvaluation.class);
 
     private final SparkSession spark;
     private final ImageDataset real;
@@ -76,9 +81,15 @@ public final class SampleEvaluation {
     /** Metrics of {@code samples} images from a generator, made on {@code partitions} executor tasks. */
     public SampleMetrics ofGenerator(MultiLayerNetwork generator, int latentSize, int samples, long seed,
                                      int partitions) {
+        long start = System.nanoTime();
         FeatureSet features = EvaluatorFeatures.ofGenerator(JavaSparkContext.fromSparkContext(spark.sparkContext()),
                 generator, latentSize, evaluator, samples, seed, partitions);
-        return MetricSuite.compare(reference, features, seed);
+        long generated = System.nanoTime();
+        SampleMetrics metrics = MetricSuite.compare(reference, features, seed);
+        LOG.info("{} samples generated and featurised in {} s on {} tasks, metrics in {} s", samples,
+                String.format("%.1f", (generated - start) / 1e9), partitions,
+                String.format("%.1f", (System.nanoTime() - generated) / 1e9));
+        return metrics;
     }
 
     /**
@@ -99,7 +110,7 @@ public final class SampleEvaluation {
     /** The metrics as a JSON object (class-based fields left out when there are no classes). */
     public static ObjectNode toJson(SampleMetrics metrics) {
         ObjectNode line = Json.MAPPER.valueToTree(metrics);
-        line.remove(List.of("modesCovered", "classes", "classKl").stream()
+        line.remove(List.of("modesCovered", "classes", "classKl", "classCounts").stream()
                 .filter(f -> line.path(f).isNull()).toList());
         return line;
     }
@@ -114,8 +125,8 @@ public final class SampleEvaluation {
                 MetricSuite.K));
         text.append(String.format("density    %.3f   coverage %.3f%n", m.density(), m.coverage()));
         if (m.classes() != null) {
-            text.append(String.format("modes      %d of %d covered, KL(samples || real) %.4f%n", m.modesCovered(),
-                    m.classes(), m.classKl()));
+            text.append(String.format("modes      %d of %d covered, KL(samples || real) %.4f, class counts %s%n",
+                    m.modesCovered(), m.classes(), m.classKl(), Arrays.toString(m.classCounts())));
         }
         return text.toString();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.jobs.eval.MetricsChart;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.model.GanCheckpoint;
 import io.sparkgan.model.GanModelConfig;
@@ -42,6 +43,8 @@ public final class TrainingMaster {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingMaster.class);
     /** Where the evaluations during training go, one line each. */
     public static final String EVAL_LOG = "eval/metrics.jsonl";
+    /** Those evaluations as curves. */
+    public static final String EVAL_CHART = "eval/metrics.png";
     /** Counter the evaluation noise is derived with from the run seed. */
     public static final long EVAL_NOISE = 0x6576616cL;
 
@@ -49,8 +52,9 @@ public final class TrainingMaster {
     public enum Start { NEW, RESUME, OVERWRITE }
 
     /** What a finished run reports. */
+    /** imagesPerSecond counts training time only: {@code seconds} less {@code evaluationSeconds}. */
     public record Summary(String runDir, long rounds, long steps, double kimg, long latestCheckpoint,
-                          double seconds, double imagesPerSecond) {
+                          double seconds, double evaluationSeconds, double imagesPerSecond) {
     }
 
     private final SparkSession spark;
@@ -118,6 +122,7 @@ public final class TrainingMaster {
         long runStart = System.nanoTime();
         long firstRound = round;
         long latestCheckpoint = checkpoints.latest().orElse(-1);
+        long evaluationNanos = 0;
         for (; round < totalRounds; round++) {
             long roundStart = System.nanoTime();
             Broadcast<byte[]> broadcast = jsc.broadcast(state.toBytes());
@@ -143,25 +148,32 @@ public final class TrainingMaster {
                         step, String.format("%.1f", kimgAfter(round)));
                 long checkpointNumber = (round + 1) / config.checkpointEvery;
                 if (evaluation != null && (last || checkpointNumber % config.evaluateEvery == 0)) {
-                    bestFid = evaluate(evaluation, generator, round, step, bestFid, evalLog, checkpoints, workers);
+                    long evaluationStart = System.nanoTime();
+                    bestFid = evaluate(evaluation, generator, round, step, bestFid, evalLog, checkpoints, storage,
+                            workers);
+                    evaluationNanos += System.nanoTime() - evaluationStart;
                 }
             }
         }
         shards.unpersist(false);
         double seconds = (System.nanoTime() - runStart) / 1e9;
+        double evaluationSeconds = evaluationNanos / 1e9;
+        double trainingSeconds = seconds - evaluationSeconds;
         long roundsRun = totalRounds - firstRound;
         return new Summary(storage.root().toString(), totalRounds, stepAfter(totalRounds - 1),
-                kimgAfter(totalRounds - 1), latestCheckpoint, seconds,
-                seconds > 0 ? roundsRun * imagesPerRound / seconds : 0);
+                kimgAfter(totalRounds - 1), latestCheckpoint, seconds, evaluationSeconds,
+                trainingSeconds > 0 ? roundsRun * imagesPerRound / trainingSeconds : 0);
     }
 
     /**
      * Evaluates the checkpoint just written: generates {@code evalSamples} samples on the executors (from the same
      * noise at every evaluation, so that checkpoints are compared on equal terms), appends the metrics to
-     * {@code eval/metrics.jsonl} and marks the checkpoint best when its FID is the lowest so far. Returns the best.
+     * {@code eval/metrics.jsonl}, redraws {@code eval/metrics.png}, and marks the checkpoint best when its FID is
+     * the lowest so far. Returns the best FID.
      */
     private double evaluate(SampleEvaluation evaluation, MultiLayerNetwork generator, long round, long step,
-                            double bestFid, MetricsLog evalLog, CheckpointStore checkpoints, int workers)
+                            double bestFid, MetricsLog evalLog, CheckpointStore checkpoints, RunStorage storage,
+                            int workers)
             throws IOException {
         long start = System.nanoTime();
         SampleMetrics result = evaluation.ofGenerator(generator, config.model.latentSize, config.evalSamples,
@@ -176,6 +188,7 @@ public final class TrainingMaster {
         line.put("seconds", seconds);
         line.put("best", best);
         evalLog.append(line);
+        storage.writeAtomically(EVAL_CHART, MetricsChart.png(evalLog.entries()));
         if (best) {
             checkpoints.markBest(step);
         }
@@ -266,7 +279,7 @@ public final class TrainingMaster {
 
     private static JsonNode readRun(RunStorage storage) throws IOException {
         if (!storage.exists("run.json")) {
-            throw new IllegalArgumentException("--resume: " + storage.root() + " holds no run (no run.json)");
+            throw new IllegalArgumentException(storage.root() + " holds no run (no run.json)");
         }
         return Json.MAPPER.readTree(storage.readString("run.json"));
     }

@@ -1,12 +1,15 @@
 package io.sparkgan.jobs.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.model.ImageTensors;
+import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
+import io.sparkgan.model.metrics.SampleMetrics;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvaluatorTrainingTest extends LocalSparkTest {
@@ -82,5 +86,36 @@ class EvaluatorTrainingTest extends LocalSparkTest {
                 "--epochs", "0", "--output", out, "--overwrite");
         assertEquals(2, badEpochs.exitCode());
         assertTrue(badEpochs.err().contains("--epochs"), badEpochs.err());
+    }
+
+    @Test
+    void anUnlabelledDatasetGetsAnAutoencoderWhoseFeaturesStillGiveTheMetrics() throws Exception {
+        // Parquet as another tool would write it: raw pixels, no labels
+        Path parquet = dir.resolve("unlabelled.parquet");
+        DatasetReader.read(spark, TestData.mnist(1024)).rows().select(DatasetSchema.IMAGE).write()
+                .parquet(parquet.toString());
+        String unlabelled = dir.resolve("unlabelled").toString();
+        assertEquals(0, TestData.cli("prep", "--from", "parquet", "--input", parquet.toString(), "--shape",
+                "28x28x1", "--output", unlabelled).exitCode());
+        TestData.CliResult trained = TestData.cli("train-evaluator", "--data", unlabelled, "--test-data",
+                unlabelled, "--epochs", "5", "--batch", "32");
+        assertEquals(0, trained.exitCode(), trained.err());
+        assertTrue(trained.out().startsWith("autoencoder evaluator"), trained.out());
+        EvaluatorStore store = new EvaluatorStore(EvaluatorStore.defaultLocation(unlabelled),
+                spark.sparkContext().hadoopConfiguration());
+        JsonNode description = Json.MAPPER.readTree(store.description());
+        assertEquals("autoencoder", description.get("kind").asText());
+        assertTrue(description.get("why").asText().contains("unlabelled"));
+        // predicting the mean image scores about 0.36 here; the bottleneck must keep more than the mean
+        double error = description.get("testReconstructionError").asDouble();
+        assertTrue(error < 0.3, "reconstruction error " + error);
+
+        SampleEvaluation evaluation = SampleEvaluation.open(spark, unlabelled, null);
+        SampleMetrics self = evaluation.ofDataset(DatasetReader.read(spark, unlabelled), 512, 1);
+        SampleMetrics other = evaluation.ofDataset(DatasetReader.read(spark, TestData.mnistTest(1000)), 512, 1);
+        assertNull(self.modesCovered());
+        assertEquals(0, self.fid(), 1e-4, "a dataset against itself");
+        assertTrue(other.fid() > 0 && Double.isFinite(other.fid()), other.toString());
+        assertTrue(other.precision() > 0.3 && other.recall() > 0.3, other.toString());
     }
 }
