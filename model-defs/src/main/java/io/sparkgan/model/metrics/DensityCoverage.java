@@ -17,16 +17,20 @@ public final class DensityCoverage {
     }
 
     public static Result between(double[][] real, double[][] generated, int k) {
-        double[] radii = NearestNeighbours.radii(real, k);
+        return between(real, NearestNeighbours.radii(real, k), generated, k);
+    }
+
+    /** As above, with the squared k-NN radii of the real set already computed. */
+    static Result between(double[][] real, double[] radii, double[][] generated, int k) {
         // one pass over all (real ball, generated sample) pairs gives both: how many balls hold each sample, and
         // whether each ball holds any
         long[] containing = new long[1];
         int[] covered = new int[1];
-        NearestNeighbours.forEachBlock(real, generated, (first, distances) -> {
-            for (int r = 0; r < distances.length; r++) {
+        NearestNeighbours.forEachBlock(real, generated, (first, rows, columns, distances) -> {
+            for (int r = 0; r < rows; r++) {
                 int inBall = 0;
-                for (double d : distances[r]) {
-                    if (d <= radii[first + r]) {
+                for (int c = 0; c < columns; c++) {
+                    if (distances[r * columns + c] <= radii[first + r]) {
                         inBall++;
                     }
                 }

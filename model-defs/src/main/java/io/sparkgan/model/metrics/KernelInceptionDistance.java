@@ -2,8 +2,8 @@ package io.sparkgan.model.metrics;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -34,7 +34,8 @@ public final class KernelInceptionDistance {
         SplittableRandom random = new SplittableRandom(seed);
         double[] values = new double[subsets];
         for (int s = 0; s < subsets; s++) {
-            values[s] = mmd2Unbiased(sample(real, size, random), sample(generated, size, random));
+            values[s] = mmd2Unbiased(rows(real, sample(real.length, size, random)),
+                    rows(generated, sample(generated.length, size, random)));
         }
         double mean = 0;
         for (double v : values) {
@@ -50,10 +51,12 @@ public final class KernelInceptionDistance {
 
     /** Unbiased MMD^2 between two sets with the cubic polynomial kernel; the diagonal terms are left out. */
     public static double mmd2Unbiased(double[][] x, double[][] y) {
-        INDArray a = Nd4j.create(x);
-        INDArray b = Nd4j.create(y);
-        double m = x.length;
-        double n = y.length;
+        return mmd2Unbiased(NearestNeighbours.matrix(x, 0, x.length), NearestNeighbours.matrix(y, 0, y.length));
+    }
+
+    private static double mmd2Unbiased(INDArray a, INDArray b) {
+        double m = a.rows();
+        double n = b.rows();
         double xx = offDiagonalSum(kernel(a, a));
         double yy = offDiagonalSum(kernel(b, b));
         double xy = kernel(a, b).sumNumber().doubleValue();
@@ -62,27 +65,34 @@ public final class KernelInceptionDistance {
 
     /** k(x, y) = (x.y / d + 1)^3 for every pair of rows, one matrix multiply in double precision. */
     private static INDArray kernel(INDArray a, INDArray b) {
-        return Transforms.pow(a.mmul(b.transpose()).divi(a.size(1)).addi(1), 3, false);
+        INDArray base = a.mmul(b.transpose()).divi(a.size(1)).addi(1);
+        return base.mul(base).muli(base);
     }
 
     private static double offDiagonalSum(INDArray square) {
         return square.sumNumber().doubleValue() - Nd4j.diag(square).sumNumber().doubleValue();
     }
 
-    /** {@code size} distinct rows, by a partial Fisher-Yates shuffle of the indexes. */
-    private static double[][] sample(double[][] rows, int size, SplittableRandom random) {
-        int[] indexes = new int[rows.length];
+    private static INDArray rows(double[][] set, int[] indexes) {
+        double[][] picked = new double[indexes.length][];
         for (int i = 0; i < indexes.length; i++) {
+            picked[i] = set[indexes[i]];
+        }
+        return NearestNeighbours.matrix(picked, 0, picked.length);
+    }
+
+    /** {@code size} distinct indexes below {@code n}, by a partial Fisher-Yates shuffle. */
+    private static int[] sample(int n, int size, SplittableRandom random) {
+        int[] indexes = new int[n];
+        for (int i = 0; i < n; i++) {
             indexes[i] = i;
         }
-        double[][] out = new double[size][];
         for (int i = 0; i < size; i++) {
-            int j = i + random.nextInt(indexes.length - i);
+            int j = i + random.nextInt(n - i);
             int swap = indexes[i];
             indexes[i] = indexes[j];
             indexes[j] = swap;
-            out[i] = rows[indexes[i]];
         }
-        return out;
+        return Arrays.copyOf(indexes, size);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Arrays;
 public final class MetricSuite {
 
     public static final int K = 3;
-    public static final int KID_SUBSETS = 50;
+    public static final int KID_SUBSETS = 20;
     public static final int KID_SUBSET_SIZE = 1000;
 
     private MetricSuite() {
@@ -37,8 +37,10 @@ public final class MetricSuite {
         int n = Math.min(real.features().length, generated.length);
         double[][] realSet = Arrays.copyOf(real.features(), n);
         double[][] sampleSet = Arrays.copyOf(generated, n);
-        PrecisionRecall.Result pr = PrecisionRecall.between(realSet, sampleSet, K);
-        DensityCoverage.Result dc = DensityCoverage.between(realSet, sampleSet, K);
+        double[] realRadii = NearestNeighbours.radii(realSet, K);
+        PrecisionRecall.Result pr = PrecisionRecall.between(realSet, realRadii, sampleSet,
+                NearestNeighbours.radii(sampleSet, K), K);
+        DensityCoverage.Result dc = DensityCoverage.between(realSet, realRadii, sampleSet, K);
         Integer covered = null;
         Integer classes = null;
         Double kl = null;

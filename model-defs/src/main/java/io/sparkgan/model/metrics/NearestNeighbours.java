@@ -3,6 +3,8 @@ package io.sparkgan.model.metrics;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+
 /**
  * The k-nearest-neighbour balls that precision/recall and density/coverage estimate manifolds with: each vector's
  * radius is the distance to its k-th nearest other vector of the same set. Squared Euclidean distances throughout.
@@ -15,9 +17,12 @@ final class NearestNeighbours {
 
     private static final int BLOCK = 512;
 
-    /** Receives the squared distances from rows {@code first ..} of one set to every row of the other. */
+    /**
+     * Receives the squared distances from {@code rows} rows of one set, starting at {@code first}, to every row of
+     * the other: row-major, {@code distances[r * columns + c]}.
+     */
     interface BlockVisitor {
-        void visit(int first, double[][] squaredDistances);
+        void visit(int first, int rows, int columns, double[] distances);
     }
 
     private NearestNeighbours() {
@@ -29,10 +34,10 @@ final class NearestNeighbours {
             throw new IllegalArgumentException("k-NN radii need more than k = " + k + " vectors, got " + set.length);
         }
         double[] radii = new double[set.length];
-        forEachBlock(set, set, (first, distances) -> {
-            for (int r = 0; r < distances.length; r++) {
-                distances[r][first + r] = Double.POSITIVE_INFINITY;   // not its own neighbour
-                radii[first + r] = kthSmallest(distances[r], k);
+        forEachBlock(set, set, (first, rows, columns, distances) -> {
+            for (int r = 0; r < rows; r++) {
+                distances[r * columns + first + r] = Double.POSITIVE_INFINITY;   // not its own neighbour
+                radii[first + r] = kthSmallest(distances, r * columns, columns, k);
             }
         });
         return radii;
@@ -41,10 +46,10 @@ final class NearestNeighbours {
     /** For each query, how many of the balls (centres, squared radii) contain it. */
     static int[] ballsContaining(double[][] queries, double[][] centres, double[] radii) {
         int[] counts = new int[queries.length];
-        forEachBlock(queries, centres, (first, distances) -> {
-            for (int r = 0; r < distances.length; r++) {
-                for (int c = 0; c < radii.length; c++) {
-                    if (distances[r][c] <= radii[c]) {
+        forEachBlock(queries, centres, (first, rows, columns, distances) -> {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < columns; c++) {
+                    if (distances[r * columns + c] <= radii[c]) {
                         counts[first + r]++;
                     }
                 }
@@ -55,31 +60,44 @@ final class NearestNeighbours {
 
     /** Squared distances between every row of {@code rows} and every row of {@code columns}, block by block. */
     static void forEachBlock(double[][] rows, double[][] columns, BlockVisitor visitor) {
-        INDArray other = Nd4j.create(columns);
-        INDArray otherNorms = other.mul(other).sum(1);
+        INDArray other = matrix(columns, 0, columns.length);
+        INDArray otherNorms = other.mul(other).sum(1).reshape(1, columns.length);
         for (int first = 0; first < rows.length; first += BLOCK) {
-            int end = Math.min(rows.length, first + BLOCK);
-            double[][] part = new double[end - first][];
-            System.arraycopy(rows, first, part, 0, part.length);
-            INDArray block = Nd4j.create(part);
+            int count = Math.min(BLOCK, rows.length - first);
+            INDArray block = matrix(rows, first, count);
             INDArray distances = block.mmul(other.transpose()).muli(-2)
-                    .addiColumnVector(block.mul(block).sum(1).reshape(part.length, 1))
-                    .addiRowVector(otherNorms.reshape(1, columns.length));
-            double[][] values = distances.toDoubleMatrix();
-            for (double[] row : values) {
-                for (int c = 0; c < row.length; c++) {
-                    row[c] = Math.max(0, row[c]);   // rounding can leave a tiny negative for identical vectors
-                }
+                    .addiColumnVector(block.mul(block).sum(1).reshape(count, 1))
+                    .addiRowVector(otherNorms);
+            double[] values = distances.data().asDouble();
+            for (int i = 0; i < values.length; i++) {
+                values[i] = Math.max(0, values[i]);   // rounding can leave a tiny negative for identical vectors
             }
-            visitor.visit(first, values);
+            visitor.visit(first, count, columns.length, values);
         }
     }
 
-    /** The k-th smallest value (k >= 1), keeping the k smallest seen in a sorted window. */
-    private static double kthSmallest(double[] values, int k) {
+    /**
+     * Rows {@code first .. first + count} as a double matrix, copied through one flat array: ND4J's own
+     * {@code create(double[][])} and {@code getRows} copy element by element and cost more than the products.
+     */
+    static INDArray matrix(double[][] rows, int first, int count) {
+        int d = rows[first].length;
+        double[] flat = new double[count * d];
+        for (int r = 0; r < count; r++) {
+            System.arraycopy(rows[first + r], 0, flat, r * d, d);
+        }
+        return Nd4j.create(flat, new long[] {count, d}, 'c');
+    }
+
+    /**
+     * The k-th smallest (k >= 1) of {@code values[from .. from + length]}, keeping the k smallest seen in a sorted
+     * window.
+     */
+    private static double kthSmallest(double[] values, int from, int length, int k) {
         double[] smallest = new double[k];
-        java.util.Arrays.fill(smallest, Double.POSITIVE_INFINITY);
-        for (double v : values) {
+        Arrays.fill(smallest, Double.POSITIVE_INFINITY);
+        for (int at = from; at < from + length; at++) {
+            double v = values[at];
             if (v < smallest[k - 1]) {
                 int i = k - 1;
                 while (i > 0 && smallest[i - 1] > v) {

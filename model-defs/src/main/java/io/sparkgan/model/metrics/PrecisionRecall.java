@@ -16,12 +16,17 @@ public final class PrecisionRecall {
     }
 
     public static Result between(double[][] real, double[][] generated, int k) {
-        return new Result(insideShare(generated, real, k), insideShare(real, generated, k), k);
+        return between(real, NearestNeighbours.radii(real, k), generated, NearestNeighbours.radii(generated, k), k);
+    }
+
+    /** As above, with the squared k-NN radii of both sets already computed (they are shared with other metrics). */
+    static Result between(double[][] real, double[] realRadii, double[][] generated, double[] generatedRadii, int k) {
+        return new Result(insideShare(generated, real, realRadii), insideShare(real, generated, generatedRadii), k);
     }
 
     /** Share of {@code queries} that lie in at least one k-NN ball of {@code manifold}. */
-    private static double insideShare(double[][] queries, double[][] manifold, int k) {
-        int[] counts = NearestNeighbours.ballsContaining(queries, manifold, NearestNeighbours.radii(manifold, k));
+    private static double insideShare(double[][] queries, double[][] manifold, double[] radii) {
+        int[] counts = NearestNeighbours.ballsContaining(queries, manifold, radii);
         int inside = 0;
         for (int count : counts) {
             if (count > 0) {

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The evaluations of a run as a PNG ({@code eval/metrics.png}), redrawn after each one: FID against kimg, with the
- * best checkpoint marked, and precision, recall, coverage and the share of modes covered (all in [0, 1]) below
+ * best checkpoint (lowest FID) marked, and precision, recall, coverage and the share of modes covered (all in [0, 1]) below
  * it. A collapse shows at a glance: FID turns up while recall and modes fall.
  */
 public final class MetricsChart {
@@ -46,10 +46,14 @@ public final class MetricsChart {
         }
         Panel top = new Panel(g, 0, kimg, 0, maxFid > 0 ? maxFid * 1.05 : 1, "FID (lower is better)");
         top.line(fid, COLOURS[0], "FID");
-        for (int i = 0; i < evaluations.size(); i++) {
-            if (evaluations.get(i).path("best").asBoolean()) {
-                top.mark(i, fid[i]);
+        int best = -1;
+        for (int i = 0; i < fid.length; i++) {
+            if (!Double.isNaN(fid[i]) && (best < 0 || fid[i] < fid[best])) {
+                best = i;
             }
+        }
+        if (best >= 0) {
+            top.mark(best, fid[best]);
         }
         Panel bottom = new Panel(g, PANEL, kimg, 0, 1, "share (higher is better)");
         bottom.line(values(evaluations, "precision", 1), COLOURS[0], "precision");
