@@ -3,6 +3,7 @@ package io.sparkgan.model;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * The adversarial loss, expressed as what D's output layer computes and which targets each side uses.
@@ -11,21 +12,52 @@ import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
  */
 public enum GanLoss {
     /** Goodfellow et al.'s non-saturating loss: D is a sigmoid classifier, G maximises log D(G(z)). */
-    NON_SATURATING(Activation.SIGMOID, 1.0, 0.0, 1.0);
+    NON_SATURATING(Activation.SIGMOID, 1.0, 0.0, 1.0, true),
+    /** Hinge loss: D's linear output pushed above +1 on real and below -1 on generated images; G raises it. */
+    HINGE(Activation.IDENTITY, 1.0, -1.0, 0.0, false),
+    /** Least squares (Mao et al., LSGAN with a = 0, b = c = 1): D regresses 1 on real and 0 on generated images. */
+    LEAST_SQUARES(Activation.IDENTITY, 1.0, 0.0, 1.0, true);
 
     public final Activation outputActivation;
     public final double realTarget;
     public final double fakeTarget;
     public final double generatorTarget;
+    /** Whether one-sided label smoothing (a real target below 1) means anything for this loss. */
+    public final boolean smoothable;
 
-    GanLoss(Activation outputActivation, double realTarget, double fakeTarget, double generatorTarget) {
+    GanLoss(Activation outputActivation, double realTarget, double fakeTarget, double generatorTarget,
+            boolean smoothable) {
         this.outputActivation = outputActivation;
         this.realTarget = realTarget;
         this.fakeTarget = fakeTarget;
         this.generatorTarget = generatorTarget;
+        this.smoothable = smoothable;
     }
 
     public ILossFunction lossFunction() {
-        return new LossBinaryXENT();
+        return switch (this) {
+            case NON_SATURATING -> new LossBinaryXENT();
+            case HINGE -> new HingeAdversarialLoss();
+            case LEAST_SQUARES -> new LossMSE();
+        };
+    }
+
+    /** The name used by {@code --loss}: ns, hinge, ls. */
+    public String flag() {
+        return switch (this) {
+            case NON_SATURATING -> "ns";
+            case HINGE -> "hinge";
+            case LEAST_SQUARES -> "ls";
+        };
+    }
+
+    /** The loss a {@code --loss} value names. */
+    public static GanLoss ofFlag(String flag) {
+        for (GanLoss loss : values()) {
+            if (loss.flag().equalsIgnoreCase(flag) || loss.name().equalsIgnoreCase(flag)) {
+                return loss;
+            }
+        }
+        throw new IllegalArgumentException("--loss must be ns, hinge or ls, got '" + flag + "'");
     }
 }

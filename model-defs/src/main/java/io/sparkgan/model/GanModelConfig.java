@@ -2,6 +2,9 @@ package io.sparkgan.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * What the networks and their optimizers look like. Every field has a documented default (the DCGAN recipe of
  * Radford et al.: Adam 2e-4, beta1 0.5, N(0, 0.02) weights); a JSON/YAML file or flags override single fields.
@@ -39,8 +42,14 @@ public final class GanModelConfig {
     public int mlpHidden = 128;
     public int mlpLayers = 2;
 
-    /** Adversarial loss. */
+    /** Adversarial loss: non-saturating (default), hinge or least squares. */
     public GanLoss loss = GanLoss.NON_SATURATING;
+
+    /** One-sided label smoothing: D's target on real images is lowered by this much (e.g. 0.1); 0 = off. */
+    public double labelSmoothing = 0;
+
+    /** Differentiable augmentation of every image D sees ({@link DiffAugment}); empty = none. */
+    public Set<DiffAugment.Kind> augment = EnumSet.noneOf(DiffAugment.Kind.class);
 
     /** Optimizer of both networks: ADAM (default) or SGD (plain, used by the parameter-averaging oracle). */
     public OptimizerKind optimizer = OptimizerKind.ADAM;
@@ -98,6 +107,11 @@ public final class GanModelConfig {
         require(latentSize > 0, "latentSize must be > 0, got " + latentSize);
         require(lrG > 0 && lrD > 0, "learning rates must be > 0, got lrG=" + lrG + " lrD=" + lrD);
         require(baseWidth > 0, "baseWidth must be > 0, got " + baseWidth);
+        require(labelSmoothing >= 0 && labelSmoothing < 0.5, "--label-smoothing must be in [0, 0.5), got "
+                + labelSmoothing);
+        require(labelSmoothing == 0 || loss.smoothable, "--label-smoothing does not apply to the "
+                + loss.flag() + " loss");
+        require(augment.isEmpty() || architecture.convolutional(), "--augment needs images (a DCGAN architecture)");
         if (architecture == Architecture.MLP) {
             require(dataDim > 0 && mlpHidden > 0 && mlpLayers > 0,
                     "MLP needs dataDim, mlpHidden and mlpLayers > 0");

@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * One GAN training step on one machine: update D on a real batch and a generated batch, then update G through D.
@@ -30,13 +31,19 @@ public final class GanStep {
     private final MultiLayerNetwork generator;
     private final MultiLayerNetwork discriminator;
     private final GanLoss loss;
+    private final double realTarget;
+    private final DiffAugment augment;
 
     private final OutputLayerInput discriminatorHead = new OutputLayerInput();
 
-    public GanStep(MultiLayerNetwork generator, MultiLayerNetwork discriminator, GanLoss loss) {
+    /** A step with the loss, label smoothing and augmentation policy of {@code config}. */
+    public GanStep(MultiLayerNetwork generator, MultiLayerNetwork discriminator, GanModelConfig config) {
         this.generator = generator;
         this.discriminator = discriminator;
-        this.loss = loss;
+        this.loss = config.loss;
+        // one-sided: only D's target on real images moves (Salimans et al.); G's target stays 1
+        this.realTarget = loss.realTarget - config.labelSmoothing;
+        this.augment = new DiffAugment(config.augment);
         discriminator.addListeners(discriminatorHead);
     }
 
@@ -48,30 +55,44 @@ public final class GanStep {
         return discriminator;
     }
 
+    /** Runs one step without augmentation randomness (for policies with no augmentation). */
+    public StepStats step(INDArray real, INDArray z) {
+        return step(real, z, 0);
+    }
+
     /**
      * Runs one step.
      *
-     * @param real a batch of real samples, [b, C, H, W] in [-1, 1] (or [b, dim] for toy data)
-     * @param z    a batch of latent vectors, [b, latentSize]; its batch size may differ from the real one
+     * @param real        a batch of real samples, [b, C, H, W] in [-1, 1] (or [b, dim] for toy data)
+     * @param z           a batch of latent vectors, [b, latentSize]; its batch size may differ from the real one
+     * @param augmentSeed seed of this step's augmentations (fresh draws for each of D's three inputs)
      */
-    public StepStats step(INDArray real, INDArray z) {
+    public StepStats step(INDArray real, INDArray z, long augmentSeed) {
         List<INDArray> generatorActivations = generate(z);
         INDArray fake = generatorActivations.get(generatorActivations.size() - 1);
+        SplittableRandom random = new SplittableRandom(augmentSeed);
 
         // D: real and fake gradients are summed in D's gradient view, then one optimizer update
-        INDArray realTargets = targets(real, loss.realTarget);
-        discriminator.calculateGradients(real, realTargets, null, null);
+        INDArray realSeen = augment.enabled() ? augmentation(random, real).apply(real) : real;
+        INDArray realTargets = targets(real, realTarget);
+        discriminator.calculateGradients(realSeen, realTargets, null, null);
         double[] onReal = discriminatorHead.meanOutputAndLoss(realTargets);
         INDArray realGradient = discriminator.getFlattenedGradients().dup();
+        INDArray fakeSeen = augment.enabled() ? augmentation(random, fake).apply(fake) : fake;
         INDArray fakeTargets = targets(fake, loss.fakeTarget);
-        Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(fake, fakeTargets, null, null);
+        Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(fakeSeen, fakeTargets, null, null);
         double[] onFake = discriminatorHead.meanOutputAndLoss(fakeTargets);
         discriminator.getFlattenedGradients().addi(realGradient);
         applyUpdate(discriminator, fakePass.getFirst(), (int) real.size(0));
 
-        // G: D's input gradient for G's target, backpropagated through G's stored forward pass
+        // G: D's input gradient for G's target, back through the augmentation, then through G's stored forward pass
+        DiffAugment.Augmentation onGenerated = augment.enabled() ? augmentation(random, fake) : null;
         INDArray generatorTargets = targets(fake, loss.generatorTarget);
-        INDArray inputGradient = discriminator.calculateGradients(fake, generatorTargets, null, null).getSecond();
+        INDArray inputGradient = discriminator.calculateGradients(
+                onGenerated != null ? onGenerated.apply(fake) : fake, generatorTargets, null, null).getSecond();
+        if (onGenerated != null) {
+            inputGradient = onGenerated.backward(inputGradient);
+        }
         double gLoss = discriminatorHead.meanOutputAndLoss(generatorTargets)[1];
         Pair<Gradient, INDArray> gPass = generator.backpropGradient(inputGradient, LayerWorkspaceMgr.noWorkspaces());
         applyUpdate(generator, gPass.getFirst(), (int) z.size(0));
@@ -82,6 +103,11 @@ public final class GanStep {
         release(Arrays.asList(realGradient, inputGradient, gPass.getSecond()));
 
         return new StepStats(onReal[1] + onFake[1], gLoss, onReal[0], onFake[0]);
+    }
+
+    private DiffAugment.Augmentation augmentation(SplittableRandom random, INDArray images) {
+        return augment.sample(random, (int) images.size(0), (int) images.size(1), (int) images.size(2),
+                (int) images.size(3));
     }
 
     /** G's activations for z in training mode (z first, images last), kept as G's layer inputs for backprop. */

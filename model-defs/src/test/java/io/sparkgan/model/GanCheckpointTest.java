@@ -23,7 +23,7 @@ class GanCheckpointTest {
     @Test
     void roundTripIsBitIdenticalAndTheNextStepIsToo() throws IOException {
         GanModelConfig config = GanStepTest.smallDcgan();
-        GanStep original = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config.loss);
+        GanStep original = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
         for (int i = 0; i < 3; i++) {
             original.step(GanStepTest.realBatch(i, 8, config), noise(i, config));
         }
@@ -38,7 +38,7 @@ class GanCheckpointTest {
         assertSameState(original.discriminator(), loaded.discriminator());
         assertEquals(3, OneDnnLayers.activeLayers(loaded.discriminator()), "fast path restored");
 
-        GanStep resumed = new GanStep(loaded.generator(), loaded.discriminator(), loaded.config().loss);
+        GanStep resumed = new GanStep(loaded.generator(), loaded.discriminator(), loaded.config());
         StepStats a = original.step(GanStepTest.realBatch(3, 8, config), noise(3, config));
         StepStats b = resumed.step(GanStepTest.realBatch(3, 8, config), noise(3, config));
         assertEquals(a, b);

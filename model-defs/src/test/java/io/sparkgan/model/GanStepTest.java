@@ -40,7 +40,7 @@ class GanStepTest {
         double expectedLoss = -mean(Nd4j.math.log(d.output(real, true)))
                 - mean(Nd4j.math.log(d.output(fake, true).rsub(1)));
 
-        StepStats stats = new GanStep(g, d, config.loss).step(real, z);
+        StepStats stats = new GanStep(g, d, config).step(real, z);
 
         assertEquals(expectedReal, stats.dReal(), 1e-5);
         assertEquals(expectedFake, stats.dFake(), 1e-5);
@@ -62,7 +62,7 @@ class GanStepTest {
     }
 
     private static INDArray[] runSteps(GanModelConfig config, int steps) {
-        GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config.loss);
+        GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
         for (int i = 0; i < steps; i++) {
             step.step(realBatch(i, 8, config), LatentNoise.sample(100 + i, 8, config.latentSize, DataType.FLOAT));
         }

@@ -33,7 +33,7 @@ class GaussianRingLearningTest {
     private void trainAndCheckCoverage() {
         GaussianRing ring = new GaussianRing(8, 1.0, 0.02);
         GanModelConfig config = ringConfig();
-        GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config.loss);
+        GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
         SplittableRandom data = new SplittableRandom(1);
         int batch = 256;
         long start = System.nanoTime();

@@ -54,6 +54,19 @@ class GeneratorGradientTest {
         checkGeneratorGradient(config, 2);
     }
 
+    /** G's gradient through D's view of augmented images, with the hinge and least-squares losses. */
+    @Test
+    void gradientThroughTheAugmentationOfGeneratedImagesMatchesFiniteDifferences() {
+        for (GanLoss loss : new GanLoss[] {GanLoss.HINGE, GanLoss.LEAST_SQUARES}) {
+            GanModelConfig config = GanModelConfig.dcgan(16, 16, 3);
+            config.baseWidth = 2;
+            config.latentSize = 4;
+            config.loss = loss;
+            config.augment = DiffAugment.parse("color,translation,cutout");
+            checkGeneratorGradient(config, 3);
+        }
+    }
+
     @Test
     void mlpGeneratorGradientThroughDiscriminatorMatchesFiniteDifferences() {
         GanModelConfig config = GanModelConfig.mlp(2, 3);
@@ -67,11 +80,18 @@ class GeneratorGradientTest {
         INDArray z = LatentNoise.sample(7, batch, config.latentSize, DataType.DOUBLE);
         INDArray targets = Nd4j.valueArrayOf(new long[] {batch, 1}, config.loss.generatorTarget, DataType.DOUBLE);
         INDArray dParamsBefore = d.params().dup();
+        DiffAugment augment = new DiffAugment(config.augment);
+        DiffAugment.Augmentation augmentation = augment.enabled() ? augment.sample(new SplittableRandom(3), batch,
+                config.channels, config.height, config.width) : null;
 
         g.setInput(z);
         List<INDArray> activations = g.feedForward(true, false);
-        INDArray inputGradient = d.calculateGradients(activations.get(activations.size() - 1), targets, null, null)
-                .getSecond();
+        INDArray fake = activations.get(activations.size() - 1);
+        INDArray inputGradient = d.calculateGradients(augmentation != null ? augmentation.apply(fake) : fake,
+                targets, null, null).getSecond();
+        if (augmentation != null) {
+            inputGradient = augmentation.backward(inputGradient);
+        }
         Gradient analytic = g.backpropGradient(inputGradient, LayerWorkspaceMgr.noWorkspaces()).getFirst();
         Map<String, INDArray> analyticByParam = Map.copyOf(analytic.gradientForVariable());
         assertEquals(dParamsBefore, d.params(), "computing G's gradient must not change D");
@@ -91,9 +111,9 @@ class GeneratorGradientTest {
                 long[] at = Shape.ind2subC(values.shape(), pick.nextLong(values.length()));
                 double original = values.getDouble(at);
                 values.putScalar(at, original + H);
-                double plus = generatorLoss(g, d, z, targets);
+                double plus = generatorLoss(g, d, augmentation, z, targets);
                 values.putScalar(at, original - H);
-                double minus = generatorLoss(g, d, z, targets);
+                double minus = generatorLoss(g, d, augmentation, z, targets);
                 values.putScalar(at, original);
                 double numeric = (plus - minus) / (2 * H);
                 double a = gradient.getDouble(at);
@@ -108,9 +128,11 @@ class GeneratorGradientTest {
     }
 
     /** Sum over the batch of D's loss with G's target (DL4J's score is the batch mean). */
-    private static double generatorLoss(MultiLayerNetwork g, MultiLayerNetwork d, INDArray z, INDArray targets) {
+    private static double generatorLoss(MultiLayerNetwork g, MultiLayerNetwork d,
+                                        DiffAugment.Augmentation augmentation, INDArray z, INDArray targets) {
         INDArray fake = g.output(z, true);
-        return d.score(new DataSet(fake, targets), true) * z.size(0);
+        INDArray seen = augmentation != null ? augmentation.apply(fake) : fake;
+        return d.score(new DataSet(seen, targets), true) * z.size(0);
     }
 
     // batch norm's moving mean/variance are updated by the optimizer but are not trained by the loss

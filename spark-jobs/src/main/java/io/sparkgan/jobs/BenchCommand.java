@@ -59,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
         GanModelConfig config = GanModelConfig.dcgan(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
                 Integer.parseInt(parts[2]));
         config.architecture = architecture;
-        GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config.loss);
+        GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
         double stepGflop = NetworkFlops.ganStepPerSample(config) * (double) batch / 1e9;
         if (!json) {
             System.out.printf("%s %s, batch %d: G %,d params, D %,d params, %.2f GFLOP per step%n", architecture,

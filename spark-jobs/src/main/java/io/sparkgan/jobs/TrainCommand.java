@@ -3,6 +3,8 @@ package io.sparkgan.jobs;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingMaster;
+import io.sparkgan.model.DiffAugment;
+import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.GanModelConfig;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -50,6 +52,19 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--lr-d", paramLabel = "LR", description = "discriminator learning rate (default 2e-4)")
     Double lrD;
+
+    @Option(names = "--loss", paramLabel = "ns|hinge|ls",
+            description = "adversarial loss: non-saturating (default), hinge, least squares")
+    String loss;
+
+    @Option(names = "--label-smoothing", paramLabel = "S",
+            description = "one-sided: D's target on real images is 1 - S (ns and ls losses; default 0)")
+    Double labelSmoothing;
+
+    @Option(names = "--augment", paramLabel = "POLICY",
+            description = "differentiable augmentation of every image D sees, real and generated: any of"
+                    + " color,translation,cutout, or none (default)")
+    String augment;
 
     @Option(names = "--architecture", paramLabel = "A",
             description = "DCGAN (default, Radford et al.) or DCGAN_K5 (the TensorFlow tutorial's 5x5 DCGAN)")
@@ -156,6 +171,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (lrG != null) model.lrG = lrG;
         if (lrD != null) model.lrD = lrD;
         if (architecture != null) model.architecture = architecture;
+        if (loss != null) model.loss = GanLoss.ofFlag(loss);
+        if (labelSmoothing != null) model.labelSmoothing = labelSmoothing;
+        if (augment != null) model.augment = DiffAugment.parse(augment);
         if (latent != null) model.latentSize = latent;
         if (baseWidth != null) model.baseWidth = baseWidth;
         return config;

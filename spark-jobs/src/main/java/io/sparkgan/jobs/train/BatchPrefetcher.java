@@ -18,8 +18,8 @@ import java.util.concurrent.Future;
  */
 final class BatchPrefetcher implements AutoCloseable {
 
-    /** A real batch and the noise batch that goes with it. */
-    record Batch(INDArray real, INDArray noise) implements AutoCloseable {
+    /** A real batch, the noise batch that goes with it, and the seed of the step's augmentations. */
+    record Batch(INDArray real, INDArray noise, long augmentSeed) implements AutoCloseable {
         /** Frees both at once rather than at some later garbage collection (see GanStep). */
         @Override
         public void close() {
@@ -81,7 +81,7 @@ final class BatchPrefetcher implements AutoCloseable {
         INDArray real = ImageTensors.batch(block.pixels, indexes, plan.height(), plan.width(), plan.channels());
         long noiseSeed = LatentNoise.derive(plan.seed(), 0x6e6f697365L, block.partition, step);
         INDArray noise = LatentNoise.sample(noiseSeed, plan.batch(), plan.latentSize(), DataType.FLOAT);
-        return new Batch(real, noise);
+        return new Batch(real, noise, LatentNoise.derive(plan.seed(), 0x61756720L, block.partition, step));
     }
 
     @Override

@@ -30,7 +30,7 @@ final class NetworkPool {
             return step;
         }
         GanModelConfig config = parse(modelConfigJson);
-        return new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config.loss);
+        return new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
     }
 
     static void release(String modelConfigJson, GanStep step) {

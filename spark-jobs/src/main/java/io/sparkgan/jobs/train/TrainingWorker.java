@@ -56,7 +56,7 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
                 long asked = System.nanoTime();
                 BatchPrefetcher.Batch batch = batches.next();
                 waiting += System.nanoTime() - asked;
-                StepStats stats = step.step(batch.real(), batch.noise());
+                StepStats stats = step.step(batch.real(), batch.noise(), batch.augmentSeed());
                 batch.close();
                 statistics[WorkerResult.D_LOSS] += stats.dLoss();
                 statistics[WorkerResult.G_LOSS] += stats.gLoss();

@@ -38,7 +38,7 @@ class DistributedTrainingTest extends LocalSparkTest {
         GanState distributed = TrainingFixtures.latestState(spark, config.runDir);
 
         GanModelConfig model = mnistModel(config);
-        GanStep local = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model.loss);
+        GanStep local = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model);
         ShardBlock block = blocks(1).get(0);
         RoundPlan plan = plan(config, model, 0, 6);
         try (BatchPrefetcher batches = new BatchPrefetcher(block, plan)) {
@@ -70,7 +70,7 @@ class DistributedTrainingTest extends LocalSparkTest {
             GanState averaged = TrainingFixtures.latestState(spark, config.runDir);
 
             GanModelConfig model = mnistModel(config);
-            GanStep big = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model.loss);
+            GanStep big = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model);
             GanState initial = GanState.capture(big.generator(), big.discriminator());
             List<ShardBlock> shards = blocks(2);
             assertEquals(shards.get(0).size(), shards.get(1).size(), "equal shards");
@@ -121,7 +121,7 @@ class DistributedTrainingTest extends LocalSparkTest {
 
         // by hand: each worker's round on its own, from the same initial state
         GanModelConfig model = mnistModel(config);
-        GanStep initialNets = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model.loss);
+        GanStep initialNets = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model);
         byte[] initial = GanState.capture(initialNets.generator(), initialNets.discriminator()).toBytes();
         Broadcast<byte[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(initial);
         RoundPlan plan = plan(config, model, 0, config.averagingEvery);
@@ -133,7 +133,7 @@ class DistributedTrainingTest extends LocalSparkTest {
             if (block.size() == 0) {
                 continue;
             }
-            GanStep step = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model.loss);
+            GanStep step = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model);
             new TrainingWorker(broadcast, plan).train(step, block);
             workers[block.partition] = GanState.capture(step.generator(), step.discriminator()).values();
             for (int i = 0; i < mean.length; i++) {

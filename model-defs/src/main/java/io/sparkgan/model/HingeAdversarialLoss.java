@@ -1,0 +1,83 @@
+package io.sparkgan.model;
+
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/**
+ * The hinge GAN loss (Lim and Ye; Miyato et al.) as one DL4J loss function on D's output, so that D's output layer
+ * serves both players as with the other losses. The label says which term applies:
+ * <ul>
+ *   <li>+1 (D on real images): max(0, 1 - D(x))</li>
+ *   <li>-1 (D on generated images): max(0, 1 + D(G(z)))</li>
+ *   <li>0 (G): -D(G(z))</li>
+ * </ul>
+ * D's output is linear (the activation is applied all the same, for generality).
+ */
+public final class HingeAdversarialLoss implements ILossFunction {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+                               boolean average) {
+        double total = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
+        return average ? total / labels.size(0) : total;
+    }
+
+    @Override
+    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        double[] l = labels.dup().reshape(labels.length()).toDoubleVector();
+        double[] y = activationFn.getActivation(preOutput.dup(), true).reshape(l.length).toDoubleVector();
+        double[] score = new double[l.length];
+        for (int i = 0; i < l.length; i++) {
+            score[i] = l[i] == 0 ? -y[i] : Math.max(0, 1 - l[i] * y[i]);
+        }
+        return masked(Nd4j.create(score, new long[] {labels.size(0), 1}, 'c').castTo(preOutput.dataType()), mask);
+    }
+
+    @Override
+    public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        double[] l = labels.dup().reshape(labels.length()).toDoubleVector();
+        double[] y = activationFn.getActivation(preOutput.dup(), true).reshape(l.length).toDoubleVector();
+        double[] dy = new double[l.length];
+        for (int i = 0; i < l.length; i++) {
+            dy[i] = l[i] == 0 ? -1 : (1 - l[i] * y[i] > 0 ? -l[i] : 0);
+        }
+        INDArray gradient = Nd4j.create(dy, preOutput.shape(), 'c').castTo(preOutput.dataType());
+        return masked(activationFn.backprop(preOutput.dup(), gradient).getFirst(), mask);
+    }
+
+    @Override
+    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
+                                                          IActivation activationFn, INDArray mask, boolean average) {
+        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
+                computeGradient(labels, preOutput, activationFn, mask));
+    }
+
+    private static INDArray masked(INDArray values, INDArray mask) {
+        return mask == null ? values : values.muliColumnVector(mask.castTo(values.dataType()));
+    }
+
+    @Override
+    public String name() {
+        return "HingeAdversarialLoss";
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HingeAdversarialLoss;
+    }
+
+    @Override
+    public int hashCode() {
+        return HingeAdversarialLoss.class.hashCode();
+    }
+}
