@@ -45,6 +45,9 @@ public final class GanModelConfig {
     /** Adversarial loss: non-saturating (default), hinge or least squares. */
     public GanLoss loss = GanLoss.NON_SATURATING;
 
+    /** D updates per G update (each on its own real batch and noise); 1 = alternate. */
+    public int dSteps = 1;
+
     /** One-sided label smoothing: D's target on real images is lowered by this much (e.g. 0.1); 0 = off. */
     public double labelSmoothing = 0;
 
@@ -107,6 +110,7 @@ public final class GanModelConfig {
         require(latentSize > 0, "latentSize must be > 0, got " + latentSize);
         require(lrG > 0 && lrD > 0, "learning rates must be > 0, got lrG=" + lrG + " lrD=" + lrD);
         require(baseWidth > 0, "baseWidth must be > 0, got " + baseWidth);
+        require(dSteps >= 1, "--d-steps must be >= 1, got " + dSteps);
         require(labelSmoothing >= 0 && labelSmoothing < 0.5, "--label-smoothing must be in [0, 0.5), got "
                 + labelSmoothing);
         require(labelSmoothing == 0 || loss.smoothable, "--label-smoothing does not apply to the "

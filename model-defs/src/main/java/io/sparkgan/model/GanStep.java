@@ -55,9 +55,9 @@ public final class GanStep {
         return discriminator;
     }
 
-    /** Runs one step without augmentation randomness (for policies with no augmentation). */
+    /** Runs one step (D and G) without augmentation randomness (for policies with no augmentation). */
     public StepStats step(INDArray real, INDArray z) {
-        return step(real, z, 0);
+        return step(real, z, 0, true);
     }
 
     /**
@@ -66,8 +66,10 @@ public final class GanStep {
      * @param real        a batch of real samples, [b, C, H, W] in [-1, 1] (or [b, dim] for toy data)
      * @param z           a batch of latent vectors, [b, latentSize]; its batch size may differ from the real one
      * @param augmentSeed seed of this step's augmentations (fresh draws for each of D's three inputs)
+     * @param updateGenerator whether G is updated after D (with D steps per G step k, every k-th step); when not,
+     *                        the G half is skipped and the reported G loss is NaN
      */
-    public StepStats step(INDArray real, INDArray z, long augmentSeed) {
+    public StepStats step(INDArray real, INDArray z, long augmentSeed, boolean updateGenerator) {
         List<INDArray> generatorActivations = generate(z);
         INDArray fake = generatorActivations.get(generatorActivations.size() - 1);
         SplittableRandom random = new SplittableRandom(augmentSeed);
@@ -84,6 +86,11 @@ public final class GanStep {
         double[] onFake = discriminatorHead.meanOutputAndLoss(fakeTargets);
         discriminator.getFlattenedGradients().addi(realGradient);
         applyUpdate(discriminator, fakePass.getFirst(), (int) real.size(0));
+        if (!updateGenerator) {
+            release(generatorActivations.subList(1, generatorActivations.size()));
+            release(List.of(realGradient));
+            return new StepStats(onReal[1] + onFake[1], Double.NaN, onReal[0], onFake[0]);
+        }
 
         // G: D's input gradient for G's target, back through the augmentation, then through G's stored forward pass
         DiffAugment.Augmentation onGenerated = augment.enabled() ? augmentation(random, fake) : null;

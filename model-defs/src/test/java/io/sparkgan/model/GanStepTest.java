@@ -61,6 +61,20 @@ class GanStepTest {
         assertTrue(Double.isFinite(first[0].sumNumber().doubleValue()) && Double.isFinite(first[1].sumNumber().doubleValue()));
     }
 
+    @Test
+    void aDiscriminatorOnlyStepLeavesTheGeneratorAlone() {
+        GanModelConfig config = smallDcgan();
+        GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
+        INDArray g = step.generator().params().dup();
+        INDArray d = step.discriminator().params().dup();
+        StepStats stats = step.step(realBatch(1, 8, config), LatentNoise.sample(2, 8, config.latentSize,
+                DataType.FLOAT), 0, false);
+        assertEquals(g, step.generator().params());
+        assertNotEquals(d, step.discriminator().params());
+        assertTrue(Double.isNaN(stats.gLoss()) && Double.isFinite(stats.dLoss()));
+        assertEquals(0, step.generator().getLayerWiseConfigurations().getIterationCount());
+    }
+
     private static INDArray[] runSteps(GanModelConfig config, int steps) {
         GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
         for (int i = 0; i < steps; i++) {

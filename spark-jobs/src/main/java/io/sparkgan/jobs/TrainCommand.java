@@ -53,6 +53,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-d", paramLabel = "LR", description = "discriminator learning rate (default 2e-4)")
     Double lrD;
 
+    @Option(names = "--d-steps", paramLabel = "K",
+            description = "D updates per G update (default 1); --averaging-every counts D updates")
+    Integer dSteps;
+
     @Option(names = "--loss", paramLabel = "ns|hinge|ls",
             description = "adversarial loss: non-saturating (default), hinge, least squares")
     String loss;
@@ -172,6 +176,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (lrD != null) model.lrD = lrD;
         if (architecture != null) model.architecture = architecture;
         if (loss != null) model.loss = GanLoss.ofFlag(loss);
+        if (dSteps != null) model.dSteps = dSteps;
         if (labelSmoothing != null) model.labelSmoothing = labelSmoothing;
         if (augment != null) model.augment = DiffAugment.parse(augment);
         if (latent != null) model.latentSize = latent;

@@ -7,5 +7,5 @@ import java.io.Serializable;
  * numbers, so that minibatches and noise depend only on the seed, the partition and the step) and the shapes.
  */
 record RoundPlan(long seed, long firstStep, int steps, int batch, int height, int width, int channels,
-                 int latentSize, String modelConfigJson, int threads) implements Serializable {
+                 int latentSize, int dSteps, String modelConfigJson, int threads) implements Serializable {
 }

@@ -127,7 +127,8 @@ public final class TrainingMaster {
             long roundStart = System.nanoTime();
             Broadcast<byte[]> broadcast = jsc.broadcast(state.toBytes());
             RoundPlan plan = new RoundPlan(config.seed, round * config.averagingEvery, config.averagingEvery,
-                    config.batchPerWorker, model.height, model.width, model.channels, model.latentSize, modelJson,
+                    config.batchPerWorker, model.height, model.width, model.channels, model.latentSize, model.dSteps,
+                    modelJson,
                     threads);
             WorkerResult result = ParameterAverager.runRound(shards, broadcast, plan);
             state = ParameterAverager.average(result, layout);
@@ -231,7 +232,7 @@ public final class TrainingMaster {
         line.put("step", stepAfter(round));
         line.put("kimg", kimgAfter(round));
         line.put("dLoss", sums[WorkerResult.D_LOSS] / steps);
-        line.put("gLoss", sums[WorkerResult.G_LOSS] / steps);
+        line.put("gLoss", sums[WorkerResult.G_LOSS] / Math.max(1, sums[WorkerResult.G_STEPS]));
         line.put("dReal", sums[WorkerResult.D_REAL] / steps);
         line.put("dFake", sums[WorkerResult.D_FAKE] / steps);
         line.put("seconds", seconds);

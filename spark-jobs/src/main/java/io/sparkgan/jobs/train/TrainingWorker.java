@@ -56,10 +56,15 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
                 long asked = System.nanoTime();
                 BatchPrefetcher.Batch batch = batches.next();
                 waiting += System.nanoTime() - asked;
-                StepStats stats = step.step(batch.real(), batch.noise(), batch.augmentSeed());
+                // steps are numbered globally, so G's turns fall on the same steps whatever the rounds
+                boolean updateGenerator = (plan.firstStep() + i + 1) % plan.dSteps() == 0;
+                StepStats stats = step.step(batch.real(), batch.noise(), batch.augmentSeed(), updateGenerator);
                 batch.close();
                 statistics[WorkerResult.D_LOSS] += stats.dLoss();
-                statistics[WorkerResult.G_LOSS] += stats.gLoss();
+                if (updateGenerator) {
+                    statistics[WorkerResult.G_LOSS] += stats.gLoss();
+                    statistics[WorkerResult.G_STEPS]++;
+                }
                 statistics[WorkerResult.D_REAL] += stats.dReal();
                 statistics[WorkerResult.D_FAKE] += stats.dFake();
             }

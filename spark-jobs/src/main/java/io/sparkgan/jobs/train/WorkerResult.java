@@ -37,7 +37,9 @@ final class WorkerResult implements Serializable {
     static final int COMPUTE_SECONDS = 4;
     /** Seconds the training thread waited for its next minibatch (0 when prefetching keeps up). */
     static final int INPUT_WAIT_SECONDS = 5;
-    static final int STATISTICS = 6;
+    /** Steps that also updated G (all of them unless D takes several steps per G step). */
+    static final int G_STEPS = 6;
+    static final int STATISTICS = 7;
 
     private final TreeMap<Integer, double[]> statistics = new TreeMap<>();
     long examples;

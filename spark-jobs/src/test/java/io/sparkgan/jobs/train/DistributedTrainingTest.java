@@ -4,6 +4,8 @@ import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
+import io.sparkgan.model.DiffAugment;
+import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.GanNetworks;
 import io.sparkgan.model.GanState;
@@ -172,9 +174,25 @@ class DistributedTrainingTest extends LocalSparkTest {
         return model;
     }
 
+    @Test
+    void twoDiscriminatorStepsPerGeneratorStepWithHingeLossAndAugmentationTrainOnSpark() throws Exception {
+        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("controls").toString());
+        config.kimg = TrainingFixtures.kimgFor(config, 2, 2);
+        config.model.dSteps = 2;
+        config.model.loss = GanLoss.HINGE;
+        config.model.augment = DiffAugment.parse("color,translation,cutout");
+        TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
+        GanState state = TrainingFixtures.latestState(spark, config.runDir);
+        assertEquals(2 * config.averagingEvery, state.discriminatorIterations());
+        assertEquals(config.averagingEvery, state.generatorIterations());
+        for (float v : state.values()) {
+            assertTrue(Float.isFinite(v));
+        }
+    }
+
     static RoundPlan plan(TrainConfig config, GanModelConfig model, long firstStep, int steps) throws Exception {
         return new RoundPlan(config.seed, firstStep, steps, config.batchPerWorker, 28, 28, 1, model.latentSize,
-                Json.MAPPER.writeValueAsString(model), 1);
+                model.dSteps, Json.MAPPER.writeValueAsString(model), 1);
     }
 
     static float[] slice(float[] values, int from, int to) {
