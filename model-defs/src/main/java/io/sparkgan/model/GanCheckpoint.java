@@ -12,7 +12,8 @@ import java.io.OutputStream;
 /**
  * The checkpoint format: {@code generator.zip} and {@code discriminator.zip} (DL4J's model format: configuration
  * JSON with the iteration counts, parameters and updater state such as Adam's moments, as ND4J binary arrays; no
- * Java serialization) and {@code gan.json} (the model config and the caller's training state: counters, seeds).
+ * Java serialization), {@code generator-ema.zip} when the run keeps a moving average of G (parameters only), and
+ * {@code gan.json} (the model config and the caller's training state: counters, seeds).
  * The zips load on their own with {@link ModelSerializer#restoreMultiLayerNetwork}, e.g. from a notebook.
  *
  * <p>Committing a checkpoint atomically (temporary name, then rename) is the caller's job: it knows the storage.
@@ -21,19 +22,39 @@ public final class GanCheckpoint {
 
     public static final String GENERATOR = "generator.zip";
     public static final String DISCRIMINATOR = "discriminator.zip";
+    /** G with the moving-average parameters (no optimizer state), when the average is on. */
+    public static final String GENERATOR_AVERAGE = "generator-ema.zip";
     public static final String STATE = "gan.json";
 
     private final GanModelConfig config;
     private final MultiLayerNetwork generator;
     private final MultiLayerNetwork discriminator;
     private final JsonNode trainingState;
+    private final MultiLayerNetwork averagedGenerator;
 
     public GanCheckpoint(GanModelConfig config, MultiLayerNetwork generator, MultiLayerNetwork discriminator,
                          JsonNode trainingState) {
+        this(config, generator, discriminator, null, trainingState);
+    }
+
+    /** A checkpoint with G's moving average as a network of its own ({@code null} when the average is off). */
+    public GanCheckpoint(GanModelConfig config, MultiLayerNetwork generator, MultiLayerNetwork discriminator,
+                         MultiLayerNetwork averagedGenerator, JsonNode trainingState) {
         this.config = config;
         this.generator = generator;
         this.discriminator = discriminator;
+        this.averagedGenerator = averagedGenerator;
         this.trainingState = trainingState;
+    }
+
+    /** G with the moving-average parameters, or null when the run has no average. */
+    public MultiLayerNetwork averagedGenerator() {
+        return averagedGenerator;
+    }
+
+    /** The generator to sample from: the averaged one when there is one. */
+    public MultiLayerNetwork samplingGenerator() {
+        return averagedGenerator != null ? averagedGenerator : generator;
     }
 
     public GanModelConfig config() {
@@ -60,6 +81,11 @@ public final class GanCheckpoint {
         try (OutputStream out = files.create(DISCRIMINATOR)) {
             ModelSerializer.writeModel(discriminator, out, true);
         }
+        if (averagedGenerator != null) {
+            try (OutputStream out = files.create(GENERATOR_AVERAGE)) {
+                ModelSerializer.writeModel(averagedGenerator, out, false);
+            }
+        }
         ObjectNode state = Json.MAPPER.createObjectNode();
         state.put("formatVersion", 1);
         state.set("model", Json.MAPPER.valueToTree(config));
@@ -81,13 +107,21 @@ public final class GanCheckpoint {
             state = Json.MAPPER.readTree(in);
         }
         GanModelConfig config = Json.MAPPER.treeToValue(state.get("model"), GanModelConfig.class);
+        if (config.emaKimg > 0 && !files.exists(GENERATOR_AVERAGE)) {
+            throw new IOException("incomplete checkpoint: " + GENERATOR_AVERAGE + " is missing");
+        }
         return new GanCheckpoint(config, restore(files, GENERATOR), restore(files, DISCRIMINATOR),
-                state.get("training"));
+                config.emaKimg > 0 ? restore(files, GENERATOR_AVERAGE, false) : null, state.get("training"));
     }
 
     private static MultiLayerNetwork restore(CheckpointFiles files, String name) throws IOException {
+        return restore(files, name, true);
+    }
+
+    private static MultiLayerNetwork restore(CheckpointFiles files, String name, boolean withUpdater)
+            throws IOException {
         try (InputStream in = files.open(name)) {
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(in, true);
+            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(in, withUpdater);
             OneDnnLayers.enable(net);
             return net;
         }

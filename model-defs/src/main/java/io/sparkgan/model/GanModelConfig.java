@@ -45,6 +45,15 @@ public final class GanModelConfig {
     /** Adversarial loss: non-saturating (default), hinge or least squares. */
     public GanLoss loss = GanLoss.NON_SATURATING;
 
+    /**
+     * Half-life of the moving average of G's weights, in thousands of images ({@link GeneratorAverage}); samples
+     * and evaluation use the averaged G. 0 = no average.
+     */
+    public double emaKimg = 0;
+
+    /** Ramp-up of that half-life: at most this times the images shown so far (e.g. 0.05); 0 = none. */
+    public double emaRampup = 0;
+
     /** D updates per G update (each on its own real batch and noise); 1 = alternate. */
     public int dSteps = 1;
 
@@ -110,6 +119,7 @@ public final class GanModelConfig {
         require(latentSize > 0, "latentSize must be > 0, got " + latentSize);
         require(lrG > 0 && lrD > 0, "learning rates must be > 0, got lrG=" + lrG + " lrD=" + lrD);
         require(baseWidth > 0, "baseWidth must be > 0, got " + baseWidth);
+        require(emaKimg >= 0 && emaRampup >= 0, "--ema-kimg and --ema-rampup must be >= 0");
         require(dSteps >= 1, "--d-steps must be >= 1, got " + dSteps);
         require(labelSmoothing >= 0 && labelSmoothing < 0.5, "--label-smoothing must be in [0, 0.5), got "
                 + labelSmoothing);

@@ -12,9 +12,9 @@ import java.util.Arrays;
 /**
  * Everything that training changes in G and D, as one flat float vector: G's parameters (batch-norm moving
  * statistics included), G's optimizer state (Adam's moments), then the same for D; plus both networks' iteration
- * counts (Adam's bias correction depends on them). This is what the driver broadcasts, what workers send back and
- * what gets averaged: parameter averaging of a GAN must average the optimizer state too, or every round restarts
- * Adam's moments.
+ * counts (Adam's bias correction depends on them); and, when it is on, the moving average of G's parameters
+ * ({@link GeneratorAverage}). This is what the driver broadcasts, what workers send back and what gets averaged:
+ * parameter averaging of a GAN must average the optimizer state too, or every round restarts Adam's moments.
  *
  * <p>A plain float array rather than an INDArray: it serialises compactly with any Spark serializer and does not
  * depend on the ND4J backend (CPU or CUDA) of the JVM that made it.
@@ -26,14 +26,15 @@ public final class GanState {
     private final int generatorIterations;
     private final int discriminatorIterations;
 
-    /** Sizes of the four segments of the vector. */
-    public record Layout(long gParams, long gUpdater, long dParams, long dUpdater) {
+    /** Sizes of the five segments of the vector; {@code gAverage} is 0 without a moving average of G. */
+    public record Layout(long gParams, long gUpdater, long dParams, long dUpdater, long gAverage) {
         public long total() {
-            return gParams + gUpdater + dParams + dUpdater;
+            return gParams + gUpdater + dParams + dUpdater + gAverage;
         }
 
-        public static Layout of(MultiLayerNetwork g, MultiLayerNetwork d) {
-            return new Layout(g.numParams(), updaterState(g).length(), d.numParams(), updaterState(d).length());
+        public static Layout of(MultiLayerNetwork g, MultiLayerNetwork d, GeneratorAverage average) {
+            return new Layout(g.numParams(), updaterState(g).length(), d.numParams(), updaterState(d).length(),
+                    average == null ? 0 : average.values().length());
         }
     }
 
@@ -48,10 +49,15 @@ public final class GanState {
     }
 
     public static GanState capture(MultiLayerNetwork g, MultiLayerNetwork d) {
-        Layout layout = Layout.of(g, d);
+        return capture(g, d, null);
+    }
+
+    /** The state of both networks and of G's moving average ({@code null} when there is none). */
+    public static GanState capture(MultiLayerNetwork g, MultiLayerNetwork d, GeneratorAverage average) {
+        Layout layout = Layout.of(g, d, average);
         float[] values = new float[Math.toIntExact(layout.total())];
         int offset = 0;
-        for (INDArray segment : new INDArray[] {g.params(), updaterState(g), d.params(), updaterState(d)}) {
+        for (INDArray segment : segments(g, d, average)) {
             if (segment.isEmpty()) {
                 continue;
             }
@@ -65,12 +71,17 @@ public final class GanState {
 
     /** Writes this state into networks built from the same config. */
     public void applyTo(MultiLayerNetwork g, MultiLayerNetwork d) {
-        Layout target = Layout.of(g, d);
+        applyTo(g, d, null);
+    }
+
+    /** Writes this state into networks built from the same config and into G's moving average. */
+    public void applyTo(MultiLayerNetwork g, MultiLayerNetwork d, GeneratorAverage average) {
+        Layout target = Layout.of(g, d, average);
         if (!target.equals(layout)) {
             throw new IllegalArgumentException("state layout " + layout + " does not fit networks with " + target);
         }
         long offset = 0;
-        for (INDArray segment : new INDArray[] {g.params(), updaterState(g), d.params(), updaterState(d)}) {
+        for (INDArray segment : segments(g, d, average)) {
             int length = Math.toIntExact(segment.length());
             if (length > 0) {
                 float[] part = Arrays.copyOfRange(values, (int) offset, (int) offset + length);
@@ -98,10 +109,11 @@ public final class GanState {
         return discriminatorIterations;
     }
 
-    /** Little-endian binary: 4 segment sizes, 2 iteration counts, the floats. */
+    /** Little-endian binary: 5 segment sizes, 2 iteration counts, the floats. */
     public byte[] toBytes() {
-        ByteBuffer buffer = ByteBuffer.allocate(4 * 8 + 2 * 4 + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putLong(layout.gParams).putLong(layout.gUpdater).putLong(layout.dParams).putLong(layout.dUpdater);
+        ByteBuffer buffer = ByteBuffer.allocate(5 * 8 + 2 * 4 + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(layout.gParams).putLong(layout.gUpdater).putLong(layout.dParams).putLong(layout.dUpdater)
+                .putLong(layout.gAverage);
         buffer.putInt(generatorIterations).putInt(discriminatorIterations);
         buffer.asFloatBuffer().put(values);
         return buffer.array();
@@ -109,7 +121,8 @@ public final class GanState {
 
     public static GanState fromBytes(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        Layout layout = new Layout(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+        Layout layout = new Layout(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong(),
+                buffer.getLong());
         int gIterations = buffer.getInt();
         int dIterations = buffer.getInt();
         if (buffer.remaining() != 4 * layout.total()) {
@@ -119,6 +132,11 @@ public final class GanState {
         float[] values = new float[Math.toIntExact(layout.total())];
         buffer.asFloatBuffer().get(values);
         return new GanState(values, layout, gIterations, dIterations);
+    }
+
+    private static INDArray[] segments(MultiLayerNetwork g, MultiLayerNetwork d, GeneratorAverage average) {
+        return new INDArray[] {g.params(), updaterState(g), d.params(), updaterState(d),
+            average == null ? Nd4j.empty(DataType.FLOAT) : average.values()};
     }
 
     private static INDArray updaterState(MultiLayerNetwork net) {

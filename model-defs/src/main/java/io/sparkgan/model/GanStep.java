@@ -33,6 +33,10 @@ public final class GanStep {
     private final GanLoss loss;
     private final double realTarget;
     private final DiffAugment augment;
+    private final GeneratorAverage average;
+    private final double averageHalfLifeKimg;
+    private final double averageRampup;
+    private final int discriminatorSteps;
 
     private final OutputLayerInput discriminatorHead = new OutputLayerInput();
 
@@ -44,7 +48,29 @@ public final class GanStep {
         // one-sided: only D's target on real images moves (Salimans et al.); G's target stays 1
         this.realTarget = loss.realTarget - config.labelSmoothing;
         this.augment = new DiffAugment(config.augment);
+        this.average = config.emaKimg > 0 ? new GeneratorAverage(generator) : null;
+        this.averageHalfLifeKimg = config.emaKimg;
+        this.averageRampup = config.emaRampup;
+        this.discriminatorSteps = config.dSteps;
         discriminator.addListeners(discriminatorHead);
+    }
+
+    /** The moving average of G's parameters, or null when {@code emaKimg} is 0. */
+    public GeneratorAverage average() {
+        return average;
+    }
+
+    /**
+     * Moves the average towards G after a G update (nothing when there is no average).
+     *
+     * @param imagesPerStep real images per D step over all workers (the half-life counts images of the whole run)
+     * @param imagesSoFar   real images shown since the start of training, over all workers
+     */
+    public void updateAverage(long imagesPerStep, long imagesSoFar) {
+        if (average != null) {
+            average.update(generator, GeneratorAverage.beta(averageHalfLifeKimg, averageRampup,
+                    (double) imagesPerStep * discriminatorSteps, imagesSoFar));
+        }
     }
 
     public MultiLayerNetwork generator() {

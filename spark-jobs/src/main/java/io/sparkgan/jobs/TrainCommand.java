@@ -53,6 +53,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-d", paramLabel = "LR", description = "discriminator learning rate (default 2e-4)")
     Double lrD;
 
+    @Option(names = "--ema-kimg", paramLabel = "K",
+            description = "half-life of the moving average of G's weights in kimg, used for samples and evaluation"
+                    + " (default 0 = off)")
+    Double emaKimg;
+
+    @Option(names = "--ema-rampup", paramLabel = "R",
+            description = "ramp-up of that half-life: at most R times the images shown so far (default 0 = none)")
+    Double emaRampup;
+
     @Option(names = "--d-steps", paramLabel = "K",
             description = "D updates per G update (default 1); --averaging-every counts D updates")
     Integer dSteps;
@@ -177,6 +186,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (architecture != null) model.architecture = architecture;
         if (loss != null) model.loss = GanLoss.ofFlag(loss);
         if (dSteps != null) model.dSteps = dSteps;
+        if (emaKimg != null) model.emaKimg = emaKimg;
+        if (emaRampup != null) model.emaRampup = emaRampup;
         if (labelSmoothing != null) model.labelSmoothing = labelSmoothing;
         if (augment != null) model.augment = DiffAugment.parse(augment);
         if (latent != null) model.latentSize = latent;

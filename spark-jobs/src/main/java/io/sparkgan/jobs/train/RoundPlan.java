@@ -4,8 +4,10 @@ import java.io.Serializable;
 
 /**
  * What every worker needs to know about a round besides the state: which local steps it covers (global step
- * numbers, so that minibatches and noise depend only on the seed, the partition and the step) and the shapes.
+ * numbers, so that minibatches and noise depend only on the seed, the partition and the step), the shapes, and
+ * the real images one step shows over all workers (what the moving average of G counts its half-life in).
  */
 record RoundPlan(long seed, long firstStep, int steps, int batch, int height, int width, int channels,
-                 int latentSize, int dSteps, String modelConfigJson, int threads) implements Serializable {
+                 int latentSize, int dSteps, long imagesPerStep, String modelConfigJson, int threads)
+        implements Serializable {
 }

@@ -11,6 +11,7 @@ import io.sparkgan.model.GanCheckpoint;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.GanNetworks;
 import io.sparkgan.model.GanState;
+import io.sparkgan.model.GeneratorAverage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.LatentNoise;
 import io.sparkgan.model.SampleGrid;
@@ -103,15 +104,18 @@ public final class TrainingMaster {
         GanModelConfig model = config.model;
         MultiLayerNetwork generator = GanNetworks.generator(model);
         MultiLayerNetwork discriminator = GanNetworks.discriminator(model);
+        GeneratorAverage average = model.emaKimg > 0 ? new GeneratorAverage(generator) : null;
+        // samples and evaluations come from the averaged G when there is one
+        MultiLayerNetwork sampler = average != null ? GanNetworks.generator(model) : generator;
         CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
         MetricsLog metrics = new MetricsLog(storage, "metrics/train.jsonl");
-        long round = resumePoint(checkpoints, generator, discriminator);
+        long round = resumePoint(checkpoints, generator, discriminator, average);
         metrics.truncateAfter("round", round - 1);
         MetricsLog evalLog = new MetricsLog(storage, EVAL_LOG);
         evalLog.truncateAfter("step", round == 0 ? -1 : stepAfter(round - 1));
         double bestFid = evalLog.entries().stream().mapToDouble(e -> e.path("fid").asDouble(Double.NaN))
                 .filter(f -> !Double.isNaN(f)).min().orElse(Double.POSITIVE_INFINITY);
-        GanState state = GanState.capture(generator, discriminator);
+        GanState state = GanState.capture(generator, discriminator, average);
         GanState.Layout layout = state.layout();
         INDArray sampleNoise = LatentNoise.sample(LatentNoise.derive(config.seed, 0x73616d706c65L),
                 config.sampleCount, model.latentSize, DataType.FLOAT);
@@ -128,8 +132,7 @@ public final class TrainingMaster {
             Broadcast<byte[]> broadcast = jsc.broadcast(state.toBytes());
             RoundPlan plan = new RoundPlan(config.seed, round * config.averagingEvery, config.averagingEvery,
                     config.batchPerWorker, model.height, model.width, model.channels, model.latentSize, model.dSteps,
-                    modelJson,
-                    threads);
+                    (long) config.batchPerWorker * activeWorkers, modelJson, threads);
             WorkerResult result = ParameterAverager.runRound(shards, broadcast, plan);
             state = ParameterAverager.average(result, layout);
             broadcast.destroy();
@@ -138,19 +141,22 @@ public final class TrainingMaster {
 
             boolean last = round == totalRounds - 1;
             if ((round + 1) % config.checkpointEvery == 0 || last) {
-                state.applyTo(generator, discriminator);
+                state.applyTo(generator, discriminator, average);
+                if (average != null) {
+                    average.applyTo(sampler);
+                }
                 long step = stepAfter(round);
                 checkpoints.save(step, new GanCheckpoint(model, generator, discriminator,
-                        trainingState(runId, round, step)));
+                        average != null ? sampler : null, trainingState(runId, round, step)));
                 storage.writeAtomically("samples/" + CheckpointStore.name(step) + ".png",
-                        SampleGrid.png(generator.output(sampleNoise, false), columns(config.sampleCount)));
+                        SampleGrid.png(sampler.output(sampleNoise, false), columns(config.sampleCount)));
                 latestCheckpoint = step;
                 LOG.info("round {}/{}: step {}, {} kimg, checkpoint and samples written", round + 1, totalRounds,
                         step, String.format("%.1f", kimgAfter(round)));
                 long checkpointNumber = (round + 1) / config.checkpointEvery;
                 if (evaluation != null && (last || checkpointNumber % config.evaluateEvery == 0)) {
                     long evaluationStart = System.nanoTime();
-                    bestFid = evaluate(evaluation, generator, round, step, bestFid, evalLog, checkpoints, storage,
+                    bestFid = evaluate(evaluation, sampler, round, step, bestFid, evalLog, checkpoints, storage,
                             workers);
                     evaluationNanos += System.nanoTime() - evaluationStart;
                 }
@@ -255,7 +261,7 @@ public final class TrainingMaster {
 
     /** Loads the latest complete checkpoint when resuming; returns the first round to run. */
     private long resumePoint(CheckpointStore checkpoints, MultiLayerNetwork generator,
-                             MultiLayerNetwork discriminator) throws IOException {
+                             MultiLayerNetwork discriminator, GeneratorAverage average) throws IOException {
         if (start != Start.RESUME) {
             return 0;
         }
@@ -265,7 +271,10 @@ public final class TrainingMaster {
             return 0;
         }
         GanCheckpoint checkpoint = checkpoints.load(latest.getAsLong());
-        GanState.capture(checkpoint.generator(), checkpoint.discriminator()).applyTo(generator, discriminator);
+        GeneratorAverage saved = checkpoint.averagedGenerator() != null
+                ? new GeneratorAverage(checkpoint.averagedGenerator()) : null;
+        GanState.capture(checkpoint.generator(), checkpoint.discriminator(), saved)
+                .applyTo(generator, discriminator, average);
         long round = checkpoint.trainingState().get("round").asLong() + 1;
         checkpoints.discardAfter(latest.getAsLong());
         LOG.info("resuming from checkpoint {} (round {})", latest.getAsLong(), round);

@@ -47,7 +47,7 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
     }
 
     WorkerResult train(GanStep step, ShardBlock block) {
-        GanState.fromBytes(state.value()).applyTo(step.generator(), step.discriminator());
+        GanState.fromBytes(state.value()).applyTo(step.generator(), step.discriminator(), step.average());
         double[] statistics = new double[WorkerResult.STATISTICS];
         long start = System.nanoTime();
         long waiting = 0;
@@ -64,6 +64,7 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
                 if (updateGenerator) {
                     statistics[WorkerResult.G_LOSS] += stats.gLoss();
                     statistics[WorkerResult.G_STEPS]++;
+                    step.updateAverage(plan.imagesPerStep(), (plan.firstStep() + i + 1) * plan.imagesPerStep());
                 }
                 statistics[WorkerResult.D_REAL] += stats.dReal();
                 statistics[WorkerResult.D_FAKE] += stats.dFake();
@@ -71,7 +72,7 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
         }
         statistics[WorkerResult.COMPUTE_SECONDS] = (System.nanoTime() - start) / 1e9;
         statistics[WorkerResult.INPUT_WAIT_SECONDS] = waiting / 1e9;
-        GanState trained = GanState.capture(step.generator(), step.discriminator());
+        GanState trained = GanState.capture(step.generator(), step.discriminator(), step.average());
         long examples = (long) plan.steps() * plan.batch();
         float[] weighted = trained.values();
         for (int i = 0; i < weighted.length; i++) {

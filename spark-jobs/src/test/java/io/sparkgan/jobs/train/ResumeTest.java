@@ -3,6 +3,9 @@ package io.sparkgan.jobs.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.model.Json;
+import io.sparkgan.model.DiffAugment;
+import io.sparkgan.model.GanCheckpoint;
+import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.GanState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,6 +64,37 @@ class ResumeTest extends LocalSparkTest {
             assertTrue(line.get("dLoss").asDouble() > 0 && line.get("imagesPerSecond").asDouble() > 0);
         }
         assertTrue(Files.size(runs.resolve("interrupted/samples/000000008.png")) > 0);
+    }
+
+    @Test
+    void resumeStaysExactWithTheMovingAverageLossesAugmentationAndDiscriminatorSteps() throws Exception {
+        Consumer<TrainConfig> controls = c -> {
+            c.model.emaKimg = 0.05;
+            c.model.emaRampup = 0.05;
+            c.model.loss = GanLoss.LEAST_SQUARES;
+            c.model.labelSmoothing = 0.1;
+            c.model.augment = DiffAugment.parse("color,translation,cutout");
+            c.model.dSteps = 2;
+        };
+        TrainConfig whole = TrainingFixtures.tinyRun(data, runs.resolve("whole-controls").toString());
+        controls.accept(whole);
+        whole.kimg = TrainingFixtures.kimgFor(whole, 4, 2);
+        TrainingFixtures.train(spark, whole, TrainingMaster.Start.NEW);
+        TrainConfig interrupted = TrainingFixtures.tinyRun(data, runs.resolve("interrupted-controls").toString());
+        controls.accept(interrupted);
+        interrupted.kimg = TrainingFixtures.kimgFor(interrupted, 2, 2);
+        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.NEW);
+        interrupted.kimg = whole.kimg;
+        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.RESUME);
+
+        GanState expected = TrainingFixtures.latestState(spark, whole.runDir);
+        GanState resumed = TrainingFixtures.latestState(spark, interrupted.runDir);
+        assertTrue(expected.layout().gAverage() > 0, "the average is part of the state");
+        assertArrayEquals(expected.values(), resumed.values(), 0f);
+        GanCheckpoint checkpoint = TrainingFixtures.latestCheckpoint(spark, whole.runDir);
+        assertNotEquals(checkpoint.generator().params(), checkpoint.averagedGenerator().params(),
+                "the averaged G lags the trained one");
+        assertTrue(Files.exists(runs.resolve("whole-controls/checkpoints/000000008/generator-ema.zip")));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.sparkgan.jobs.train;
 import io.sparkgan.model.GanCheckpoint;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.GanState;
+import io.sparkgan.model.GeneratorAverage;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
@@ -41,10 +42,11 @@ final class TrainingFixtures {
         return new TrainingMaster(spark, TrainConfig.fromJson(config.toJson()), start).train();
     }
 
-    /** The GAN state in a run's latest checkpoint. */
+    /** The GAN state in a run's latest checkpoint, with G's moving average when the run keeps one. */
     static GanState latestState(SparkSession spark, String runDir) throws IOException {
         GanCheckpoint checkpoint = latestCheckpoint(spark, runDir);
-        return GanState.capture(checkpoint.generator(), checkpoint.discriminator());
+        return GanState.capture(checkpoint.generator(), checkpoint.discriminator(),
+                checkpoint.averagedGenerator() != null ? new GeneratorAverage(checkpoint.averagedGenerator()) : null);
     }
 
     static GanCheckpoint latestCheckpoint(SparkSession spark, String runDir) throws IOException {
