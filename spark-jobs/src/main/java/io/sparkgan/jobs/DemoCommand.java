@@ -74,6 +74,9 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf("done: %d rounds, %.1f kimg in %.0f s (%.0f images/s; evaluations %.0f s)%n",
                     summary.rounds(), summary.kimg(), summary.seconds(), summary.imagesPerSecond(),
                     summary.evaluationSeconds());
+            if (summary.collapse() != null) {
+                System.out.println("stopped early: " + summary.collapse());
+            }
             System.out.println("dataset:     " + dataset);
             System.out.println("run:         " + summary.runDir());
             System.out.println("samples:     " + grid + "  (one grid per checkpoint, same noise each time)");

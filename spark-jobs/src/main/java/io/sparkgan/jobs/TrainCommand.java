@@ -20,8 +20,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a GAN data-parallel across Spark executors on a Parquet image dataset.",
-                "Options override --config, which overrides the defaults. Exit codes: 0 done, 2 bad options or input."})
+                "Options override --config, which overrides the defaults. Exit codes: 0 done, 2 bad options or input,",
+                "3 stopped for a suspected mode collapse (--on-collapse stop, or rollback with none left)."})
 public final class TrainCommand implements Callable<Integer> {
+
+    /** Exit code of a run stopped for a suspected collapse. */
+    static final int COLLAPSED = 3;
 
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file with any TrainConfig fields")
     Path configFile;
@@ -109,6 +113,30 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-samples", paramLabel = "M", description = "samples per evaluation (default 5000)")
     Integer evalSamples;
 
+    @Option(names = "--on-collapse", paramLabel = "warn|rollback|stop",
+            description = "on a suspected collapse (modes or recall falling, D loss near zero): warn (default),"
+                    + " roll back to the best checkpoint with lower learning rates, or stop (exit code 3)")
+    String onCollapse;
+
+    @Option(names = "--collapse-min-modes", paramLabel = "SHARE",
+            description = "collapse when modes covered / classes falls below this (default 0.8)")
+    Double collapseMinModes;
+
+    @Option(names = "--collapse-min-recall", paramLabel = "R",
+            description = "collapse when recall falls below this (default 0.1)")
+    Double collapseMinRecall;
+
+    @Option(names = "--collapse-d-loss", paramLabel = "L",
+            description = "collapse when D's loss stays below this (default 0.05) ...")
+    Double collapseDLoss;
+
+    @Option(names = "--collapse-patience", paramLabel = "N",
+            description = "... for N evaluations in a row (default 2)")
+    Integer collapsePatience;
+
+    @Option(names = "--max-rollbacks", paramLabel = "N", description = "rollbacks allowed (default 2), then stop")
+    Integer maxRollbacks;
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
@@ -153,9 +181,21 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.printf("run directory: %s%n  samples:     %s/samples/%n  checkpoints: %s/checkpoints/%n"
                     + "  metrics:     %s/metrics/train.jsonl, %s/eval/metrics.jsonl%n", summary.runDir(),
                     summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir());
+            if (summary.collapse() != null) {
+                System.err.println("stopped: " + summary.collapse());
+                return COLLAPSED;
+            }
             return 0;
         } catch (Exception e) {
             return CommandErrors.report(e, verbose);
+        }
+    }
+
+    private static TrainConfig.OnCollapse onCollapse(String value) {
+        try {
+            return TrainConfig.OnCollapse.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--on-collapse must be warn, rollback or stop, got '" + value + "'");
         }
     }
 
@@ -181,6 +221,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (evaluateEvery != null) config.evaluateEvery = evaluateEvery;
         if (evaluator != null) config.evaluator = evaluator;
         if (evalSamples != null) config.evalSamples = evalSamples;
+        if (onCollapse != null) config.onCollapse = onCollapse(onCollapse);
+        if (collapseMinModes != null) config.collapseMinModeShare = collapseMinModes;
+        if (collapseMinRecall != null) config.collapseMinRecall = collapseMinRecall;
+        if (collapseDLoss != null) config.collapseDLoss = collapseDLoss;
+        if (collapsePatience != null) config.collapsePatience = collapsePatience;
+        if (maxRollbacks != null) config.maxRollbacks = maxRollbacks;
         if (lrG != null) model.lrG = lrG;
         if (lrD != null) model.lrD = lrD;
         if (architecture != null) model.architecture = architecture;

@@ -92,6 +92,46 @@ class EvaluateCommandTest extends LocalSparkTest {
     }
 
     @Test
+    void aSuspectedCollapseIsRecordedAndWarnedAboutStoppedOrRolledBackAsAsked() throws Exception {
+        String data = TestData.mnistWithEvaluator();
+        // a D-loss floor that no run stays above makes every evaluation look like a collapse
+        String[] alwaysCollapsing = {"--collapse-d-loss", "100", "--collapse-patience", "1"};
+
+        Path warned = dir.resolve("warned");
+        assertEquals(0, TestData.cli(train(data, warned, "0.128", alwaysCollapsing)).exitCode());
+        List<JsonNode> warnings = lines(warned.resolve("eval/metrics.jsonl"));
+        assertEquals(2, warnings.size());
+        assertEquals("warn", warnings.get(1).get("collapse").get("action").asText());
+        assertTrue(warnings.get(1).get("collapse").get("reasons").get(0).asText().contains("D loss"));
+
+        Path stopped = dir.resolve("stopped");
+        List<String> stop = new ArrayList<>(List.of(alwaysCollapsing));
+        stop.addAll(List.of("--on-collapse", "stop"));
+        TestData.CliResult stoppedRun = TestData.cli(train(data, stopped, "0.192", stop.toArray(String[]::new)));
+        assertEquals(3, stoppedRun.exitCode(), stoppedRun.err());
+        assertTrue(stoppedRun.err().contains("possible mode collapse at step 2"), stoppedRun.err());
+        assertEquals(1, Files.readAllLines(stopped.resolve("metrics/train.jsonl")).size(), "no round after the stop");
+        assertEquals("stop", lines(stopped.resolve("eval/metrics.jsonl")).get(0).get("collapse").get("action")
+                .asText());
+
+        Path rolledBack = dir.resolve("rolled-back");
+        List<String> rollback = new ArrayList<>(List.of(alwaysCollapsing));
+        rollback.addAll(List.of("--on-collapse", "rollback", "--max-rollbacks", "1", "--lr-g", "4e-4", "--lr-d",
+                "4e-4"));
+        TestData.CliResult rolled = TestData.cli(train(data, rolledBack, "0.192", rollback.toArray(String[]::new)));
+        assertEquals(3, rolled.exitCode(), "a second collapse with no rollbacks left stops: " + rolled.err());
+        List<JsonNode> evaluations = lines(rolledBack.resolve("eval/metrics.jsonl"));
+        assertEquals(2, evaluations.size());
+        JsonNode first = evaluations.get(0).get("collapse");
+        assertEquals("rollback", first.get("action").asText());
+        assertEquals(2, first.get("rollbackTo").asLong());
+        assertEquals(2e-4, first.get("lrG").asDouble(), 1e-12);
+        assertEquals("stop", evaluations.get(1).get("collapse").get("action").asText());
+        JsonNode checkpoint = Json.MAPPER.readTree(rolledBack.resolve("checkpoints/000000004/gan.json").toFile());
+        assertEquals(2e-4, checkpoint.get("model").get("lrG").asDouble(), 1e-12, "trained on at the lower rate");
+    }
+
+    @Test
     void aDatasetIsComparedWithRealDataAndItsClassificationAccuracyScoreReported() {
         String real = TestData.mnistWithEvaluator();
         TestData.CliResult compared = TestData.cli("evaluate", "--data", real, "--compare",

@@ -3,6 +3,7 @@ package io.sparkgan.jobs.train;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.sparkgan.model.CollapseGuard;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.MetricSuite;
@@ -65,6 +66,30 @@ public final class TrainConfig {
     /** Samples generated for each evaluation (FID and KID depend on the count: compare runs at equal counts). */
     public int evalSamples = 5000;
 
+    /** What a suspected collapse ({@link CollapseGuard}) does: warn (log and record it), rollback, or stop. */
+    public enum OnCollapse { WARN, ROLLBACK, STOP }
+
+    /** On a suspected collapse: warn (default), rollback to the best checkpoint with lower rates, or stop. */
+    public OnCollapse onCollapse = OnCollapse.WARN;
+
+    /** Collapse when modes covered / classes falls below this after having reached it. */
+    public double collapseMinModeShare = CollapseGuard.Thresholds.DEFAULTS.minModeShare();
+
+    /** Collapse when recall falls below this after having reached it. */
+    public double collapseMinRecall = CollapseGuard.Thresholds.DEFAULTS.minRecall();
+
+    /** Collapse when D's mean loss stays below this ... */
+    public double collapseDLoss = CollapseGuard.Thresholds.DEFAULTS.dLossFloor();
+
+    /** ... for this many evaluations in a row. */
+    public int collapsePatience = CollapseGuard.Thresholds.DEFAULTS.patience();
+
+    /** A rollback multiplies both learning rates by this. */
+    public double rollbackLrFactor = 0.5;
+
+    /** Rollbacks allowed in a run; a collapse after the last one stops it. */
+    public int maxRollbacks = 2;
+
     /** ND4J threads per worker task; 0 = the executor's cores divided by its concurrent tasks. */
     public int threadsPerWorker = 0;
 
@@ -110,7 +135,16 @@ public final class TrainConfig {
         require(sampleCount > 0, "--sample-count must be > 0");
         require(evaluateEvery >= 0, "--evaluate-every must be >= 0, got " + evaluateEvery);
         require(evalSamples > MetricSuite.K, "--eval-samples must be > " + MetricSuite.K + ", got " + evalSamples);
+        require(rollbackLrFactor > 0 && rollbackLrFactor <= 1, "--rollback-lr-factor must be in (0, 1], got "
+                + rollbackLrFactor);
+        require(maxRollbacks >= 0, "--max-rollbacks must be >= 0, got " + maxRollbacks);
+        collapseThresholds();
         model.validateHyperparameters();
+    }
+
+    /** The guard's thresholds (IllegalArgumentException naming them when out of range). */
+    public CollapseGuard.Thresholds collapseThresholds() {
+        return new CollapseGuard.Thresholds(collapseMinModeShare, collapseMinRecall, collapseDLoss, collapsePatience);
     }
 
     private static void require(boolean ok, String message) {

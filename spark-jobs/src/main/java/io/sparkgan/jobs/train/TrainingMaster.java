@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
-import io.sparkgan.jobs.eval.MetricsChart;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.model.GanCheckpoint;
 import io.sparkgan.model.GanModelConfig;
@@ -15,7 +14,6 @@ import io.sparkgan.model.GeneratorAverage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.LatentNoise;
 import io.sparkgan.model.SampleGrid;
-import io.sparkgan.model.metrics.SampleMetrics;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -53,9 +51,12 @@ public final class TrainingMaster {
     public enum Start { NEW, RESUME, OVERWRITE }
 
     /** What a finished run reports. */
-    /** imagesPerSecond counts training time only: {@code seconds} less {@code evaluationSeconds}. */
+    /**
+     * imagesPerSecond counts training time only: {@code seconds} less {@code evaluationSeconds}. {@code collapse}
+     * says why the run stopped early for a suspected collapse; null when it ran its budget.
+     */
     public record Summary(String runDir, long rounds, long steps, double kimg, long latestCheckpoint,
-                          double seconds, double evaluationSeconds, double imagesPerSecond) {
+                          double seconds, double evaluationSeconds, double imagesPerSecond, String collapse) {
     }
 
     private final SparkSession spark;
@@ -111,10 +112,8 @@ public final class TrainingMaster {
         MetricsLog metrics = new MetricsLog(storage, "metrics/train.jsonl");
         long round = resumePoint(checkpoints, generator, discriminator, average);
         metrics.truncateAfter("round", round - 1);
-        MetricsLog evalLog = new MetricsLog(storage, EVAL_LOG);
-        evalLog.truncateAfter("step", round == 0 ? -1 : stepAfter(round - 1));
-        double bestFid = evalLog.entries().stream().mapToDouble(e -> e.path("fid").asDouble(Double.NaN))
-                .filter(f -> !Double.isNaN(f)).min().orElse(Double.POSITIVE_INFINITY);
+        TrainingEvaluation evaluator = evaluation == null ? null : new TrainingEvaluation(evaluation, config, storage,
+                checkpoints, round == 0 ? -1 : stepAfter(round - 1));
         GanState state = GanState.capture(generator, discriminator, average);
         GanState.Layout layout = state.layout();
         INDArray sampleNoise = LatentNoise.sample(LatentNoise.derive(config.seed, 0x73616d706c65L),
@@ -122,6 +121,7 @@ public final class TrainingMaster {
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         String modelJson = Json.MAPPER.writeValueAsString(model);
+        String collapse = null;
         int threads = config.threadsPerWorker > 0 ? config.threadsPerWorker : threadsPerTask(sc, workers);
         long runStart = System.nanoTime();
         long firstRound = round;
@@ -137,7 +137,11 @@ public final class TrainingMaster {
             state = ParameterAverager.average(result, layout);
             broadcast.destroy();
             double seconds = (System.nanoTime() - roundStart) / 1e9;
-            metrics.append(roundMetrics(round, result, seconds));
+            ObjectNode roundLine = roundMetrics(round, result, seconds);
+            metrics.append(roundLine);
+            if (evaluator != null) {
+                evaluator.recordRound(roundLine.get("dLoss").asDouble());
+            }
 
             boolean last = round == totalRounds - 1;
             if ((round + 1) % config.checkpointEvery == 0 || last) {
@@ -154,11 +158,21 @@ public final class TrainingMaster {
                 LOG.info("round {}/{}: step {}, {} kimg, checkpoint and samples written", round + 1, totalRounds,
                         step, String.format("%.1f", kimgAfter(round)));
                 long checkpointNumber = (round + 1) / config.checkpointEvery;
-                if (evaluation != null && (last || checkpointNumber % config.evaluateEvery == 0)) {
+                if (evaluator != null && (last || checkpointNumber % config.evaluateEvery == 0)) {
                     long evaluationStart = System.nanoTime();
-                    bestFid = evaluate(evaluation, sampler, round, step, bestFid, evalLog, checkpoints, storage,
-                            workers);
+                    TrainingEvaluation.Action action = evaluator.afterCheckpoint(sampler, round, step,
+                            kimgAfter(round), workers);
                     evaluationNanos += System.nanoTime() - evaluationStart;
+                    if (action == TrainingEvaluation.Action.STOP) {
+                        collapse = evaluator.lastCollapse();
+                        totalRounds = round + 1;
+                        break;
+                    }
+                    if (action == TrainingEvaluation.Action.ROLLBACK) {
+                        rollBack(checkpoints, generator, discriminator, average);
+                        state = GanState.capture(generator, discriminator, average);
+                        modelJson = Json.MAPPER.writeValueAsString(model);
+                    }
                 }
             }
         }
@@ -169,39 +183,38 @@ public final class TrainingMaster {
         long roundsRun = totalRounds - firstRound;
         return new Summary(storage.root().toString(), totalRounds, stepAfter(totalRounds - 1),
                 kimgAfter(totalRounds - 1), latestCheckpoint, seconds, evaluationSeconds,
-                trainingSeconds > 0 ? roundsRun * imagesPerRound / trainingSeconds : 0);
+                trainingSeconds > 0 ? roundsRun * imagesPerRound / trainingSeconds : 0, collapse);
     }
 
     /**
-     * Evaluates the checkpoint just written: generates {@code evalSamples} samples on the executors (from the same
-     * noise at every evaluation, so that checkpoints are compared on equal terms), appends the metrics to
-     * {@code eval/metrics.jsonl}, redraws {@code eval/metrics.png}, and marks the checkpoint best when its FID is
-     * the lowest so far. Returns the best FID.
+     * Restarts from the best checkpoint (the latest when none is marked) with both learning rates lowered by
+     * {@code rollbackLrFactor}. The lowered rates are in the model config of every later checkpoint, so a resumed
+     * run keeps them.
      */
-    private double evaluate(SampleEvaluation evaluation, MultiLayerNetwork generator, long round, long step,
-                            double bestFid, MetricsLog evalLog, CheckpointStore checkpoints, RunStorage storage,
-                            int workers)
-            throws IOException {
-        long start = System.nanoTime();
-        SampleMetrics result = evaluation.ofGenerator(generator, config.model.latentSize, config.evalSamples,
-                LatentNoise.derive(config.seed, EVAL_NOISE), workers);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        boolean best = result.fid() < bestFid;
-        ObjectNode line = Json.MAPPER.createObjectNode();
-        line.put("round", round);
-        line.put("step", step);
-        line.put("kimg", kimgAfter(round));
-        line.setAll(SampleEvaluation.toJson(result));
-        line.put("seconds", seconds);
-        line.put("best", best);
-        evalLog.append(line);
-        storage.writeAtomically(EVAL_CHART, MetricsChart.png(evalLog.entries()));
-        if (best) {
-            checkpoints.markBest(step);
-        }
-        LOG.info("evaluation of step {} in {} s: FID {}{}", step, String.format("%.1f", seconds),
-                String.format("%.3f", result.fid()), best ? " (best so far)" : "");
-        return best ? result.fid() : bestFid;
+    private void rollBack(CheckpointStore checkpoints, MultiLayerNetwork generator, MultiLayerNetwork discriminator,
+                          GeneratorAverage average) throws IOException {
+        long to = checkpoints.best().orElse(checkpoints.latest().orElseThrow());
+        loadState(checkpoints.load(to), generator, discriminator, average);
+        setLearningRates(generator, discriminator, config.model.lrG * config.rollbackLrFactor,
+                config.model.lrD * config.rollbackLrFactor);
+        LOG.warn("rolled back to checkpoint {}; learning rates now G {} D {}", to, config.model.lrG,
+                config.model.lrD);
+    }
+
+    private void setLearningRates(MultiLayerNetwork generator, MultiLayerNetwork discriminator, double lrG,
+                                  double lrD) {
+        config.model.lrG = lrG;
+        config.model.lrD = lrD;
+        generator.setLearningRate(lrG);
+        discriminator.setLearningRate(lrD);
+    }
+
+    private static void loadState(GanCheckpoint checkpoint, MultiLayerNetwork generator,
+                                  MultiLayerNetwork discriminator, GeneratorAverage average) {
+        GeneratorAverage saved = checkpoint.averagedGenerator() != null
+                ? new GeneratorAverage(checkpoint.averagedGenerator()) : null;
+        GanState.capture(checkpoint.generator(), checkpoint.discriminator(), saved)
+                .applyTo(generator, discriminator, average);
     }
 
     /**
@@ -271,10 +284,9 @@ public final class TrainingMaster {
             return 0;
         }
         GanCheckpoint checkpoint = checkpoints.load(latest.getAsLong());
-        GeneratorAverage saved = checkpoint.averagedGenerator() != null
-                ? new GeneratorAverage(checkpoint.averagedGenerator()) : null;
-        GanState.capture(checkpoint.generator(), checkpoint.discriminator(), saved)
-                .applyTo(generator, discriminator, average);
+        loadState(checkpoint, generator, discriminator, average);
+        // a rollback may have lowered the rates since run.json was written: the checkpoint has the current ones
+        setLearningRates(generator, discriminator, checkpoint.config().lrG, checkpoint.config().lrD);
         long round = checkpoint.trainingState().get("round").asLong() + 1;
         checkpoints.discardAfter(latest.getAsLong());
         LOG.info("resuming from checkpoint {} (round {})", latest.getAsLong(), round);
