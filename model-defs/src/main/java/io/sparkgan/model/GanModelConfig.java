@@ -42,6 +42,15 @@ public final class GanModelConfig {
     public int mlpHidden = 128;
     public int mlpLayers = 2;
 
+    /**
+     * Class-conditional GAN: G takes (z, one-hot label), D judges (image, label) with the label as extra constant
+     * input planes (a concatenation discriminator; for toy vectors, extra inputs). Needs a labelled dataset.
+     */
+    public boolean conditional = false;
+
+    /** Classes of a conditional model; the trainer takes it from the dataset's manifest. */
+    public int classes = 0;
+
     /** Adversarial loss: non-saturating (default), hinge or least squares. */
     public GanLoss loss = GanLoss.NON_SATURATING;
 
@@ -104,6 +113,21 @@ public final class GanModelConfig {
         return architecture.convolutional() ? new long[] {channels, height, width} : new long[] {dataDim};
     }
 
+    /** Width of the label input of both networks: the classes of a conditional model, else 0. */
+    public int labelWidth() {
+        return conditional ? classes : 0;
+    }
+
+    /** G's input: z, then the one-hot label of a conditional model. */
+    public int generatorInputSize() {
+        return latentSize + labelWidth();
+    }
+
+    /** D's input channels: the image's, then one constant plane per class for a conditional model. */
+    public int discriminatorChannels() {
+        return channels + labelWidth();
+    }
+
     /** Throws IllegalArgumentException naming the offending field. */
     public void validate() {
         validateHyperparameters();
@@ -112,6 +136,8 @@ public final class GanModelConfig {
                     "DCGAN image sides must be multiples of 4 and at least 8, got " + height + "x" + width);
             require(channels == 1 || channels == 3, "channels must be 1 or 3, got " + channels);
         }
+        require(!conditional || classes >= 2, "--conditional needs a labelled dataset of at least 2 classes, got "
+                + classes);
     }
 
     /** Everything but the image shape, which a trainer may still have to take from its dataset. */

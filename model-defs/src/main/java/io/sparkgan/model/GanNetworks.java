@@ -118,7 +118,8 @@ public final class GanNetworks {
         int channels = c.baseWidth << (stages - 1);
         NeuralNetConfiguration.ListBuilder list = base(c, c.seed, c.lrG, dataType);
         int layer = 0;
-        list.layer(layer++, new DenseLayer.Builder().nIn(c.latentSize).nOut((long) startH * startW * channels)
+        list.layer(layer++, new DenseLayer.Builder().nIn(c.generatorInputSize())
+                .nOut((long) startH * startW * channels)
                 .activation(Activation.IDENTITY).hasBias(!c.batchNorm).build());
         // the dense output is a feature map from here on: batch norm per channel, as in DCGAN
         list.inputPreProcessor(layer, new FeedForwardToCnnPreProcessor(startH, startW, channels));
@@ -130,7 +131,7 @@ public final class GanNetworks {
         }
         list.layer(layer++, new LinearDeconvolution2D(4, 2, 1, c.channels, true));
         list.layer(layer, new ActivationLayer.Builder().activation(Activation.TANH).build());
-        list.setInputType(InputType.feedForward(c.latentSize));
+        list.setInputType(InputType.feedForward(c.generatorInputSize()));
         return list.build();
     }
 
@@ -152,7 +153,7 @@ public final class GanNetworks {
             }
         }
         list.layer(layer, discriminatorOutput(c));
-        list.setInputType(InputType.convolutional(c.height, c.width, c.channels));
+        list.setInputType(InputType.convolutional(c.height, c.width, c.discriminatorChannels()));
         return list.build();
     }
 
@@ -163,7 +164,8 @@ public final class GanNetworks {
         VectorisedLeakyReLU leaky = new VectorisedLeakyReLU(LEAKY_SLOPE);
         NeuralNetConfiguration.ListBuilder list = base(c, c.seed, c.lrG, dataType);
         int layer = 0;
-        list.layer(layer++, new DenseLayer.Builder().nIn(c.latentSize).nOut((long) startH * startW * channels)
+        list.layer(layer++, new DenseLayer.Builder().nIn(c.generatorInputSize())
+                .nOut((long) startH * startW * channels)
                 .activation(Activation.IDENTITY).hasBias(!c.batchNorm).build());
         list.inputPreProcessor(layer, new FeedForwardToCnnPreProcessor(startH, startW, channels));
         layer = normalisedActivation(list, layer, c.batchNorm, channels, leaky);
@@ -173,7 +175,7 @@ public final class GanNetworks {
         layer = normalisedActivation(list, layer, c.batchNorm, c.baseWidth, leaky);
         layer = kernel5Doubling(list, layer, c.channels, true);
         list.layer(layer, new ActivationLayer.Builder().activation(Activation.TANH).build());
-        list.setInputType(InputType.feedForward(c.latentSize));
+        list.setInputType(InputType.feedForward(c.generatorInputSize()));
         return list.build();
     }
 
@@ -196,7 +198,7 @@ public final class GanNetworks {
                     .nOut((long) c.baseWidth << i).activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
         }
         list.layer(2, discriminatorOutput(c));
-        list.setInputType(InputType.convolutional(c.height, c.width, c.channels));
+        list.setInputType(InputType.convolutional(c.height, c.width, c.discriminatorChannels()));
         return list.build();
     }
 
@@ -206,7 +208,7 @@ public final class GanNetworks {
             list.layer(i, new DenseLayer.Builder().nOut(c.mlpHidden).activation(Activation.RELU).build());
         }
         list.layer(c.mlpLayers, new DenseLayer.Builder().nOut(c.dataDim).activation(Activation.IDENTITY).build());
-        list.setInputType(InputType.feedForward(c.latentSize));
+        list.setInputType(InputType.feedForward(c.generatorInputSize()));
         return list.build();
     }
 
@@ -217,7 +219,7 @@ public final class GanNetworks {
                     .activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
         }
         list.layer(c.mlpLayers, discriminatorOutput(c));
-        list.setInputType(InputType.feedForward(c.dataDim));
+        list.setInputType(InputType.feedForward(c.dataDim + c.labelWidth()));
         return list.build();
     }
 

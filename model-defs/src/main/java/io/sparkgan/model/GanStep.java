@@ -81,9 +81,9 @@ public final class GanStep {
         return discriminator;
     }
 
-    /** Runs one step (D and G) without augmentation randomness (for policies with no augmentation). */
+    /** Runs one step (D and G), unconditional, without augmentation randomness. */
     public StepStats step(INDArray real, INDArray z) {
-        return step(real, z, 0, true);
+        return step(real, z, null, 0, true);
     }
 
     /**
@@ -91,22 +91,28 @@ public final class GanStep {
      *
      * @param real        a batch of real samples, [b, C, H, W] in [-1, 1] (or [b, dim] for toy data)
      * @param z           a batch of latent vectors, [b, latentSize]; its batch size may differ from the real one
+     *                    (not for a conditional model)
+     * @param labels      for a conditional model, the real batch's one-hot labels [b, classes], which the generated
+     *                    batch is asked for too; null otherwise
      * @param augmentSeed seed of this step's augmentations (fresh draws for each of D's three inputs)
      * @param updateGenerator whether G is updated after D (with D steps per G step k, every k-th step); when not,
      *                        the G half is skipped and the reported G loss is NaN
      */
-    public StepStats step(INDArray real, INDArray z, long augmentSeed, boolean updateGenerator) {
-        List<INDArray> generatorActivations = generate(z);
+    public StepStats step(INDArray real, INDArray z, INDArray labels, long augmentSeed, boolean updateGenerator) {
+        List<INDArray> generatorActivations = generate(ClassConditioning.generatorInput(z, labels));
         INDArray fake = generatorActivations.get(generatorActivations.size() - 1);
         SplittableRandom random = new SplittableRandom(augmentSeed);
 
-        // D: real and fake gradients are summed in D's gradient view, then one optimizer update
-        INDArray realSeen = augment.enabled() ? augmentation(random, real).apply(real) : real;
+        // D: real and fake gradients are summed in D's gradient view, then one optimizer update. D sees every image
+        // augmented (when a policy is set) and, for a conditional model, with its label planes after that
+        INDArray realSeen = ClassConditioning.discriminatorInput(
+                augment.enabled() ? augmentation(random, real).apply(real) : real, labels);
         INDArray realTargets = targets(real, realTarget);
         discriminator.calculateGradients(realSeen, realTargets, null, null);
         double[] onReal = discriminatorHead.meanOutputAndLoss(realTargets);
         INDArray realGradient = discriminator.getFlattenedGradients().dup();
-        INDArray fakeSeen = augment.enabled() ? augmentation(random, fake).apply(fake) : fake;
+        INDArray fakeSeen = ClassConditioning.discriminatorInput(
+                augment.enabled() ? augmentation(random, fake).apply(fake) : fake, labels);
         INDArray fakeTargets = targets(fake, loss.fakeTarget);
         Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(fakeSeen, fakeTargets, null, null);
         double[] onFake = discriminatorHead.meanOutputAndLoss(fakeTargets);
@@ -118,11 +124,13 @@ public final class GanStep {
             return new StepStats(onReal[1] + onFake[1], Double.NaN, onReal[0], onFake[0]);
         }
 
-        // G: D's input gradient for G's target, back through the augmentation, then through G's stored forward pass
+        // G: D's input gradient for G's target (its image part), back through the augmentation, then through G's
+        // stored forward pass
         DiffAugment.Augmentation onGenerated = augment.enabled() ? augmentation(random, fake) : null;
         INDArray generatorTargets = targets(fake, loss.generatorTarget);
-        INDArray inputGradient = discriminator.calculateGradients(
-                onGenerated != null ? onGenerated.apply(fake) : fake, generatorTargets, null, null).getSecond();
+        INDArray inputGradient = ClassConditioning.sampleGradient(discriminator.calculateGradients(
+                ClassConditioning.discriminatorInput(onGenerated != null ? onGenerated.apply(fake) : fake, labels),
+                generatorTargets, null, null).getSecond(), labels, fake.size(1));
         if (onGenerated != null) {
             inputGradient = onGenerated.backward(inputGradient);
         }

@@ -68,7 +68,7 @@ class GanStepTest {
         INDArray g = step.generator().params().dup();
         INDArray d = step.discriminator().params().dup();
         StepStats stats = step.step(realBatch(1, 8, config), LatentNoise.sample(2, 8, config.latentSize,
-                DataType.FLOAT), 0, false);
+                DataType.FLOAT), null, 0, false);
         assertEquals(g, step.generator().params());
         assertNotEquals(d, step.discriminator().params());
         assertTrue(Double.isNaN(stats.gLoss()) && Double.isFinite(stats.dLoss()));

@@ -67,6 +67,18 @@ class GeneratorGradientTest {
         }
     }
 
+    /** A conditional G: its gradient is the image part of D's input gradient, the label planes left out. */
+    @Test
+    void conditionalGeneratorGradientMatchesFiniteDifferences() {
+        GanModelConfig config = GanModelConfig.dcgan(8, 8, 1);
+        config.baseWidth = 2;
+        config.latentSize = 3;
+        config.conditional = true;
+        config.classes = 3;
+        config.augment = DiffAugment.parse("translation");
+        checkGeneratorGradient(config, 4);
+    }
+
     @Test
     void mlpGeneratorGradientThroughDiscriminatorMatchesFiniteDifferences() {
         GanModelConfig config = GanModelConfig.mlp(2, 3);
@@ -77,7 +89,16 @@ class GeneratorGradientTest {
     private static void checkGeneratorGradient(GanModelConfig config, int batch) {
         MultiLayerNetwork g = GanNetworks.generator(config, DataType.DOUBLE);
         MultiLayerNetwork d = GanNetworks.discriminator(config, DataType.DOUBLE);
-        INDArray z = LatentNoise.sample(7, batch, config.latentSize, DataType.DOUBLE);
+        INDArray labels = null;
+        if (config.conditional) {
+            int[] classes = new int[batch];
+            for (int i = 0; i < batch; i++) {
+                classes[i] = i % config.classes;
+            }
+            labels = ClassConditioning.oneHot(classes, config.classes, DataType.DOUBLE);
+        }
+        INDArray z = ClassConditioning.generatorInput(LatentNoise.sample(7, batch, config.latentSize,
+                DataType.DOUBLE), labels);
         INDArray targets = Nd4j.valueArrayOf(new long[] {batch, 1}, config.loss.generatorTarget, DataType.DOUBLE);
         INDArray dParamsBefore = d.params().dup();
         DiffAugment augment = new DiffAugment(config.augment);
@@ -87,8 +108,9 @@ class GeneratorGradientTest {
         g.setInput(z);
         List<INDArray> activations = g.feedForward(true, false);
         INDArray fake = activations.get(activations.size() - 1);
-        INDArray inputGradient = d.calculateGradients(augmentation != null ? augmentation.apply(fake) : fake,
-                targets, null, null).getSecond();
+        INDArray inputGradient = ClassConditioning.sampleGradient(d.calculateGradients(
+                ClassConditioning.discriminatorInput(augmentation != null ? augmentation.apply(fake) : fake, labels),
+                targets, null, null).getSecond(), labels, fake.size(1));
         if (augmentation != null) {
             inputGradient = augmentation.backward(inputGradient);
         }
@@ -111,9 +133,9 @@ class GeneratorGradientTest {
                 long[] at = Shape.ind2subC(values.shape(), pick.nextLong(values.length()));
                 double original = values.getDouble(at);
                 values.putScalar(at, original + H);
-                double plus = generatorLoss(g, d, augmentation, z, targets);
+                double plus = generatorLoss(g, d, augmentation, labels, z, targets);
                 values.putScalar(at, original - H);
-                double minus = generatorLoss(g, d, augmentation, z, targets);
+                double minus = generatorLoss(g, d, augmentation, labels, z, targets);
                 values.putScalar(at, original);
                 double numeric = (plus - minus) / (2 * H);
                 double a = gradient.getDouble(at);
@@ -129,9 +151,11 @@ class GeneratorGradientTest {
 
     /** Sum over the batch of D's loss with G's target (DL4J's score is the batch mean). */
     private static double generatorLoss(MultiLayerNetwork g, MultiLayerNetwork d,
-                                        DiffAugment.Augmentation augmentation, INDArray z, INDArray targets) {
+                                        DiffAugment.Augmentation augmentation, INDArray labels, INDArray z,
+                                        INDArray targets) {
         INDArray fake = g.output(z, true);
-        INDArray seen = augmentation != null ? augmentation.apply(fake) : fake;
+        INDArray seen = ClassConditioning.discriminatorInput(augmentation != null ? augmentation.apply(fake) : fake,
+                labels);
         return d.score(new DataSet(seen, targets), true) * z.size(0);
     }
 

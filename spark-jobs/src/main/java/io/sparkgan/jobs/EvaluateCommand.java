@@ -112,7 +112,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         int count = samples != null ? samples : config.evalSamples;
         long noiseSeed = LatentNoise.derive(seed != null ? seed : config.seed, TrainingMaster.EVAL_NOISE);
         long start = System.nanoTime();
-        SampleMetrics metrics = evaluation.ofGenerator(loaded.samplingGenerator(), loaded.config().latentSize, count,
+        SampleMetrics metrics = evaluation.ofGenerator(loaded.samplingGenerator(), loaded.config(), count,
                 noiseSeed, spark.sparkContext().defaultParallelism());
         double seconds = (System.nanoTime() - start) / 1e9;
         ObjectNode line = Json.MAPPER.createObjectNode();

@@ -57,6 +57,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-d", paramLabel = "LR", description = "discriminator learning rate (default 2e-4)")
     Double lrD;
 
+    @Option(names = "--conditional", description = "class-conditional GAN on a labelled dataset: G(z, label),"
+            + " D(image, label); sample grids get one row per class")
+    Boolean conditional;
+
     @Option(names = "--ema-kimg", paramLabel = "K",
             description = "half-life of the moving average of G's weights in kimg, used for samples and evaluation"
                     + " (default 0 = off)")
@@ -232,6 +236,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (architecture != null) model.architecture = architecture;
         if (loss != null) model.loss = GanLoss.ofFlag(loss);
         if (dSteps != null) model.dSteps = dSteps;
+        if (conditional != null) model.conditional = conditional;
         if (emaKimg != null) model.emaKimg = emaKimg;
         if (emaRampup != null) model.emaRampup = emaRampup;
         if (labelSmoothing != null) model.labelSmoothing = labelSmoothing;

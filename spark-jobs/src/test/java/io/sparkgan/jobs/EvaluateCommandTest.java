@@ -5,6 +5,8 @@ import io.sparkgan.model.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,6 +131,24 @@ class EvaluateCommandTest extends LocalSparkTest {
         assertEquals("stop", evaluations.get(1).get("collapse").get("action").asText());
         JsonNode checkpoint = Json.MAPPER.readTree(rolledBack.resolve("checkpoints/000000004/gan.json").toFile());
         assertEquals(2e-4, checkpoint.get("model").get("lrG").asDouble(), 1e-12, "trained on at the lower rate");
+    }
+
+    @Test
+    void aConditionalRunGridsOneRowPerClassAndReportsTheShareClassedAsAsked() throws Exception {
+        String data = TestData.mnistWithEvaluator();
+        Path runDir = dir.resolve("conditional");
+        TestData.CliResult trained = TestData.cli(train(data, runDir, "0.128", "--conditional", "--ema-kimg", "0.1"));
+        assertEquals(0, trained.exitCode(), trained.err());
+        for (JsonNode e : lines(runDir.resolve("eval/metrics.jsonl"))) {
+            double accuracy = e.get("classAccuracy").asDouble();
+            assertTrue(accuracy >= 0 && accuracy <= 1, e.toString());
+        }
+        BufferedImage grid = ImageIO.read(runDir.resolve("samples/000000004.png").toFile());
+        assertEquals(10 * 29 + 1, grid.getHeight(), "one row of 28-pixel images (and a 1-pixel gap) per class");
+        assertEquals(6 * 29 + 1, grid.getWidth(), "64 samples: 6 per class");
+        TestData.CliResult evaluated = TestData.cli("evaluate", "--run-dir", runDir.toString(), "--samples", "300");
+        assertEquals(0, evaluated.exitCode(), evaluated.err());
+        assertTrue(evaluated.out().contains("classes as asked"), evaluated.out());
     }
 
     @Test

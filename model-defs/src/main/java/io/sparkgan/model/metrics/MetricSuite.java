@@ -54,6 +54,6 @@ public final class MetricSuite {
             counts = modes.counts();
         }
         return new SampleMetrics(statistics.count(), fid, kid.mean(), kid.std(), pr.precision(), pr.recall(),
-                dc.density(), dc.coverage(), covered, classes, kl, counts);
+                dc.density(), dc.coverage(), covered, classes, kl, counts, null);
     }
 }

@@ -16,8 +16,16 @@ package io.sparkgan.model.metrics;
  * @param classes      classes of the real data
  * @param classKl      KL(sample classes || real classes)
  * @param classCounts  the evaluator's class histogram of the samples
+ * @param classAccuracy for a conditional generator: the share of samples the evaluator puts in the class they were
+ *                      asked for
  */
 public record SampleMetrics(long samples, double fid, double kid, double kidStd, double precision, double recall,
                             double density, double coverage, Integer modesCovered, Integer classes,
-                            Double classKl, long[] classCounts) {
+                            Double classKl, long[] classCounts, Double classAccuracy) {
+
+    /** These metrics with the conditional accuracy of the samples' requested classes. */
+    public SampleMetrics withClassAccuracy(double accuracy) {
+        return new SampleMetrics(samples, fid, kid, kidStd, precision, recall, density, coverage, modesCovered,
+                classes, classKl, classCounts, accuracy);
+    }
 }

@@ -24,9 +24,15 @@ public final class GaussianRing {
     }
 
     public INDArray sample(int n, SplittableRandom random) {
+        return sample(n, random, new int[n]);
+    }
+
+    /** Samples as above, writing each sample's mode (its class, for a conditional model) into {@code modesOut}. */
+    public INDArray sample(int n, SplittableRandom random, int[] modesOut) {
         double[] xy = new double[2 * n];
         for (int i = 0; i < n; i++) {
             int mode = random.nextInt(modes);
+            modesOut[i] = mode;
             double angle = 2 * Math.PI * mode / modes;
             xy[2 * i] = radius * Math.cos(angle) + std * random.nextGaussian();
             xy[2 * i + 1] = radius * Math.sin(angle) + std * random.nextGaussian();
@@ -64,6 +70,21 @@ public final class GaussianRing {
             }
         }
         return new Coverage(covered, (double) highQuality / p.length, perMode);
+    }
+
+    /** The share of points within 3 std of the given mode. */
+    public double shareNear(INDArray points, int mode) {
+        double[][] p = points.castTo(DataType.DOUBLE).toDoubleMatrix();
+        double angle = 2 * Math.PI * mode / modes;
+        int near = 0;
+        for (double[] point : p) {
+            double dx = point[0] - radius * Math.cos(angle);
+            double dy = point[1] - radius * Math.sin(angle);
+            if (Math.sqrt(dx * dx + dy * dy) <= 3 * std) {
+                near++;
+            }
+        }
+        return near / (double) p.length;
     }
 
     /** Modes covered, the fraction of points within 3 std of a mode, and the points per mode. */

@@ -3,6 +3,7 @@ package io.sparkgan.jobs.eval;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.model.ClassConditioning;
 import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.LatentNoise;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
@@ -83,10 +84,13 @@ public final class EvaluatorFeatures {
      * Features of {@code count} samples of a generator, made on the executors in {@code partitions} tasks. Samples
      * come in blocks of {@value #BATCH} whose noise is a function of (seed, block) alone, so the sample set is the
      * same whatever the partitioning, and a retried task makes the same images. Samples are quantised to 8-bit
-     * pixels first, as the real images are, so that the evaluator does not tell them apart by rounding.
+     * pixels first, as the real images are, so that the evaluator does not tell them apart by rounding. A
+     * conditional generator ({@code classes} > 0) is asked for class {@code k mod classes} for sample k, so every
+     * class gets its share.
      */
     public static FeatureSet ofGenerator(JavaSparkContext jsc, MultiLayerNetwork generator, int latentSize,
-                                         MultiLayerNetwork evaluator, int count, long seed, int partitions) {
+                                         int classes, MultiLayerNetwork evaluator, int count, long seed,
+                                         int partitions) {
         NetworkBroadcast g = new NetworkBroadcast(jsc, generator);
         NetworkBroadcast e = new NetworkBroadcast(jsc, evaluator);
         try {
@@ -104,8 +108,11 @@ public final class EvaluatorFeatures {
                             int size = Math.min(BATCH, count - block * BATCH);
                             INDArray noise = LatentNoise.sample(LatentNoise.derive(seed, block), size, latentSize,
                                     DataType.FLOAT);
+                            INDArray input = classes > 0 ? ClassConditioning.generatorInput(noise,
+                                    ClassConditioning.oneHot(requestedClasses(block * BATCH, size, classes), classes,
+                                            DataType.FLOAT)) : noise;
                             addAll(out, (long) block * BATCH, EvaluatorNetwork.evaluate(eval,
-                                    quantised(gen.output(noise, false))));
+                                    quantised(gen.output(input, false))));
                         }
                         return out.iterator();
                     }).collect();
@@ -114,6 +121,15 @@ public final class EvaluatorFeatures {
             g.destroy();
             e.destroy();
         }
+    }
+
+    /** The classes asked of a conditional generator for samples {@code first .. first + size}. */
+    static int[] requestedClasses(int first, int size, int classes) {
+        int[] labels = new int[size];
+        for (int i = 0; i < size; i++) {
+            labels[i] = (first + i) % classes;
+        }
+        return labels;
     }
 
     /** Images in [-1, 1] rounded to the 256 levels of 8-bit pixels. */

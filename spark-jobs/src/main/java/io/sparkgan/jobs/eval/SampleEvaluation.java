@@ -3,6 +3,7 @@ package io.sparkgan.jobs.eval;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.model.GanModelConfig;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.FeatureSet;
@@ -78,14 +79,27 @@ public final class SampleEvaluation {
         return real;
     }
 
-    /** Metrics of {@code samples} images from a generator, made on {@code partitions} executor tasks. */
-    public SampleMetrics ofGenerator(MultiLayerNetwork generator, int latentSize, int samples, long seed,
+    /**
+     * Metrics of {@code samples} images from a generator of {@code model}, made on {@code partitions} executor
+     * tasks; for a conditional model also the share the evaluator classes as the class asked for.
+     */
+    public SampleMetrics ofGenerator(MultiLayerNetwork generator, GanModelConfig model, int samples, long seed,
                                      int partitions) {
         long start = System.nanoTime();
         FeatureSet features = EvaluatorFeatures.ofGenerator(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                generator, latentSize, evaluator, samples, seed, partitions);
+                generator, model.latentSize, model.labelWidth(), evaluator, samples, seed, partitions);
         long generated = System.nanoTime();
         SampleMetrics metrics = MetricSuite.compare(reference, features, seed);
+        if (model.conditional && features.hasClasses()) {
+            int[] asked = EvaluatorFeatures.requestedClasses(0, features.size(), model.classes);
+            int agree = 0;
+            for (int i = 0; i < asked.length; i++) {
+                if (features.classes()[i] == asked[i]) {
+                    agree++;
+                }
+            }
+            metrics = metrics.withClassAccuracy(agree / (double) asked.length);
+        }
         LOG.info("{} samples generated and featurised in {} s on {} tasks, metrics in {} s", samples,
                 String.format("%.1f", (generated - start) / 1e9), partitions,
                 String.format("%.1f", (System.nanoTime() - generated) / 1e9));
@@ -110,7 +124,7 @@ public final class SampleEvaluation {
     /** The metrics as a JSON object (class-based fields left out when there are no classes). */
     public static ObjectNode toJson(SampleMetrics metrics) {
         ObjectNode line = Json.MAPPER.valueToTree(metrics);
-        line.remove(List.of("modesCovered", "classes", "classKl", "classCounts").stream()
+        line.remove(List.of("modesCovered", "classes", "classKl", "classCounts", "classAccuracy").stream()
                 .filter(f -> line.path(f).isNull()).toList());
         return line;
     }
@@ -124,6 +138,10 @@ public final class SampleEvaluation {
         text.append(String.format("precision  %.3f   recall   %.3f   (k = %d)%n", m.precision(), m.recall(),
                 MetricSuite.K));
         text.append(String.format("density    %.3f   coverage %.3f%n", m.density(), m.coverage()));
+        if (m.classAccuracy() != null) {
+            text.append(String.format("classes as asked %.4f (the evaluator's class of each conditional sample)%n",
+                    m.classAccuracy()));
+        }
         if (m.classes() != null) {
             text.append(String.format("modes      %d of %d covered, KL(samples || real) %.4f, class counts %s%n",
                     m.modesCovered(), m.classes(), m.classKl(), Arrays.toString(m.classCounts())));

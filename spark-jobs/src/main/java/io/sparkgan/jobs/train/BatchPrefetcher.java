@@ -1,5 +1,6 @@
 package io.sparkgan.jobs.train;
 
+import io.sparkgan.model.ClassConditioning;
 import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.LatentNoise;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,13 +19,16 @@ import java.util.concurrent.Future;
  */
 final class BatchPrefetcher implements AutoCloseable {
 
-    /** A real batch, the noise batch that goes with it, and the seed of the step's augmentations. */
-    record Batch(INDArray real, INDArray noise, long augmentSeed) implements AutoCloseable {
-        /** Frees both at once rather than at some later garbage collection (see GanStep). */
+    /**
+     * A real batch, the noise batch that goes with it, the real batch's one-hot labels (null unless the model is
+     * conditional) and the seed of the step's augmentations.
+     */
+    record Batch(INDArray real, INDArray noise, INDArray labels, long augmentSeed) implements AutoCloseable {
+        /** Frees the arrays at once rather than at some later garbage collection (see GanStep). */
         @Override
         public void close() {
-            for (INDArray array : new INDArray[] {real, noise}) {
-                if (array.closeable()) {
+            for (INDArray array : new INDArray[] {real, noise, labels}) {
+                if (array != null && array.closeable()) {
                     array.close();
                 }
             }
@@ -81,7 +85,15 @@ final class BatchPrefetcher implements AutoCloseable {
         INDArray real = ImageTensors.batch(block.pixels, indexes, plan.height(), plan.width(), plan.channels());
         long noiseSeed = LatentNoise.derive(plan.seed(), 0x6e6f697365L, block.partition, step);
         INDArray noise = LatentNoise.sample(noiseSeed, plan.batch(), plan.latentSize(), DataType.FLOAT);
-        return new Batch(real, noise, LatentNoise.derive(plan.seed(), 0x61756720L, block.partition, step));
+        INDArray labels = null;
+        if (plan.labelClasses() > 0) {
+            int[] classes = new int[indexes.length];
+            for (int i = 0; i < indexes.length; i++) {
+                classes[i] = block.labels[indexes[i]];
+            }
+            labels = ClassConditioning.oneHot(classes, plan.labelClasses(), DataType.FLOAT);
+        }
+        return new Batch(real, noise, labels, LatentNoise.derive(plan.seed(), 0x61756720L, block.partition, step));
     }
 
     @Override

@@ -75,7 +75,7 @@ final class TrainingEvaluation {
     Action afterCheckpoint(MultiLayerNetwork sampler, long round, long step, double kimg, int workers)
             throws IOException {
         long start = System.nanoTime();
-        SampleMetrics result = evaluation.ofGenerator(sampler, config.model.latentSize, config.evalSamples,
+        SampleMetrics result = evaluation.ofGenerator(sampler, config.model, config.evalSamples,
                 LatentNoise.derive(config.seed, TrainingMaster.EVAL_NOISE), workers);
         double seconds = (System.nanoTime() - start) / 1e9;
         boolean best = result.fid() < bestFid;

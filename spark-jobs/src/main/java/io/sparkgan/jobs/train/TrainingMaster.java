@@ -6,6 +6,7 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.model.ClassConditioning;
 import io.sparkgan.model.GanCheckpoint;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.GanNetworks;
@@ -116,8 +117,15 @@ public final class TrainingMaster {
                 checkpoints, round == 0 ? -1 : stepAfter(round - 1));
         GanState state = GanState.capture(generator, discriminator, average);
         GanState.Layout layout = state.layout();
-        INDArray sampleNoise = LatentNoise.sample(LatentNoise.derive(config.seed, 0x73616d706c65L),
-                config.sampleCount, model.latentSize, DataType.FLOAT);
+        // a conditional model's grid has one row per class
+        int gridColumns = model.conditional ? Math.max(1, config.sampleCount / model.classes)
+                : columns(config.sampleCount);
+        int gridCount = model.conditional ? gridColumns * model.classes : config.sampleCount;
+        INDArray sampleInput = ClassConditioning.generatorInput(
+                LatentNoise.sample(LatentNoise.derive(config.seed, 0x73616d706c65L), gridCount, model.latentSize,
+                        DataType.FLOAT),
+                model.conditional ? ClassConditioning.oneHot(rowLabels(gridCount, gridColumns), model.classes,
+                        DataType.FLOAT) : null);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         String modelJson = Json.MAPPER.writeValueAsString(model);
@@ -132,7 +140,7 @@ public final class TrainingMaster {
             Broadcast<byte[]> broadcast = jsc.broadcast(state.toBytes());
             RoundPlan plan = new RoundPlan(config.seed, round * config.averagingEvery, config.averagingEvery,
                     config.batchPerWorker, model.height, model.width, model.channels, model.latentSize, model.dSteps,
-                    (long) config.batchPerWorker * activeWorkers, modelJson, threads);
+                    (long) config.batchPerWorker * activeWorkers, model.labelWidth(), modelJson, threads);
             WorkerResult result = ParameterAverager.runRound(shards, broadcast, plan);
             state = ParameterAverager.average(result, layout);
             broadcast.destroy();
@@ -153,7 +161,7 @@ public final class TrainingMaster {
                 checkpoints.save(step, new GanCheckpoint(model, generator, discriminator,
                         average != null ? sampler : null, trainingState(runId, round, step)));
                 storage.writeAtomically("samples/" + CheckpointStore.name(step) + ".png",
-                        SampleGrid.png(sampler.output(sampleNoise, false), columns(config.sampleCount)));
+                        SampleGrid.png(sampler.output(sampleInput, false), gridColumns));
                 latestCheckpoint = step;
                 LOG.info("round {}/{}: step {}, {} kimg, checkpoint and samples written", round + 1, totalRounds,
                         step, String.format("%.1f", kimgAfter(round)));
@@ -371,6 +379,12 @@ public final class TrainingMaster {
 
     private void fitModelToDataset(DatasetManifest manifest) {
         GanModelConfig model = config.model;
+        if (model.conditional) {
+            if (!manifest.labelled()) {
+                throw new IllegalArgumentException("--conditional: dataset " + config.data + " has no labels");
+            }
+            model.classes = manifest.numClasses();
+        }
         if (model.height == 0 && model.width == 0 && model.channels == 0) {
             model.height = manifest.height();
             model.width = manifest.width();
@@ -403,6 +417,14 @@ public final class TrainingMaster {
             return Math.max(1, Runtime.getRuntime().availableProcessors() / concurrent);
         }
         return sc.getConf().getInt("spark.task.cpus", 1);
+    }
+
+    private static int[] rowLabels(int count, int columns) {
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = i / columns;
+        }
+        return labels;
     }
 
     private static int columns(int count) {

@@ -58,7 +58,8 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
                 waiting += System.nanoTime() - asked;
                 // steps are numbered globally, so G's turns fall on the same steps whatever the rounds
                 boolean updateGenerator = (plan.firstStep() + i + 1) % plan.dSteps() == 0;
-                StepStats stats = step.step(batch.real(), batch.noise(), batch.augmentSeed(), updateGenerator);
+                StepStats stats = step.step(batch.real(), batch.noise(), batch.labels(), batch.augmentSeed(),
+                        updateGenerator);
                 batch.close();
                 statistics[WorkerResult.D_LOSS] += stats.dLoss();
                 if (updateGenerator) {

@@ -192,7 +192,8 @@ class DistributedTrainingTest extends LocalSparkTest {
 
     static RoundPlan plan(TrainConfig config, GanModelConfig model, long firstStep, int steps) throws Exception {
         return new RoundPlan(config.seed, firstStep, steps, config.batchPerWorker, 28, 28, 1, model.latentSize,
-                model.dSteps, (long) config.batchPerWorker * 2, Json.MAPPER.writeValueAsString(model), 1);
+                model.dSteps, (long) config.batchPerWorker * 2, model.labelWidth(), Json.MAPPER.writeValueAsString(model),
+                1);
     }
 
     static float[] slice(float[] values, int from, int to) {
