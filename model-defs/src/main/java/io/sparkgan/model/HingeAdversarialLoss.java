@@ -29,8 +29,8 @@ public final class HingeAdversarialLoss implements ILossFunction {
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        double[] l = labels.dup().reshape(labels.length()).toDoubleVector();
-        double[] y = activationFn.getActivation(preOutput.dup(), true).reshape(l.length).toDoubleVector();
+        double[] l = flat(labels);
+        double[] y = flat(activationFn.getActivation(preOutput.dup(), true));
         double[] score = new double[l.length];
         for (int i = 0; i < l.length; i++) {
             score[i] = l[i] == 0 ? -y[i] : Math.max(0, 1 - l[i] * y[i]);
@@ -40,8 +40,8 @@ public final class HingeAdversarialLoss implements ILossFunction {
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        double[] l = labels.dup().reshape(labels.length()).toDoubleVector();
-        double[] y = activationFn.getActivation(preOutput.dup(), true).reshape(l.length).toDoubleVector();
+        double[] l = flat(labels);
+        double[] y = flat(activationFn.getActivation(preOutput.dup(), true));
         double[] dy = new double[l.length];
         for (int i = 0; i < l.length; i++) {
             dy[i] = l[i] == 0 ? -1 : (1 - l[i] * y[i] > 0 ? -l[i] : 0);
@@ -55,6 +55,10 @@ public final class HingeAdversarialLoss implements ILossFunction {
                                                           IActivation activationFn, INDArray mask, boolean average) {
         return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
                 computeGradient(labels, preOutput, activationFn, mask));
+    }
+
+    private static double[] flat(INDArray column) {
+        return column.dup().reshape(column.length()).toDoubleVector();
     }
 
     private static INDArray masked(INDArray values, INDArray mask) {
