@@ -5,6 +5,7 @@ import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.eval.EvaluatorTrainer;
+import io.sparkgan.jobs.eval.GeneratedImages;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.MetricsLog;
@@ -65,8 +66,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     String evaluator;
 
     @Option(names = "--cas", paramLabel = "TEST_URI",
-            description = "with --compare on a labelled dataset: also train the evaluator's classifier on it and "
-                    + "report its accuracy on this real test split (Classification Accuracy Score)")
+            description = "Classification Accuracy Score: train the evaluator's classifier on the --compare dataset"
+                    + " (labelled), or on --samples samples of a conditional run's generator, and report its"
+                    + " accuracy on this real test split")
     String casTestData;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of the samples (default: the run's)")
@@ -86,9 +88,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             if (target.compare != null && data == null) {
                 throw new IllegalArgumentException("--compare needs --data, the real dataset to compare with");
-            }
-            if (target.compare == null && (casTestData != null)) {
-                throw new IllegalArgumentException("--cas goes with --compare");
             }
             if (target.compare != null && checkpoint != null) {
                 throw new IllegalArgumentException("--checkpoint goes with --run-dir");
@@ -126,6 +125,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         MetricsLog.existing(storage, "eval/evaluate.jsonl").append(line);
         System.out.printf("checkpoint %d of %s against %s (%.1f s)%n%s", step, target.runDir, realData, seconds,
                 SampleEvaluation.describe(metrics));
+        if (casTestData != null) {
+            if (!loaded.config().conditional) {
+                throw new IllegalArgumentException("--cas with --run-dir needs a conditional run (its samples carry"
+                        + " the classes they were asked for); " + target.runDir + " is unconditional");
+            }
+            ImageDataset generated = GeneratedImages.of(spark, loaded.samplingGenerator(), loaded.config(),
+                    evaluation.real().manifest().labelNames(), count, noiseSeed,
+                    spark.sparkContext().defaultParallelism());
+            classificationAccuracyScore(spark, generated, count + " generated samples", evaluation);
+        }
         return 0;
     }
 
@@ -169,12 +178,22 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--cas: " + target.compare + " has no labels to train a "
                         + "classifier on");
             }
-            ImageDataset test = DatasetReader.read(spark, casTestData);
-            EvaluatorTrainer.Result cas = EvaluatorTrainer.train(spark, other, test, 3, 64,
-                    spark.sparkContext().defaultParallelism(), seed != null ? seed : 42);
-            System.out.printf("CAS        %.4f  (classifier trained on %s, tested on %s)%n", cas.testAccuracy(),
-                    target.compare, casTestData);
+            classificationAccuracyScore(spark, other, target.compare, evaluation);
         }
         return 0;
+    }
+
+    /**
+     * Trains the evaluator's classifier (same network, same epochs as {@code train-evaluator}'s default) on
+     * {@code training} only and prints its accuracy on the real test split, next to the stored evaluator's own
+     * accuracy (trained on real data).
+     */
+    private void classificationAccuracyScore(SparkSession spark, ImageDataset training, String what,
+                                             SampleEvaluation evaluation) throws Exception {
+        ImageDataset test = DatasetReader.read(spark, casTestData);
+        EvaluatorTrainer.Result cas = EvaluatorTrainer.train(spark, training, test, 3, 64,
+                spark.sparkContext().defaultParallelism(), seed != null ? seed : 42);
+        System.out.printf("CAS        %.4f  (classifier trained on %s, tested on %s; trained on real data: %s)%n",
+                cas.testAccuracy(), what, casTestData, evaluation.realTestAccuracy());
     }
 }

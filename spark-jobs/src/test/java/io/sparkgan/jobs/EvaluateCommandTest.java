@@ -88,6 +88,9 @@ class EvaluateCommandTest extends LocalSparkTest {
         TestData.CliResult word = TestData.cli("evaluate", "--run-dir", runDir.toString(), "--checkpoint", "first");
         assertEquals(2, word.exitCode());
         assertTrue(word.err().contains("--checkpoint must be"), word.err());
+        TestData.CliResult unconditional = TestData.cli("evaluate", "--run-dir", runDir.toString(), "--cas", data);
+        assertEquals(2, unconditional.exitCode());
+        assertTrue(unconditional.err().contains("needs a conditional run"), unconditional.err());
         TestData.CliResult few = TestData.cli("evaluate", "--run-dir", runDir.toString(), "--samples", "2");
         assertEquals(2, few.exitCode());
         assertTrue(few.err().contains("--samples"), few.err());
@@ -146,9 +149,14 @@ class EvaluateCommandTest extends LocalSparkTest {
         BufferedImage grid = ImageIO.read(runDir.resolve("samples/000000004.png").toFile());
         assertEquals(10 * 29 + 1, grid.getHeight(), "one row of 28-pixel images (and a 1-pixel gap) per class");
         assertEquals(6 * 29 + 1, grid.getWidth(), "64 samples: 6 per class");
-        TestData.CliResult evaluated = TestData.cli("evaluate", "--run-dir", runDir.toString(), "--samples", "300");
+        // CAS: a classifier trained on 300 labelled samples of the (barely trained) generator, tested on real data
+        TestData.CliResult evaluated = TestData.cli("evaluate", "--run-dir", runDir.toString(), "--samples", "300",
+                "--cas", TestData.mnistTest(1000));
         assertEquals(0, evaluated.exitCode(), evaluated.err());
         assertTrue(evaluated.out().contains("classes as asked"), evaluated.out());
+        Matcher cas = Pattern.compile("CAS\\s+([0-9.]+)").matcher(evaluated.out());
+        assertTrue(cas.find() && Double.parseDouble(cas.group(1)) <= 1, evaluated.out());
+        assertTrue(evaluated.out().contains("300 generated samples"), evaluated.out());
     }
 
     @Test

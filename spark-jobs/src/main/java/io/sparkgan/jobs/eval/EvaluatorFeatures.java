@@ -3,9 +3,7 @@ package io.sparkgan.jobs.eval;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
-import io.sparkgan.model.ClassConditioning;
 import io.sparkgan.model.ImageTensors;
-import io.sparkgan.model.LatentNoise;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.metrics.FeatureSet;
 import io.sparkgan.model.metrics.FeatureStatistics;
@@ -15,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Serializable;
@@ -81,12 +78,9 @@ public final class EvaluatorFeatures {
     }
 
     /**
-     * Features of {@code count} samples of a generator, made on the executors in {@code partitions} tasks. Samples
-     * come in blocks of {@value #BATCH} whose noise is a function of (seed, block) alone, so the sample set is the
-     * same whatever the partitioning, and a retried task makes the same images. Samples are quantised to 8-bit
-     * pixels first, as the real images are, so that the evaluator does not tell them apart by rounding. A
-     * conditional generator ({@code classes} > 0) is asked for class {@code k mod classes} for sample k, so every
-     * class gets its share.
+     * Features of {@code count} samples of a generator (of {@code classes} classes when conditional, else 0),
+     * made and featurised on the executors in up to {@code partitions} tasks ({@link SampleBlocks}): the images
+     * never travel.
      */
     public static FeatureSet ofGenerator(JavaSparkContext jsc, MultiLayerNetwork generator, int latentSize,
                                          int classes, MultiLayerNetwork evaluator, int count, long seed,
@@ -94,48 +88,22 @@ public final class EvaluatorFeatures {
         NetworkBroadcast g = new NetworkBroadcast(jsc, generator);
         NetworkBroadcast e = new NetworkBroadcast(jsc, evaluator);
         try {
-            List<Integer> blocks = new ArrayList<>();
-            for (int b = 0; b * BATCH < count; b++) {
-                blocks.add(b);
-            }
-            List<ImageFeatures> rows = jsc.parallelize(blocks, Math.max(1, Math.min(partitions, blocks.size())))
-                    .mapPartitions(assigned -> {
-                        MultiLayerNetwork gen = g.build();
-                        MultiLayerNetwork eval = e.build();
-                        List<ImageFeatures> out = new ArrayList<>();
-                        while (assigned.hasNext()) {
-                            int block = assigned.next();
-                            int size = Math.min(BATCH, count - block * BATCH);
-                            INDArray noise = LatentNoise.sample(LatentNoise.derive(seed, block), size, latentSize,
-                                    DataType.FLOAT);
-                            INDArray input = classes > 0 ? ClassConditioning.generatorInput(noise,
-                                    ClassConditioning.oneHot(requestedClasses(block * BATCH, size, classes), classes,
-                                            DataType.FLOAT)) : noise;
-                            addAll(out, (long) block * BATCH, EvaluatorNetwork.evaluate(eval,
-                                    quantised(gen.output(input, false))));
-                        }
-                        return out.iterator();
-                    }).collect();
+            List<ImageFeatures> rows = SampleBlocks.of(jsc, count, partitions).mapPartitions(assigned -> {
+                MultiLayerNetwork gen = g.build();
+                MultiLayerNetwork eval = e.build();
+                List<ImageFeatures> out = new ArrayList<>();
+                while (assigned.hasNext()) {
+                    int block = assigned.next();
+                    addAll(out, SampleBlocks.first(block), EvaluatorNetwork.evaluate(eval,
+                            SampleBlocks.generate(gen, latentSize, classes, seed, block, count)));
+                }
+                return out.iterator();
+            }).collect();
             return toFeatureSet(rows, EvaluatorNetwork.kindOf(evaluator));
         } finally {
             g.destroy();
             e.destroy();
         }
-    }
-
-    /** The classes asked of a conditional generator for samples {@code first .. first + size}. */
-    static int[] requestedClasses(int first, int size, int classes) {
-        int[] labels = new int[size];
-        for (int i = 0; i < size; i++) {
-            labels[i] = (first + i) % classes;
-        }
-        return labels;
-    }
-
-    /** Images in [-1, 1] rounded to the 256 levels of 8-bit pixels. */
-    static INDArray quantised(INDArray images) {
-        INDArray levels = Transforms.round(images.add(1).muli(127.5), false);
-        return Transforms.min(Transforms.max(levels, 0, false), 255, false).divi(127.5).subi(1);
     }
 
     private static JavaRDD<ImageFeatures> ofRows(ImageDataset data, NetworkBroadcast net) {

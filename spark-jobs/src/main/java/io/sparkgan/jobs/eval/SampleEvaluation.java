@@ -1,10 +1,11 @@
 package io.sparkgan.jobs.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.model.GanModelConfig;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.FeatureSet;
 import io.sparkgan.model.metrics.MetricSuite;
@@ -34,14 +35,22 @@ public final class SampleEvaluation {
     private final String evaluatorLocation;
     private final MultiLayerNetwork evaluator;
     private final RealReference reference;
+    private final String description;
 
     private SampleEvaluation(SparkSession spark, ImageDataset real, String evaluatorLocation,
-                             MultiLayerNetwork evaluator, RealReference reference) {
+                             MultiLayerNetwork evaluator, RealReference reference, String description) {
         this.spark = spark;
         this.real = real;
         this.evaluatorLocation = evaluatorLocation;
         this.evaluator = evaluator;
         this.reference = reference;
+        this.description = description;
+    }
+
+    /** The stored evaluator's accuracy on its test split, as text ("unknown" for an autoencoder). */
+    public String realTestAccuracy() throws IOException {
+        JsonNode accuracy = Json.MAPPER.readTree(description).get("testAccuracy");
+        return accuracy == null ? "unknown" : String.format("%.4f", accuracy.asDouble());
     }
 
     /**
@@ -62,7 +71,7 @@ public final class SampleEvaluation {
         MultiLayerNetwork evaluator = store.loadNetwork();
         RealReference reference = RealReferenceCache.get(real, evaluator, store.id(),
                 spark.sparkContext().hadoopConfiguration());
-        return new SampleEvaluation(spark, real, location, evaluator, reference);
+        return new SampleEvaluation(spark, real, location, evaluator, reference, store.description());
     }
 
     /** The default location of a dataset's evaluator, if one is stored there; else null. */
@@ -91,7 +100,7 @@ public final class SampleEvaluation {
         long generated = System.nanoTime();
         SampleMetrics metrics = MetricSuite.compare(reference, features, seed);
         if (model.conditional && features.hasClasses()) {
-            int[] asked = EvaluatorFeatures.requestedClasses(0, features.size(), model.classes);
+            int[] asked = SampleBlocks.requestedClasses(0, features.size(), model.classes);
             int agree = 0;
             for (int i = 0; i < asked.length; i++) {
                 if (features.classes()[i] == asked[i]) {

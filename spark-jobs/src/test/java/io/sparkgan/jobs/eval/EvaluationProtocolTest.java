@@ -75,7 +75,7 @@ class EvaluationProtocolTest extends LocalSparkTest {
     }
 
     private static FeatureSet features(INDArray images) {
-        return EvaluatorNetwork.evaluate(evaluator, EvaluatorFeatures.quantised(images));
+        return EvaluatorNetwork.evaluate(evaluator, SampleBlocks.quantised(images));
     }
 
     @Test
