@@ -35,6 +35,7 @@ public final class GeneratedImages {
                     + " --conditional)");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        // not destroyed here: cached rows that Spark evicts are recomputed from it (the context cleaner drops it)
         NetworkBroadcast g = new NetworkBroadcast(jsc, generator);
         int latentSize = model.latentSize;
         int classes = model.classes;
