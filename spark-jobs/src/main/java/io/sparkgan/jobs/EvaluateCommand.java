@@ -15,6 +15,7 @@ import io.sparkgan.jobs.train.TrainingMaster;
 import io.sparkgan.model.GanCheckpoint;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.LatentNoise;
+import io.sparkgan.model.metrics.MetricSuite;
 import io.sparkgan.model.metrics.SampleMetrics;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ArgGroup;
@@ -83,8 +84,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            if (samples != null && samples < 4) {
-                throw new IllegalArgumentException("--samples must be >= 4, got " + samples);
+            if (samples != null && samples <= MetricSuite.K) {
+                throw new IllegalArgumentException("--samples must be > " + MetricSuite.K + ", got " + samples);
             }
             if (target.compare != null && data == null) {
                 throw new IllegalArgumentException("--compare needs --data, the real dataset to compare with");

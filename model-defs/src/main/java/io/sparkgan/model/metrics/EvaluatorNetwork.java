@@ -102,11 +102,6 @@ public final class EvaluatorNetwork {
                 ? Kind.CLASSIFIER : Kind.AUTOENCODER;
     }
 
-    /** Feature vectors, [n, FEATURES], of a batch of images in [-1, 1]. */
-    public static INDArray features(MultiLayerNetwork net, INDArray images) {
-        return net.feedForwardToLayer(FEATURE_LAYER, images, false).get(FEATURE_LAYER + 1);
-    }
-
     /** Features and (for a classifier) the predicted classes of a batch, from one forward pass. */
     public static FeatureSet evaluate(MultiLayerNetwork net, INDArray images) {
         boolean classifier = kindOf(net) == Kind.CLASSIFIER;

@@ -62,7 +62,7 @@ public final class EvaluatorFeatures {
             FeatureStatistics statistics = features.mapPartitions(rows -> {
                 List<double[]> vectors = new ArrayList<>();
                 rows.forEachRemaining(r -> vectors.add(toDoubles(r.features())));
-                return vectors.size() < 2 ? List.<FeatureStatistics>of().iterator()
+                return vectors.isEmpty() ? List.<FeatureStatistics>of().iterator()
                         : List.of(FeatureStatistics.of(vectors.toArray(double[][]::new))).iterator();
             }).treeReduce(FeatureStatistics::merge);
             List<ImageFeatures> sample = features.takeSample(false, subset, seed);

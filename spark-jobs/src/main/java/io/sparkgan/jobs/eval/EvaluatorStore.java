@@ -34,6 +34,7 @@ public final class EvaluatorStore {
     static final String DESCRIPTION = "evaluator.json";
 
     private final RunStorage storage;
+    private String description;
 
     public EvaluatorStore(String uri, Configuration conf) {
         this.storage = new RunStorage(uri, conf);
@@ -53,31 +54,33 @@ public final class EvaluatorStore {
         ModelSerializer.writeModel(result.network(), model, false);
         storage.writeAtomically(MODEL, model.toByteArray());
         DatasetManifest m = train.manifest();
-        ObjectNode description = Json.MAPPER.createObjectNode();
-        description.put("dataset", qualified(train.uri()));
-        description.put("datasetCreatedAt", m.createdAt());
-        description.put("datasetCount", m.count());
-        description.put("height", m.height());
-        description.put("width", m.width());
-        description.put("channels", m.channels());
-        description.set("labelNames", Json.MAPPER.valueToTree(m.labelNames()));
-        description.put("testDataset", qualified(test.uri()));
-        description.put("kind", result.kind().name().toLowerCase());
-        description.put("why", result.kind() == EvaluatorNetwork.Kind.CLASSIFIER
+        ObjectNode fields = Json.MAPPER.createObjectNode();
+        fields.put("dataset", qualified(train.uri()));
+        fields.put("datasetCreatedAt", m.createdAt());
+        fields.put("datasetCount", m.count());
+        fields.put("height", m.height());
+        fields.put("width", m.width());
+        fields.put("channels", m.channels());
+        fields.set("labelNames", Json.MAPPER.valueToTree(m.labelNames()));
+        fields.put("testDataset", qualified(test.uri()));
+        fields.put("kind", result.kind().name().toLowerCase());
+        fields.put("why", result.kind() == EvaluatorNetwork.Kind.CLASSIFIER
                 ? "labelled dataset: a classifier's penultimate layer separates the classes, and its predictions"
                         + " give mode coverage"
                 : "unlabelled dataset: an autoencoder's bottleneck keeps what tells the images apart without labels;"
                         + " no classes, so no mode coverage");
-        description.put("trainedAt", Instant.now().toString());
+        fields.put("trainedAt", Instant.now().toString());
         if (result.kind() == EvaluatorNetwork.Kind.CLASSIFIER) {
-            description.put("testAccuracy", result.testAccuracy());
+            fields.put("testAccuracy", result.testAccuracy());
         } else {
-            description.put("testReconstructionError", result.testReconstructionError());
+            fields.put("testReconstructionError", result.testReconstructionError());
         }
-        description.put("epochs", result.epochs());
-        description.put("featureLayer", EvaluatorNetwork.FEATURE_LAYER);
-        description.put("features", EvaluatorNetwork.FEATURES);
-        storage.writeAtomically(DESCRIPTION, Json.MAPPER.writeValueAsString(description));
+        fields.put("epochs", result.epochs());
+        fields.put("featureLayer", EvaluatorNetwork.FEATURE_LAYER);
+        fields.put("features", EvaluatorNetwork.FEATURES);
+        String json = Json.MAPPER.writeValueAsString(fields);
+        storage.writeAtomically(DESCRIPTION, json);
+        description = json;
     }
 
     private String qualified(String uri) throws IOException {
@@ -114,7 +117,11 @@ public final class EvaluatorStore {
         }
     }
 
+    /** The stored evaluator.json, read once (id, shape check and accuracy all come from it). */
     public String description() throws IOException {
-        return storage.readString(DESCRIPTION);
+        if (description == null) {
+            description = storage.readString(DESCRIPTION);
+        }
+        return description;
     }
 }

@@ -6,7 +6,6 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.model.Json;
-import io.sparkgan.model.metrics.FeatureSet;
 import io.sparkgan.model.metrics.FeatureStatistics;
 import io.sparkgan.model.metrics.RealReference;
 import org.apache.hadoop.conf.Configuration;
