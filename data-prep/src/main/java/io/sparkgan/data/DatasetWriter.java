@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -22,10 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes rows in {@link DatasetSchema#SCHEMA} as a dataset: Parquet shards plus {@code _manifest.json}.
  *
- * <p>Everything is written to a hidden sibling directory first and renamed into place at the end, so a failed
- * write leaves neither a half dataset nor a damaged old one. With overwrite the old dataset is moved aside,
- * the new one renamed in, and only then the old one deleted. (On object stores such as S3 a directory rename
- * is a copy, so there the switch is not atomic, but a failure still never leaves a half dataset in place.)
+ * <p>Everything is written to a hidden sibling directory first and renamed into place at the end
+ * ({@link OutputDirectory}), so a failed write leaves neither a half dataset nor a damaged old one.
  */
 public final class DatasetWriter {
 
@@ -33,10 +30,10 @@ public final class DatasetWriter {
 
   private final SparkSession spark;
   private final Configuration conf;
+  private final OutputDirectory output;
   private final FileSystem fs;
   private final Path target;
   private final Integer shards;
-  private final boolean overwrite;
 
   /**
    * Checks the target at once, so that a prep refuses before it reads any input.
@@ -52,32 +49,9 @@ public final class DatasetWriter {
     this.spark = spark;
     this.conf = spark.sparkContext().hadoopConfiguration();
     this.shards = shards;
-    this.overwrite = overwrite;
-    try {
-      Path path = new Path(targetUri);
-      this.fs = path.getFileSystem(conf);
-      this.target = fs.makeQualified(path);
-      if (target.getParent() == null) {
-        throw new DatasetException("cannot write a dataset to the root directory " + target);
-      }
-      checkTarget();
-    } catch (IOException e) {
-      throw new DatasetException("cannot check output " + targetUri + ": " + e, e);
-    }
-  }
-
-  private void checkTarget() throws IOException {
-    if (!fs.exists(target)) {
-      return;
-    }
-    if (!overwrite) {
-      throw new DatasetException("output " + target + " already exists; pass --overwrite to replace it");
-    }
-    boolean isDataset = fs.exists(new Path(target, DatasetManifest.FILE_NAME));
-    if (!isDataset && (fs.isFile(target) || fs.listStatus(target).length > 0)) {
-      throw new DatasetException("output " + target + " exists and is not a sparkgan dataset (it has no "
-          + DatasetManifest.FILE_NAME + "); --overwrite only replaces datasets, delete it yourself if it should go");
-    }
+    this.output = new OutputDirectory(conf, targetUri, overwrite, DatasetManifest.FILE_NAME, "sparkgan dataset");
+    this.fs = output.fileSystem();
+    this.target = output.target();
   }
 
   /**
@@ -91,19 +65,19 @@ public final class DatasetWriter {
   public DatasetManifest write(Dataset<Row> rows, List<String> labelNames, String source,
       Map<String, String> properties) {
     DatasetSchema.requireColumns(rows.schema(), "the rows to write to " + target);
-    Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    Path temp = output.temporary();
     try {
       Dataset<Row> columns = rows.selectExpr(DatasetSchema.SCHEMA.fieldNames());
       (shards == null ? columns : columns.repartition(shards)).write().parquet(temp.toString());
       List<String> shardFiles = nameShards(temp);
       DatasetManifest manifest = describe(temp, shardFiles, labelNames, source, properties);
       manifest.write(temp.toString(), conf);
-      moveIntoPlace(temp);
+      output.commit(temp);
       LOG.info("wrote {} rows in {} shards to {}", manifest.count(), shardFiles.size(), target);
       return manifest;
     } catch (Exception e) {
       // Exception, not RuntimeException: Spark throws its checked SparkException undeclared.
-      delete(temp);
+      output.discard(temp);
       DatasetException reason = DatasetException.findIn(e);
       throw reason != null ? reason : new DatasetException("cannot write " + target + ": " + e, e);
     }
@@ -118,7 +92,7 @@ public final class DatasetWriter {
       List<String> names = new ArrayList<>();
       for (FileStatus part : parts) {
         String name = String.format("shard-%05d.parquet", names.size());
-        rename(part.getPath(), new Path(dir, name));
+        output.rename(part.getPath(), new Path(dir, name));
         names.add(name);
       }
       return names;
@@ -161,41 +135,5 @@ public final class DatasetWriter {
         labelNames == null ? null : scan.classCounts(),
         scan.channelMean(shape.channels()), scan.channelStd(shape.channels()), shardList, source,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), properties);
-  }
-
-  private void moveIntoPlace(Path temp) {
-    try {
-      if (!fs.exists(target)) {
-        rename(temp, target);
-        return;
-      }
-      // Checked again: the target may have appeared while the rows were being written.
-      checkTarget();
-      Path old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
-      rename(target, old);
-      try {
-        rename(temp, target);
-      } catch (DatasetException e) {
-        rename(old, target);
-        throw e;
-      }
-      delete(old);
-    } catch (IOException e) {
-      throw new DatasetException("cannot move the new dataset into " + target + ": " + e, e);
-    }
-  }
-
-  private void rename(Path from, Path to) throws IOException {
-    if (!fs.rename(from, to)) {
-      throw new DatasetException("cannot rename " + from + " to " + to);
-    }
-  }
-
-  private void delete(Path path) {
-    try {
-      fs.delete(path, true);
-    } catch (IOException e) {
-      LOG.warn("could not delete {}: {}", path, e.toString());
-    }
   }
 }

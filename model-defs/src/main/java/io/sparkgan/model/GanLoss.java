@@ -3,7 +3,7 @@ package io.sparkgan.model;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+import org.nd4j.linalg.lossfunctions.impl.LossL2;
 
 /**
  * The adversarial loss, expressed as what D's output layer computes and which targets each side uses.
@@ -38,7 +38,8 @@ public enum GanLoss {
         return switch (this) {
             case NON_SATURATING -> new LossBinaryXENT();
             case HINGE -> new HingeAdversarialLoss();
-            case LEAST_SQUARES -> new LossMSE();
+            // L2, not MSE: MSE divides by the outputs, which would scale a projection D's loss by 1/classes
+            case LEAST_SQUARES -> new LossL2();
         };
     }
 

@@ -2,6 +2,7 @@ package io.sparkgan.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
+import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -11,7 +12,9 @@ import java.util.Set;
  * Plain public fields so that Jackson reads and writes it without ceremony and configs diff well in run.json.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public final class GanModelConfig {
+public final class GanModelConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /**
      * Network family: DCGAN (Radford et al., 4x4 stride-2 layers) or DCGAN_K5 (the 5x5 DCGAN of the TensorFlow
@@ -50,6 +53,9 @@ public final class GanModelConfig {
 
     /** Classes of a conditional model; the trainer takes it from the dataset's manifest. */
     public int classes = 0;
+
+    /** How a conditional D is given the label ({@link Conditioning}). */
+    public Conditioning conditioning = Conditioning.INPUT;
 
     /** Adversarial loss: non-saturating (default), hinge or least squares. */
     public GanLoss loss = GanLoss.NON_SATURATING;
@@ -92,6 +98,35 @@ public final class GanModelConfig {
 
     public enum OptimizerKind { ADAM, SGD }
 
+    /**
+     * Where a conditional D meets the label. INPUT: constant label planes next to the image (a concatenation
+     * discriminator). PROJECTION: D has one output per class and judges an image by the output of its label
+     * (the projection discriminator of Miyato and Koyama with one-hot class embeddings: a shared linear head plus
+     * a per-class one is the same family). BOTH: the two together.
+     */
+    public enum Conditioning {
+        INPUT(true, false), PROJECTION(false, true), BOTH(true, true);
+
+        public final boolean input;
+        public final boolean projection;
+
+        Conditioning(boolean input, boolean projection) {
+            this.input = input;
+            this.projection = projection;
+        }
+
+        /** The conditioning a {@code --conditioning} value names: input, projection or both. */
+        public static Conditioning ofFlag(String flag) {
+            for (Conditioning c : values()) {
+                if (c.name().equalsIgnoreCase(flag)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("--conditioning must be input, projection or both, got '" + flag
+                    + "'");
+        }
+    }
+
     public static GanModelConfig dcgan(int height, int width, int channels) {
         GanModelConfig c = new GanModelConfig();
         c.height = height;
@@ -123,9 +158,19 @@ public final class GanModelConfig {
         return latentSize + labelWidth();
     }
 
-    /** D's input channels: the image's, then one constant plane per class for a conditional model. */
+    /** Width of D's label input: the classes of a conditional model whose labels enter D's input, else 0. */
+    public int discriminatorLabelWidth() {
+        return conditional && conditioning.input ? classes : 0;
+    }
+
+    /** D's input channels: the image's, then one constant plane per class when labels enter D's input. */
     public int discriminatorChannels() {
-        return channels + labelWidth();
+        return channels + discriminatorLabelWidth();
+    }
+
+    /** D's outputs: one per class for a projection discriminator, else one. */
+    public int discriminatorOutputs() {
+        return conditional && conditioning.projection ? classes : 1;
     }
 
     /** Throws IllegalArgumentException naming the offending field. */

@@ -219,7 +219,7 @@ public final class GanNetworks {
                     .activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
         }
         list.layer(c.mlpLayers, discriminatorOutput(c));
-        list.setInputType(InputType.feedForward(c.dataDim + c.labelWidth()));
+        list.setInputType(InputType.feedForward(c.dataDim + c.discriminatorLabelWidth()));
         return list.build();
     }
 
@@ -244,6 +244,6 @@ public final class GanNetworks {
     }
 
     private static OutputLayer discriminatorOutput(GanModelConfig c) {
-        return new OutputLayer.Builder(c.loss.lossFunction()).nOut(1).activation(c.loss.outputActivation).build();
+        return new OutputLayer.Builder(c.loss.lossFunction()).nOut(c.discriminatorOutputs()).activation(c.loss.outputActivation).build();
     }
 }

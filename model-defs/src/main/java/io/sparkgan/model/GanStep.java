@@ -37,6 +37,9 @@ public final class GanStep {
     private final double averageHalfLifeKimg;
     private final double averageRampup;
     private final int discriminatorSteps;
+    private final boolean labelsInDiscriminatorInput;
+    private final boolean projection;
+    private final int discriminatorOutputs;
 
     private final OutputLayerInput discriminatorHead = new OutputLayerInput();
 
@@ -52,6 +55,9 @@ public final class GanStep {
         this.averageHalfLifeKimg = config.emaKimg;
         this.averageRampup = config.emaRampup;
         this.discriminatorSteps = config.dSteps;
+        this.labelsInDiscriminatorInput = config.conditioning.input;
+        this.projection = config.conditional && config.conditioning.projection;
+        this.discriminatorOutputs = config.discriminatorOutputs();
         discriminator.addListeners(discriminatorHead);
     }
 
@@ -102,20 +108,23 @@ public final class GanStep {
         List<INDArray> generatorActivations = generate(ClassConditioning.generatorInput(z, labels));
         INDArray fake = generatorActivations.get(generatorActivations.size() - 1);
         SplittableRandom random = new SplittableRandom(augmentSeed);
+        // a projection D is judged by its label's output alone: the one-hot labels mask the others
+        INDArray inputLabels = labelsInDiscriminatorInput ? labels : null;
+        INDArray headMask = projection ? labels.castTo(real.dataType()) : null;
 
         // D: real and fake gradients are summed in D's gradient view, then one optimizer update. D sees every image
-        // augmented (when a policy is set) and, for a conditional model, with its label planes after that
+        // augmented (when a policy is set) and, for INPUT conditioning, with its label planes after that
         INDArray realSeen = ClassConditioning.discriminatorInput(
-                augment.enabled() ? augmentation(random, real).apply(real) : real, labels);
+                augment.enabled() ? augmentation(random, real).apply(real) : real, inputLabels);
         INDArray realTargets = targets(real, realTarget);
-        discriminator.calculateGradients(realSeen, realTargets, null, null);
-        double[] onReal = discriminatorHead.meanOutputAndLoss(realTargets);
+        discriminator.calculateGradients(realSeen, realTargets, null, headMask);
+        double[] onReal = discriminatorHead.meanOutputAndLoss(realTargets, headMask);
         INDArray realGradient = discriminator.getFlattenedGradients().dup();
         INDArray fakeSeen = ClassConditioning.discriminatorInput(
-                augment.enabled() ? augmentation(random, fake).apply(fake) : fake, labels);
+                augment.enabled() ? augmentation(random, fake).apply(fake) : fake, inputLabels);
         INDArray fakeTargets = targets(fake, loss.fakeTarget);
-        Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(fakeSeen, fakeTargets, null, null);
-        double[] onFake = discriminatorHead.meanOutputAndLoss(fakeTargets);
+        Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(fakeSeen, fakeTargets, null, headMask);
+        double[] onFake = discriminatorHead.meanOutputAndLoss(fakeTargets, headMask);
         discriminator.getFlattenedGradients().addi(realGradient);
         applyUpdate(discriminator, fakePass.getFirst(), (int) real.size(0));
         if (!updateGenerator) {
@@ -129,12 +138,12 @@ public final class GanStep {
         DiffAugment.Augmentation onGenerated = augment.enabled() ? augmentation(random, fake) : null;
         INDArray generatorTargets = targets(fake, loss.generatorTarget);
         INDArray inputGradient = ClassConditioning.sampleGradient(discriminator.calculateGradients(
-                ClassConditioning.discriminatorInput(onGenerated != null ? onGenerated.apply(fake) : fake, labels),
-                generatorTargets, null, null).getSecond(), labels, fake.size(1));
+                ClassConditioning.discriminatorInput(onGenerated != null ? onGenerated.apply(fake) : fake,
+                        inputLabels), generatorTargets, null, headMask).getSecond(), inputLabels, fake.size(1));
         if (onGenerated != null) {
             inputGradient = onGenerated.backward(inputGradient);
         }
-        double gLoss = discriminatorHead.meanOutputAndLoss(generatorTargets)[1];
+        double gLoss = discriminatorHead.meanOutputAndLoss(generatorTargets, headMask)[1];
         Pair<Gradient, INDArray> gPass = generator.backpropGradient(inputGradient, LayerWorkspaceMgr.noWorkspaces());
         applyUpdate(generator, gPass.getFirst(), (int) z.size(0));
 
@@ -165,8 +174,8 @@ public final class GanStep {
         }
     }
 
-    private static INDArray targets(INDArray batch, double value) {
-        return Nd4j.valueArrayOf(new long[] {batch.size(0), 1}, value, batch.dataType());
+    private INDArray targets(INDArray batch, double value) {
+        return Nd4j.valueArrayOf(new long[] {batch.size(0), discriminatorOutputs}, value, batch.dataType());
     }
 
     /** Applies the network's optimizer to the gradient in its gradient view and advances its iteration count. */
@@ -191,8 +200,8 @@ public final class GanStep {
             lastInput = activations.get(activations.size() - 1).detach();
         }
 
-        /** D's mean output and mean loss against {@code targets} for the last forward pass. */
-        double[] meanOutputAndLoss(INDArray targets) {
+        /** D's mean output and mean loss against {@code targets} (the label's output, with a mask) for the last pass. */
+        double[] meanOutputAndLoss(INDArray targets, INDArray mask) {
             LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
             int last = discriminator.getnLayers() - 1;
             InputPreProcessor preProcessor = discriminator.getLayerWiseConfigurations().getInputPreProcess(last);
@@ -202,8 +211,10 @@ public final class GanStep {
             Layer head = discriminator.getOutputLayer();
             INDArray preOutput = input.mmul(head.getParam("W")).addiRowVector(head.getParam("b"));
             var conf = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) head.conf().getLayer();
-            double loss = conf.getLossFn().computeScore(targets, preOutput.dup(), conf.getActivationFn(), null, true);
-            double meanOutput = conf.getActivationFn().getActivation(preOutput, false).meanNumber().doubleValue();
+            double loss = conf.getLossFn().computeScore(targets, preOutput.dup(), conf.getActivationFn(), mask, true);
+            INDArray output = conf.getActivationFn().getActivation(preOutput, false);
+            double meanOutput = mask == null ? output.meanNumber().doubleValue()
+                    : output.muli(mask).sumNumber().doubleValue() / output.size(0);
             return new double[] {meanOutput, loss};
         }
     }

@@ -14,7 +14,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  *   <li>-1 (D on generated images): max(0, 1 + D(G(z)))</li>
  *   <li>0 (G): -D(G(z))</li>
  * </ul>
- * D's output is linear (the activation is applied all the same, for generality).
+ * D's output is linear (the activation is applied all the same, for generality). With several outputs (a
+ * projection D) each is a term of its own and the mask picks the label's.
  */
 public final class HingeAdversarialLoss implements ILossFunction {
 
@@ -27,6 +28,7 @@ public final class HingeAdversarialLoss implements ILossFunction {
         return average ? total / labels.size(0) : total;
     }
 
+    /** Per example: the sum of the (masked) terms of its outputs, [b, 1]. */
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         double[] l = flat(labels);
@@ -35,7 +37,8 @@ public final class HingeAdversarialLoss implements ILossFunction {
         for (int i = 0; i < l.length; i++) {
             score[i] = l[i] == 0 ? -y[i] : Math.max(0, 1 - l[i] * y[i]);
         }
-        return masked(Nd4j.create(score, new long[] {labels.size(0), 1}, 'c').castTo(preOutput.dataType()), mask);
+        INDArray terms = Nd4j.create(score, labels.shape(), 'c').castTo(preOutput.dataType());
+        return masked(terms, mask).sum(true, 1);
     }
 
     @Override
@@ -57,12 +60,17 @@ public final class HingeAdversarialLoss implements ILossFunction {
                 computeGradient(labels, preOutput, activationFn, mask));
     }
 
-    private static double[] flat(INDArray column) {
-        return column.dup().reshape(column.length()).toDoubleVector();
+    private static double[] flat(INDArray values) {
+        return values.dup('c').reshape(values.length()).toDoubleVector();
     }
 
+    /** Masks per example ([b, 1]) or per output ([b, outputs], as a projection D's label mask is). */
     private static INDArray masked(INDArray values, INDArray mask) {
-        return mask == null ? values : values.muliColumnVector(mask.castTo(values.dataType()));
+        if (mask == null) {
+            return values;
+        }
+        INDArray m = mask.castTo(values.dataType());
+        return m.size(1) == values.size(1) ? values.muli(m) : values.muliColumnVector(m);
     }
 
     @Override

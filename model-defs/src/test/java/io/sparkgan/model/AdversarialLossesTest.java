@@ -32,6 +32,18 @@ class AdversarialLossesTest {
                 1e-12);
     }
 
+    @Test
+    void aProjectionMaskKeepsOnlyTheLabelsOutput() {
+        HingeAdversarialLoss hinge = new HingeAdversarialLoss();
+        INDArray labels = Nd4j.create(new double[] {1, 1, -1, -1}, new long[] {2, 2});
+        INDArray output = Nd4j.create(new double[] {0.5, 9, -9, 0.25}, new long[] {2, 2});
+        INDArray mask = Nd4j.create(new double[] {1, 0, 0, 1}, new long[] {2, 2});
+        assertEquals(Nd4j.create(new double[] {0.5, 1.25}, new long[] {2, 1}),
+                hinge.computeScoreArray(labels, output, new ActivationIdentity(), mask));
+        assertEquals(Nd4j.create(new double[] {-1, 0, 0, 1}, new long[] {2, 2}),
+                hinge.computeGradient(labels, output, new ActivationIdentity(), mask));
+    }
+
     /** A few hundred steps on the 2-D ring: with every loss D learns to score real samples above generated ones. */
     @Test
     void everyLossTrainsTheDiscriminatorToSeparateRealFromGenerated() {

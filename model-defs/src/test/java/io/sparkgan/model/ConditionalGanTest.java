@@ -2,6 +2,8 @@ package io.sparkgan.model;
 
 import io.sparkgan.model.toy.GaussianRing;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,7 +40,27 @@ class ConditionalGanTest {
     }
 
     @Test
-    void aConditionalGeneratorPutsEachClassOfTheRingOnItsOwnMode() {
+    void aProjectionDiscriminatorStepMovesOnlyTheHeadsOfTheClassesInTheBatch() {
+        GanModelConfig config = GaussianRingLearningTest.ringConfig();
+        config.conditional = true;
+        config.classes = 4;
+        config.conditioning = GanModelConfig.Conditioning.PROJECTION;
+        GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
+        INDArray headBefore = step.discriminator().getOutputLayer().getParam("W").dup();
+        assertArrayEquals(new long[] {config.mlpHidden, 4}, headBefore.shape());
+        int[] labels = {1, 3, 1, 3};
+        step.step(new GaussianRing(4, 1.0, 0.02).sample(4, new SplittableRandom(3), new int[4]),
+                LatentNoise.sample(5, 4, config.latentSize, DataType.FLOAT),
+                ClassConditioning.oneHot(labels, 4, DataType.FLOAT), 0, true);
+        INDArray moved = step.discriminator().getOutputLayer().getParam("W").sub(headBefore).amax(0);
+        assertEquals(0.0, moved.getDouble(0), 0);
+        assertEquals(0.0, moved.getDouble(2), 0);
+        assertTrue(moved.getDouble(1) > 0 && moved.getDouble(3) > 0, moved.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(GanModelConfig.Conditioning.class)
+    void aConditionalGeneratorPutsEachClassOfTheRingOnItsOwnMode(GanModelConfig.Conditioning conditioning) {
         int threads = Nd4j.getEnvironment().maxThreads();
         Nd4j.getEnvironment().setMaxThreads(1);
         try {
@@ -46,6 +68,7 @@ class ConditionalGanTest {
             GanModelConfig config = GaussianRingLearningTest.ringConfig();
             config.conditional = true;
             config.classes = 8;
+            config.conditioning = conditioning;
             GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
             SplittableRandom data = new SplittableRandom(1);
             int batch = 256;
@@ -64,7 +87,8 @@ class ConditionalGanTest {
                 onMode[mode] = ring.shareNear(step.generator().output(input, false), mode);
             }
             double mean = Arrays.stream(onMode).average().orElse(0);
-            System.out.println("conditional ring, share on the mode asked for: " + Arrays.toString(onMode));
+            System.out.println(conditioning + " conditional ring, share on the mode asked for: "
+                    + Arrays.toString(onMode));
             // an unconditional generator puts 1/8 of any class on a given mode; measured mean 0.76 after 500 steps
             assertTrue(mean > 0.5 && Arrays.stream(onMode).min().orElse(0) > 0.3,
                     "share of samples on the mode asked for: " + Arrays.toString(onMode));

@@ -104,7 +104,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         TrainConfig config = TrainingMaster.storedConfig(spark, target.runDir);
         RunStorage storage = new RunStorage(target.runDir, spark.sparkContext().hadoopConfiguration());
         CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
-        long step = chooseCheckpoint(checkpoints);
+        long step = checkpoints.resolve(checkpoint, target.runDir);
         String realData = data != null ? data : config.data;
         SampleEvaluation evaluation = SampleEvaluation.open(spark, realData,
                 evaluator != null ? evaluator : data == null ? config.evaluator : null);
@@ -137,33 +137,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             classificationAccuracyScore(spark, generated, count + " generated samples", evaluation);
         }
         return 0;
-    }
-
-    private long chooseCheckpoint(CheckpointStore checkpoints) throws Exception {
-        List<Long> steps = checkpoints.steps();
-        if (steps.isEmpty()) {
-            throw new IllegalArgumentException("run " + target.runDir + " has no checkpoint yet");
-        }
-        String which = checkpoint != null ? checkpoint : checkpoints.best().isPresent() ? "best" : "latest";
-        long step = switch (which) {
-            case "latest" -> steps.get(steps.size() - 1);
-            case "best" -> checkpoints.best().orElseThrow(() -> new IllegalArgumentException(
-                    "--checkpoint best: run " + target.runDir + " has no checkpoint marked best (it was trained"
-                            + " without an evaluator)"));
-            default -> {
-                try {
-                    yield Long.parseLong(which);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--checkpoint must be a step, 'best' or 'latest', got '"
-                            + which + "'");
-                }
-            }
-        };
-        if (!steps.contains(step)) {
-            throw new IllegalArgumentException("run " + target.runDir + " has no checkpoint at step " + step
-                    + "; it has " + steps);
-        }
-        return step;
     }
 
     private int compareDatasets(SparkSession spark) throws Exception {

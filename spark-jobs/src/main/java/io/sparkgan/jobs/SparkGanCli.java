@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = SparkGanCli.Version.class,
         description = "Distributed GAN training on Apache Spark.",
         subcommands = {DemoCommand.class, PrepCommand.class, TrainCommand.class, EvaluatorCommand.class, EvaluateCommand.class,
+                GenerateCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SparkGanCli implements Runnable {

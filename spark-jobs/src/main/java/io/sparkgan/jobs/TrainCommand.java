@@ -61,6 +61,11 @@ public final class TrainCommand implements Callable<Integer> {
             + " D(image, label); sample grids get one row per class")
     Boolean conditional;
 
+    @Option(names = "--conditioning", paramLabel = "input|projection|both",
+            description = "how a conditional D gets the label: input planes, a per-class output (projection),"
+                    + " or both (default input)")
+    String conditioning;
+
     @Option(names = "--ema-kimg", paramLabel = "K",
             description = "half-life of the moving average of G's weights in kimg, used for samples and evaluation"
                     + " (default 0 = off)")
@@ -237,6 +242,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (loss != null) model.loss = GanLoss.ofFlag(loss);
         if (dSteps != null) model.dSteps = dSteps;
         if (conditional != null) model.conditional = conditional;
+        if (conditioning != null) model.conditioning = GanModelConfig.Conditioning.ofFlag(conditioning);
         if (emaKimg != null) model.emaKimg = emaKimg;
         if (emaRampup != null) model.emaRampup = emaRampup;
         if (labelSmoothing != null) model.labelSmoothing = labelSmoothing;

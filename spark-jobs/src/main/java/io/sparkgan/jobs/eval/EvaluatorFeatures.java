@@ -78,24 +78,22 @@ public final class EvaluatorFeatures {
     }
 
     /**
-     * Features of {@code count} samples of a generator (of {@code classes} classes when conditional, else 0),
-     * made and featurised on the executors in up to {@code partitions} tasks ({@link SampleBlocks}): the images
-     * never travel.
+     * Features of the samples a generator makes ({@link SampleBlocks}), made and featurised on the executors in up
+     * to {@code partitions} tasks: the images never travel.
      */
-    public static FeatureSet ofGenerator(JavaSparkContext jsc, MultiLayerNetwork generator, int latentSize,
-                                         int classes, MultiLayerNetwork evaluator, int count, long seed,
-                                         int partitions) {
+    public static FeatureSet ofGenerator(JavaSparkContext jsc, MultiLayerNetwork generator, SampleBlocks samples,
+                                         MultiLayerNetwork evaluator, int partitions) {
         NetworkBroadcast g = new NetworkBroadcast(jsc, generator);
         NetworkBroadcast e = new NetworkBroadcast(jsc, evaluator);
         try {
-            List<ImageFeatures> rows = SampleBlocks.of(jsc, count, partitions).mapPartitions(assigned -> {
+            List<ImageFeatures> rows = samples.blocks(jsc, partitions).mapPartitions(assigned -> {
                 MultiLayerNetwork gen = g.build();
                 MultiLayerNetwork eval = e.build();
                 List<ImageFeatures> out = new ArrayList<>();
                 while (assigned.hasNext()) {
                     int block = assigned.next();
-                    addAll(out, SampleBlocks.first(block), EvaluatorNetwork.evaluate(eval,
-                            SampleBlocks.generate(gen, latentSize, classes, seed, block, count)));
+                    addAll(out, samples.first(block), EvaluatorNetwork.evaluate(eval,
+                            samples.generate(gen, null, null, block)));
                 }
                 return out.iterator();
             }).collect();

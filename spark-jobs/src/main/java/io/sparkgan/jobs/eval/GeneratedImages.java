@@ -15,54 +15,68 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A conditional generator's samples as a labelled dataset held by Spark (generated on the executors, cached, not
- * written anywhere): what the Classification Accuracy Score trains its classifier on. Rows have the dataset
- * schema; the label of each row is the class it was asked for.
+ * A generator's samples as rows of the dataset schema, made on the executors ({@link SampleBlocks}): the id of a
+ * row is its sample id and, for a conditional generator, its label is the class it was asked for.
  */
 public final class GeneratedImages {
 
     private GeneratedImages() {
     }
 
+    /**
+     * The rows of {@code samples}, made in up to {@code partitions} tasks. D is needed only for a filtered sample
+     * set. The broadcast networks are not destroyed here: rows that Spark recomputes (an evicted cache, a retried
+     * task) need them, and the context cleaner drops them once the RDD is gone.
+     */
+    public static JavaRDD<Row> rows(JavaSparkContext jsc, SampleBlocks samples, MultiLayerNetwork generator,
+                                    MultiLayerNetwork discriminator, GanModelConfig model, int partitions) {
+        NetworkBroadcast g = new NetworkBroadcast(jsc, generator);
+        NetworkBroadcast d = samples.filtered() ? new NetworkBroadcast(jsc, discriminator) : null;
+        int height = model.height;
+        int width = model.width;
+        int channels = model.channels;
+        return samples.blocks(jsc, partitions).mapPartitions(assigned -> {
+            MultiLayerNetwork gen = g.build();
+            MultiLayerNetwork dis = d == null ? null : d.build();
+            List<Row> out = new ArrayList<>();
+            while (assigned.hasNext()) {
+                int block = assigned.next();
+                byte[][] pixels = ImageTensors.toPixels(samples.generate(gen, dis, model, block));
+                int[] labels = samples.labels(block);
+                for (int i = 0; i < pixels.length; i++) {
+                    out.add(RowFactory.create((long) samples.first(block) + i, labels == null ? null : labels[i],
+                            height, width, channels, pixels[i]));
+                }
+            }
+            return out.iterator();
+        });
+    }
+
+    /**
+     * {@code count} labelled samples of a conditional generator, every class alike, held by Spark (cached, not
+     * written anywhere): what the Classification Accuracy Score trains its classifier on.
+     */
     public static ImageDataset of(SparkSession spark, MultiLayerNetwork generator, GanModelConfig model,
                                   List<String> labelNames, int count, long seed, int partitions) {
         if (!model.conditional) {
             throw new IllegalArgumentException("labelled samples need a conditional generator (train with"
                     + " --conditional)");
         }
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        // not destroyed here: cached rows that Spark evicts are recomputed from it (the context cleaner drops it)
-        NetworkBroadcast g = new NetworkBroadcast(jsc, generator);
-        int latentSize = model.latentSize;
-        int classes = model.classes;
-        int height = model.height;
-        int width = model.width;
-        int channels = model.channels;
-        JavaRDD<Row> rows = SampleBlocks.of(jsc, count, partitions).mapPartitions(assigned -> {
-            MultiLayerNetwork gen = g.build();
-            List<Row> out = new ArrayList<>();
-            while (assigned.hasNext()) {
-                int block = assigned.next();
-                byte[][] pixels = ImageTensors.toPixels(SampleBlocks.generate(gen, latentSize, classes, seed, block,
-                        count));
-                int[] labels = SampleBlocks.requestedClasses(SampleBlocks.first(block), pixels.length, classes);
-                for (int i = 0; i < pixels.length; i++) {
-                    out.add(RowFactory.create((long) SampleBlocks.first(block) + i, labels[i], height, width,
-                            channels, pixels[i]));
-                }
-            }
-            return out.iterator();
-        });
-        List<Long> classCounts = new ArrayList<>();
-        for (int c = 0; c < classes; c++) {
-            classCounts.add((long) (count / classes + (c < count % classes ? 1 : 0)));
+        SampleBlocks samples = SampleBlocks.of(model, count, seed);
+        JavaRDD<Row> rows = rows(JavaSparkContext.fromSparkContext(spark.sparkContext()), samples, generator, null,
+                model, partitions);
+        long[] perClass = new long[model.classes];
+        for (int label : samples.labels()) {
+            perClass[label]++;
         }
-        DatasetManifest manifest = new DatasetManifest(DatasetManifest.FORMAT_VERSION, height, width, channels, count,
-                labelNames, classCounts, null, null, List.of(), "samples of a conditional generator, seed " + seed,
+        DatasetManifest manifest = new DatasetManifest(DatasetManifest.FORMAT_VERSION, model.height, model.width,
+                model.channels, count, labelNames, Arrays.stream(perClass).boxed().toList(), null, null, List.of(),
+                "samples of a conditional generator, seed " + seed,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Map.of());
         return new ImageDataset("generated:" + seed, manifest,
                 spark.createDataFrame(rows, DatasetSchema.SCHEMA).cache());

@@ -1,64 +1,169 @@
 package io.sparkgan.jobs.eval;
 
 import io.sparkgan.model.ClassConditioning;
+import io.sparkgan.model.ClassLayout;
+import io.sparkgan.model.DiscriminatorRejection;
+import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.LatentNoise;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * How a generator's samples are made on the executors: in blocks of {@value #SIZE} whose noise is a function of
- * (seed, block) alone, so a sample set is the same whatever the partitioning and a retried task makes the same
- * images. A conditional generator ({@code classes} > 0) is asked for class {@code k mod classes} for sample k,
- * so every class gets its share. Samples are quantised to 8-bit pixels, as real images are.
+ * How a generator's samples are made on the executors: ids 0 .. count in blocks of {@value #SIZE} whose images are
+ * a function of (seed, block) alone, so a sample set is the same whatever the partitioning and a retried task
+ * makes the same images. A conditional generator is asked for the class its {@link ClassLayout} gives each id
+ * (exact counts, classes spread over the ids). Samples are quantised to 8-bit pixels, as real images are.
+ *
+ * <p>With a keep fraction below 1, each block draws 1/fraction times as many candidates per class from noise of
+ * its own and keeps those D scores highest ({@link DiscriminatorRejection}); ids and labels stay as above.
  */
-final class SampleBlocks {
+public final class SampleBlocks implements Serializable {
 
-    static final int SIZE = 256;
+    private static final long serialVersionUID = 1L;
+    public static final int SIZE = 256;
 
-    private SampleBlocks() {
+    private final int count;
+    private final int latentSize;
+    private final ClassLayout layout;
+    private final long seed;
+    private final double keepFraction;
+
+    private SampleBlocks(int count, int latentSize, ClassLayout layout, long seed, double keepFraction) {
+        if (count < 1) {
+            throw new IllegalArgumentException("sample count must be >= 1, got " + count);
+        }
+        if (!(keepFraction > 0 && keepFraction <= 1)) {
+            throw new IllegalArgumentException("--keep-fraction must be in (0, 1], got " + keepFraction);
+        }
+        this.count = count;
+        this.latentSize = latentSize;
+        this.layout = layout;
+        this.seed = seed;
+        this.keepFraction = keepFraction;
     }
 
-    /** The block indexes of {@code count} samples, spread over up to {@code partitions} tasks. */
-    static JavaRDD<Integer> of(JavaSparkContext jsc, int count, int partitions) {
+    /** {@code count} samples of a generator of {@code model}; a conditional one is asked for every class alike. */
+    public static SampleBlocks of(GanModelConfig model, int count, long seed) {
+        return new SampleBlocks(count, model.latentSize,
+                model.conditional ? ClassLayout.ofShares(uniform(model.classes), count) : null, seed, 1);
+    }
+
+    /**
+     * {@code count} samples, of a conditional generator in the exact class counts of {@code layout} (null for an
+     * unconditional one), filtered by D down from 1 / keepFraction times as many when keepFraction is below 1.
+     */
+    public static SampleBlocks of(GanModelConfig model, int count, ClassLayout layout, long seed,
+                                  double keepFraction) {
+        if (model.conditional != (layout != null)) {
+            throw new IllegalArgumentException(model.conditional ? "a conditional generator needs a class mix"
+                    : "an unconditional generator has no classes to ask for");
+        }
+        if (layout != null && layout.classes() != model.classes) {
+            throw new IllegalArgumentException("class mix over " + layout.classes() + " classes for a generator of "
+                    + model.classes);
+        }
+        if (layout != null && layout.total() != count) {
+            throw new IllegalArgumentException("class mix of " + layout.total() + " samples for a count of " + count);
+        }
+        return new SampleBlocks(count, model.latentSize, layout, seed, keepFraction);
+    }
+
+    private static double[] uniform(int classes) {
+        double[] shares = new double[classes];
+        Arrays.fill(shares, 1);
+        return shares;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public boolean filtered() {
+        return keepFraction < 1;
+    }
+
+    /** The block indexes, spread over up to {@code partitions} tasks. */
+    public JavaRDD<Integer> blocks(JavaSparkContext jsc, int partitions) {
         List<Integer> blocks = new ArrayList<>();
-        for (int b = 0; b * SIZE < count; b++) {
+        for (int b = 0; (long) b * SIZE < count; b++) {
             blocks.add(b);
         }
         return jsc.parallelize(blocks, Math.max(1, Math.min(partitions, blocks.size())));
     }
 
-    static int first(int block) {
+    public int first(int block) {
         return block * SIZE;
     }
 
-    static int size(int block, int count) {
+    public int size(int block) {
         return Math.min(SIZE, count - block * SIZE);
     }
 
-    /** The images of one block, NCHW in [-1, 1] on the 8-bit grid. */
-    static INDArray generate(MultiLayerNetwork generator, int latentSize, int classes, long seed, int block,
-                             int count) {
-        int size = size(block, count);
-        INDArray noise = LatentNoise.sample(LatentNoise.derive(seed, block), size, latentSize, DataType.FLOAT);
-        INDArray input = classes > 0 ? ClassConditioning.generatorInput(noise, ClassConditioning.oneHot(
-                requestedClasses(first(block), size, classes), classes, DataType.FLOAT)) : noise;
-        return quantised(generator.output(input, false));
+    /** The classes asked for the samples of a block; null for an unconditional generator. */
+    public int[] labels(int block) {
+        return layout == null ? null : layout.labels(first(block), size(block));
     }
 
-    /** The classes asked of a conditional generator for samples {@code first .. first + size}. */
-    static int[] requestedClasses(int first, int size, int classes) {
-        int[] labels = new int[size];
-        for (int i = 0; i < size; i++) {
-            labels[i] = (first + i) % classes;
+    /** The classes asked for all samples, in id order; null for an unconditional generator. */
+    public int[] labels() {
+        return layout == null ? null : layout.labels(0, count);
+    }
+
+    /** The images of one block, NCHW in [-1, 1] on the 8-bit grid (D is only used to filter, may be null then). */
+    public INDArray generate(MultiLayerNetwork generator, MultiLayerNetwork discriminator, GanModelConfig model,
+                      int block) {
+        int[] labels = labels(block);
+        if (!filtered()) {
+            return draw(generator, LatentNoise.derive(seed, block), size(block), labels);
         }
-        return labels;
+        // candidates per class in the block (one group when unconditional), each group from noise of its own
+        int groups = layout == null ? 1 : layout.classes();
+        INDArray out = null;
+        for (int group = 0; group < groups; group++) {
+            List<Integer> slots = new ArrayList<>();
+            for (int i = 0; i < size(block); i++) {
+                if (labels == null || labels[i] == group) {
+                    slots.add(i);
+                }
+            }
+            if (slots.isEmpty()) {
+                continue;
+            }
+            int drawn = DiscriminatorRejection.candidates(slots.size(), keepFraction);
+            int[] asked = new int[drawn];
+            Arrays.fill(asked, group);
+            INDArray candidates = draw(generator, LatentNoise.derive(seed, block, 1 + group), drawn,
+                    labels == null ? null : asked);
+            INDArray oneHot = labels == null ? null : ClassConditioning.oneHot(asked, model.classes, DataType.FLOAT);
+            int[] kept = DiscriminatorRejection.highest(
+                    DiscriminatorRejection.scores(discriminator, model, candidates, oneHot), slots.size());
+            if (out == null) {
+                long[] shape = candidates.shape().clone();
+                shape[0] = size(block);
+                out = Nd4j.create(candidates.dataType(), shape);
+            }
+            for (int k = 0; k < kept.length; k++) {
+                out.putSlice(slots.get(k), candidates.slice(kept[k]));
+            }
+        }
+        return out;
+    }
+
+    private INDArray draw(MultiLayerNetwork generator, long noiseSeed, int n, int[] labels) {
+        INDArray noise = LatentNoise.sample(noiseSeed, n, latentSize, DataType.FLOAT);
+        INDArray input = labels == null ? noise : ClassConditioning.generatorInput(noise,
+                ClassConditioning.oneHot(labels, layout.classes(), DataType.FLOAT));
+        return quantised(generator.output(input, false));
     }
 
     /** Images in [-1, 1] rounded to the 256 levels of 8-bit pixels. */

@@ -95,12 +95,13 @@ public final class SampleEvaluation {
     public SampleMetrics ofGenerator(MultiLayerNetwork generator, GanModelConfig model, int samples, long seed,
                                      int partitions) {
         long start = System.nanoTime();
+        SampleBlocks blocks = SampleBlocks.of(model, samples, seed);
         FeatureSet features = EvaluatorFeatures.ofGenerator(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                generator, model.latentSize, model.labelWidth(), evaluator, samples, seed, partitions);
+                generator, blocks, evaluator, partitions);
         long generated = System.nanoTime();
         SampleMetrics metrics = MetricSuite.compare(reference, features, seed);
         if (model.conditional && features.hasClasses()) {
-            int[] asked = SampleBlocks.requestedClasses(0, features.size(), model.classes);
+            int[] asked = blocks.labels();
             int agree = 0;
             for (int i = 0; i < asked.length; i++) {
                 if (features.classes()[i] == asked[i]) {

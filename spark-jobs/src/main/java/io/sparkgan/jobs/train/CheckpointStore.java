@@ -140,4 +140,35 @@ public final class CheckpointStore {
             }
         };
     }
+
+    /**
+     * The step a {@code --checkpoint} value names: a step, "best" or "latest"; null means best when one is marked,
+     * else latest. Errors name the run and what it has.
+     */
+    public long resolve(String which, String runDir) throws IOException {
+        List<Long> steps = steps();
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("run " + runDir + " has no checkpoint yet");
+        }
+        String chosen = which != null ? which : best().isPresent() ? "best" : "latest";
+        long step = switch (chosen) {
+            case "latest" -> steps.get(steps.size() - 1);
+            case "best" -> best().orElseThrow(() -> new IllegalArgumentException(
+                    "--checkpoint best: run " + runDir + " has no checkpoint marked best (it was trained"
+                            + " without an evaluator)"));
+            default -> {
+                try {
+                    yield Long.parseLong(chosen);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--checkpoint must be a step, 'best' or 'latest', got '"
+                            + chosen + "'");
+                }
+            }
+        };
+        if (!steps.contains(step)) {
+            throw new IllegalArgumentException("run " + runDir + " has no checkpoint at step " + step
+                    + "; it has " + steps);
+        }
+        return step;
+    }
 }

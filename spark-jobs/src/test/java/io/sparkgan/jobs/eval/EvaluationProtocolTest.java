@@ -159,8 +159,9 @@ class EvaluationProtocolTest extends LocalSparkTest {
         MultiLayerNetwork generator = GanNetworks.generator(model);
         var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
         int count = 600;   // three blocks, the last one partial
-        FeatureSet one = EvaluatorFeatures.ofGenerator(jsc, generator, model.latentSize, 0, evaluator, count, 9, 1);
-        FeatureSet three = EvaluatorFeatures.ofGenerator(jsc, generator, model.latentSize, 0, evaluator, count, 9, 3);
+        SampleBlocks samples = SampleBlocks.of(model, count, 9);
+        FeatureSet one = EvaluatorFeatures.ofGenerator(jsc, generator, samples, evaluator, 1);
+        FeatureSet three = EvaluatorFeatures.ofGenerator(jsc, generator, samples, evaluator, 3);
         assertEquals(count, one.size());
         assertArrayEquals(one.classes(), three.classes());
         for (int i = 0; i < count; i++) {
@@ -172,8 +173,8 @@ class EvaluationProtocolTest extends LocalSparkTest {
         for (int i = 0; i < 256; i++) {
             assertArrayEquals(local.features()[i], one.features()[256 + i], 1e-5, "sample " + (256 + i));
         }
-        FeatureSet otherSeed = EvaluatorFeatures.ofGenerator(jsc, generator, model.latentSize, 0, evaluator, count, 10,
-                2);
+        FeatureSet otherSeed = EvaluatorFeatures.ofGenerator(jsc, generator, SampleBlocks.of(model, count, 10),
+                evaluator, 2);
         assertNotEquals(one.features()[0][0], otherSeed.features()[0][0]);
     }
 }
