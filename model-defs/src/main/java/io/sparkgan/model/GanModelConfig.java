@@ -46,16 +46,19 @@ public final class GanModelConfig implements Serializable {
     public int mlpLayers = 2;
 
     /**
-     * Class-conditional GAN: G takes (z, one-hot label), D judges (image, label) with the label as extra constant
-     * input planes (a concatenation discriminator; for toy vectors, extra inputs). Needs a labelled dataset.
+     * Class-conditional GAN: G takes (z, one-hot label), D judges (image, label) as {@link #conditioning} says.
+     * Needs a labelled dataset.
      */
     public boolean conditional = false;
 
     /** Classes of a conditional model; the trainer takes it from the dataset's manifest. */
     public int classes = 0;
 
-    /** How a conditional D is given the label ({@link Conditioning}). */
-    public Conditioning conditioning = Conditioning.INPUT;
+    /**
+     * How a conditional D is given the label ({@link Conditioning}). BOTH by default: on MNIST at 160 kimg it put
+     * 94.3% of samples in the class asked for (INPUT alone 86.5%, PROJECTION alone 95.1% with lower recall).
+     */
+    public Conditioning conditioning = Conditioning.BOTH;
 
     /** Adversarial loss: non-saturating (default), hinge or least squares. */
     public GanLoss loss = GanLoss.NON_SATURATING;

@@ -42,13 +42,17 @@ public final class NetworkFlops {
      * batch, on the fake batch, and again on the fake batch for G's gradient (3 x 3 F_D).
      */
     public static long ganStepPerSample(GanModelConfig config) {
-        InputType latent = InputType.feedForward(config.latentSize);
         InputType sample = config.architecture.convolutional()
-                ? InputType.convolutional(config.height, config.width, config.channels)
-                : InputType.feedForward(config.dataDim);
-        long g = forwardPerSample(GanNetworks.generator(config).getLayerWiseConfigurations(), latent);
+                ? InputType.convolutional(config.height, config.width, config.discriminatorChannels())
+                : InputType.feedForward(config.dataDim + config.discriminatorLabelWidth());
         long d = forwardPerSample(GanNetworks.discriminator(config).getLayerWiseConfigurations(), sample);
-        return 3 * g + 9 * d;
+        return 3 * generatorForwardPerSample(config) + 9 * d;
+    }
+
+    /** FLOPs of making one sample: G's forward pass. */
+    public static long generatorForwardPerSample(GanModelConfig config) {
+        return forwardPerSample(GanNetworks.generator(config).getLayerWiseConfigurations(),
+                InputType.feedForward(config.generatorInputSize()));
     }
 
     private static long multiplyAdds(Layer layer, InputType in, InputType out) {

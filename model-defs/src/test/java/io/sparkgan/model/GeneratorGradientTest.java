@@ -4,6 +4,8 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -67,14 +69,19 @@ class GeneratorGradientTest {
         }
     }
 
-    /** A conditional G: its gradient is the image part of D's input gradient, the label planes left out. */
-    @Test
-    void conditionalGeneratorGradientMatchesFiniteDifferences() {
+    /**
+     * A conditional G, for each way D gets the label: G's gradient is the image part of D's input gradient (the
+     * label planes left out), through the label's output of a projection D.
+     */
+    @ParameterizedTest
+    @EnumSource(GanModelConfig.Conditioning.class)
+    void conditionalGeneratorGradientMatchesFiniteDifferences(GanModelConfig.Conditioning conditioning) {
         GanModelConfig config = GanModelConfig.dcgan(8, 8, 1);
         config.baseWidth = 2;
         config.latentSize = 3;
         config.conditional = true;
         config.classes = 3;
+        config.conditioning = conditioning;
         config.augment = DiffAugment.parse("translation");
         checkGeneratorGradient(config, 4);
     }
@@ -99,7 +106,11 @@ class GeneratorGradientTest {
         }
         INDArray z = ClassConditioning.generatorInput(LatentNoise.sample(7, batch, config.latentSize,
                 DataType.DOUBLE), labels);
-        INDArray targets = Nd4j.valueArrayOf(new long[] {batch, 1}, config.loss.generatorTarget, DataType.DOUBLE);
+        INDArray targets = Nd4j.valueArrayOf(new long[] {batch, config.discriminatorOutputs()},
+                config.loss.generatorTarget, DataType.DOUBLE);
+        // a projection D is judged by its label's output: the labels mask the others
+        INDArray mask = config.discriminatorOutputs() > 1 ? labels : null;
+        INDArray inputLabels = config.conditioning.input ? labels : null;
         INDArray dParamsBefore = d.params().dup();
         DiffAugment augment = new DiffAugment(config.augment);
         DiffAugment.Augmentation augmentation = augment.enabled() ? augment.sample(new SplittableRandom(3), batch,
@@ -109,8 +120,8 @@ class GeneratorGradientTest {
         List<INDArray> activations = g.feedForward(true, false);
         INDArray fake = activations.get(activations.size() - 1);
         INDArray inputGradient = ClassConditioning.sampleGradient(d.calculateGradients(
-                ClassConditioning.discriminatorInput(augmentation != null ? augmentation.apply(fake) : fake, labels),
-                targets, null, null).getSecond(), labels, fake.size(1));
+                ClassConditioning.discriminatorInput(augmentation != null ? augmentation.apply(fake) : fake,
+                        inputLabels), targets, null, mask).getSecond(), inputLabels, fake.size(1));
         if (augmentation != null) {
             inputGradient = augmentation.backward(inputGradient);
         }
@@ -133,9 +144,9 @@ class GeneratorGradientTest {
                 long[] at = Shape.ind2subC(values.shape(), pick.nextLong(values.length()));
                 double original = values.getDouble(at);
                 values.putScalar(at, original + H);
-                double plus = generatorLoss(g, d, augmentation, labels, z, targets);
+                double plus = generatorLoss(g, d, augmentation, inputLabels, z, targets, mask);
                 values.putScalar(at, original - H);
-                double minus = generatorLoss(g, d, augmentation, labels, z, targets);
+                double minus = generatorLoss(g, d, augmentation, inputLabels, z, targets, mask);
                 values.putScalar(at, original);
                 double numeric = (plus - minus) / (2 * H);
                 double a = gradient.getDouble(at);
@@ -152,11 +163,11 @@ class GeneratorGradientTest {
     /** Sum over the batch of D's loss with G's target (DL4J's score is the batch mean). */
     private static double generatorLoss(MultiLayerNetwork g, MultiLayerNetwork d,
                                         DiffAugment.Augmentation augmentation, INDArray labels, INDArray z,
-                                        INDArray targets) {
+                                        INDArray targets, INDArray mask) {
         INDArray fake = g.output(z, true);
         INDArray seen = ClassConditioning.discriminatorInput(augmentation != null ? augmentation.apply(fake) : fake,
                 labels);
-        return d.score(new DataSet(seen, targets), true) * z.size(0);
+        return d.score(new DataSet(seen, targets, null, mask), true) * z.size(0);
     }
 
     // batch norm's moving mean/variance are updated by the optimizer but are not trained by the loss

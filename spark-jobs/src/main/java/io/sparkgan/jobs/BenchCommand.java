@@ -21,13 +21,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code sparkgan bench-step}: times the single-machine GAN step (D + G update) for an architecture and image
- * shape at given ND4J thread counts, next to this machine's float matrix-multiply rate (the practical ceiling).
+ * {@code sparkgan bench-step}: times the single-machine GAN step (D + G update), or with {@code --generate} G's
+ * forward pass (what {@code sparkgan generate} runs per block), for an architecture and image shape at given batch
+ * sizes and ND4J thread counts, next to this machine's float matrix-multiply rate (the practical ceiling).
  * {@code bench/compare-step.sh} runs it alternately with the same step in PyTorch. Figures belong in
  * docs/PERFORMANCE.md, not in tests.
  */
 @Command(name = "bench-step", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Median time of one GAN step (D and G updates) on this machine, per thread count.")
+        description = "Median time of one GAN step (D and G updates), or of generating a batch, on this machine.")
 public final class BenchCommand implements Callable<Integer> {
 
     private static final int GEMM_SIZE = 1024;
@@ -38,8 +39,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--shape", paramLabel = "HxWxC", description = "image shape (default 28x28x1)")
     String shape = "28x28x1";
 
-    @Option(names = "--batch", paramLabel = "B", description = "batch size (default 64)")
-    int batch = 64;
+    @Option(names = "--batch", paramLabel = "B", split = ",", description = "batch sizes (default 64)")
+    int[] batches = {64};
+
+    @Option(names = "--generate", description = "time G's forward pass (sampling) instead of the training step")
+    boolean generate;
 
     @Option(names = "--threads", paramLabel = "N", split = ",", description = "ND4J thread counts (default 1,2)")
     int[] threads = {1, 2};
@@ -60,69 +64,87 @@ public final class BenchCommand implements Callable<Integer> {
                 Integer.parseInt(parts[2]));
         config.architecture = architecture;
         GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
-        double stepGflop = NetworkFlops.ganStepPerSample(config) * (double) batch / 1e9;
-        if (!json) {
-            System.out.printf("%s %s, batch %d: G %,d params, D %,d params, %.2f GFLOP per step%n", architecture,
-                    shape, batch, step.generator().numParams(), step.discriminator().numParams(), stepGflop);
-        }
-        int pixels = config.channels * config.height * config.width;
-        INDArray real = Transforms.tanh(LatentNoise.sample(1, batch, pixels, DataType.FLOAT))
-                .reshape(batch, config.channels, config.height, config.width);
-        INDArray z = LatentNoise.sample(2, batch, config.latentSize, DataType.FLOAT);
-        for (int t : threads) {
-            Nd4j.getEnvironment().setMaxThreads(t);
-            Nd4j.factory().blas().setMaxThreads(t);
-            double[] gemmGflops = gemmGflops();
-            for (int i = 0; i < warmup; i++) {
-                step.step(real, z);
+        double gflopPerImage = (generate ? NetworkFlops.generatorForwardPerSample(config)
+                : NetworkFlops.ganStepPerSample(config)) / 1e9;
+        String what = generate ? "generate" : "step";
+        for (int batch : batches) {
+            if (!json) {
+                System.out.printf("%s %s %s, batch %d: G %,d params, D %,d params, %.3f GFLOP per batch%n", what,
+                        architecture, shape, batch, step.generator().numParams(), step.discriminator().numParams(),
+                        gflopPerImage * batch);
             }
-            long rssBefore = Pointer.physicalBytes();
-            long cpuBefore = processCpuNanos();
-            long wallBefore = System.nanoTime();
-            double[] seconds = new double[steps];
-            long rssMidway = 0;
-            for (int i = 0; i < steps; i++) {
-                long start = System.nanoTime();
-                step.step(real, z);
-                seconds[i] = (System.nanoTime() - start) / 1e9;
-                if (i == steps / 2) {
-                    rssMidway = Pointer.physicalBytes();
+            int pixels = config.channels * config.height * config.width;
+            INDArray real = Transforms.tanh(LatentNoise.sample(1, batch, pixels, DataType.FLOAT))
+                    .reshape(batch, config.channels, config.height, config.width);
+            INDArray z = LatentNoise.sample(2, batch, config.latentSize, DataType.FLOAT);
+            Runnable work = generate ? () -> step.generator().output(z, false).close() : () -> step.step(real, z);
+            for (int t : threads) {
+                Map<String, Object> result = time(work, t, batch, gflopPerImage);
+                result.put("what", what);
+                result.put("arch", architecture.name());
+                result.put("shape", shape);
+                if (json) {
+                    System.out.println(Json.LINE.writeValueAsString(result));
+                } else {
+                    System.out.printf("threads %d: median %.4f s per batch (min %.4f, max %.4f), %.0f images/s"
+                                    + " (bound by sgemm: %.0f), %.1f GFLOP/s = %.0f%% of sgemm %.1f GFLOP/s;"
+                                    + " %.2f cores busy (sgemm %.2f); RSS %.0f -> %.0f -> %.0f MB (start, midway,"
+                                    + " end of %d batches)%n",
+                            t, result.get("medianSeconds"), result.get("minSeconds"), result.get("maxSeconds"),
+                            result.get("imagesPerSecond"), result.get("boundImagesPerSecond"), result.get("gflops"),
+                            100 * (double) result.get("gflops") / (double) result.get("gemmGflops"),
+                            result.get("gemmGflops"), result.get("busyCores"), result.get("gemmBusyCores"),
+                            result.get("rssMbBefore"), result.get("rssMbMidway"), result.get("rssMbAfter"), steps);
                 }
-            }
-            double busyCores = (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
-            long rssAfter = Pointer.physicalBytes();
-            Arrays.sort(seconds);
-            double median = seconds[steps / 2];
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("impl", "sparkgan");
-            result.put("arch", architecture.name());
-            result.put("shape", shape);
-            result.put("batch", batch);
-            result.put("threads", t);
-            result.put("medianSeconds", median);
-            result.put("minSeconds", seconds[0]);
-            result.put("maxSeconds", seconds[steps - 1]);
-            result.put("imagesPerSecond", batch / median);
-            result.put("stepGflop", stepGflop);
-            result.put("gflops", stepGflop / median);
-            result.put("gemmGflops", gemmGflops[0]);
-            result.put("gemmBusyCores", gemmGflops[1]);
-            result.put("busyCores", busyCores);
-            result.put("rssMbBefore", rssBefore / 1e6);
-            result.put("rssMbMidway", rssMidway / 1e6);
-            result.put("rssMbAfter", rssAfter / 1e6);
-            if (json) {
-                System.out.println(Json.LINE.writeValueAsString(result));
-            } else {
-                System.out.printf("threads %d: median %.3f s per step (min %.3f, max %.3f), %.0f images/s, "
-                                + "%.1f GFLOP/s = %.0f%% of sgemm %.1f GFLOP/s; %.2f cores busy (sgemm %.2f); "
-                                + "RSS %.0f -> %.0f -> %.0f MB (start, midway, end of %d steps)%n",
-                        t, median, seconds[0], seconds[steps - 1], batch / median, stepGflop / median,
-                        100 * stepGflop / median / gemmGflops[0], gemmGflops[0], busyCores, gemmGflops[1],
-                        rssBefore / 1e6, rssMidway / 1e6, rssAfter / 1e6, steps);
             }
         }
         return 0;
+    }
+
+    /** Median time of {@code work} over {@code steps} runs at {@code threads} ND4J threads, with the sgemm rate. */
+    private Map<String, Object> time(Runnable work, int threads, int batch, double gflopPerImage) {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+        double[] gemmGflops = gemmGflops();
+        for (int i = 0; i < warmup; i++) {
+            work.run();
+        }
+        long rssBefore = Pointer.physicalBytes();
+        long cpuBefore = processCpuNanos();
+        long wallBefore = System.nanoTime();
+        double[] seconds = new double[steps];
+        long rssMidway = 0;
+        for (int i = 0; i < steps; i++) {
+            long start = System.nanoTime();
+            work.run();
+            seconds[i] = (System.nanoTime() - start) / 1e9;
+            if (i == steps / 2) {
+                rssMidway = Pointer.physicalBytes();
+            }
+        }
+        double busyCores = (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+        long rssAfter = Pointer.physicalBytes();
+        Arrays.sort(seconds);
+        double median = seconds[steps / 2];
+        double batchGflop = gflopPerImage * batch;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("impl", "sparkgan");
+        result.put("batch", batch);
+        result.put("threads", threads);
+        result.put("medianSeconds", median);
+        result.put("minSeconds", seconds[0]);
+        result.put("maxSeconds", seconds[steps - 1]);
+        result.put("imagesPerSecond", batch / median);
+        result.put("boundImagesPerSecond", gemmGflops[0] / gflopPerImage);
+        result.put("stepGflop", batchGflop);
+        result.put("gflops", batchGflop / median);
+        result.put("gemmGflops", gemmGflops[0]);
+        result.put("gemmBusyCores", gemmGflops[1]);
+        result.put("busyCores", busyCores);
+        result.put("rssMbBefore", rssBefore / 1e6);
+        result.put("rssMbMidway", rssMidway / 1e6);
+        result.put("rssMbAfter", rssAfter / 1e6);
+        return result;
     }
 
     /**

@@ -63,7 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--conditioning", paramLabel = "input|projection|both",
             description = "how a conditional D gets the label: input planes, a per-class output (projection),"
-                    + " or both (default input)")
+                    + " or both (default both)")
     String conditioning;
 
     @Option(names = "--ema-kimg", paramLabel = "K",
