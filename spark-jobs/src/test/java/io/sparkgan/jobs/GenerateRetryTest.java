@@ -49,15 +49,7 @@ class GenerateRetryTest {
         List<Row> expected = rows(local, inLocalMode);
         local.stop();
 
-        Files.createDirectories(sparkHome.resolve("jars"));
-        System.setProperty("spark.testing", "true");
-        System.setProperty("spark.test.home", sparkHome.toString());
-        SparkSession cluster = SparkSession.builder().master("local-cluster[2,1,1024]")
-                .appName("sparkgan-generate-retry-test")
-                .config("spark.ui.enabled", "false")
-                .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.12")
-                .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-                .getOrCreate();
+        SparkSession cluster = TestData.localCluster(sparkHome, 2, "sparkgan-generate-retry-test");
         try {
             ExecutorKiller killer = new ExecutorKiller();
             cluster.sparkContext().addSparkListener(killer);
@@ -81,9 +73,7 @@ class GenerateRetryTest {
                 assertTrue(worst <= 1, "sample " + i + " differs by " + worst + " levels");
             }
         } finally {
-            cluster.stop();
-            System.clearProperty("spark.testing");
-            System.clearProperty("spark.test.home");
+            TestData.stopLocalCluster(cluster);
         }
     }
 

@@ -29,6 +29,29 @@ public final class TestData {
                 .getOrCreate();
     }
 
+    /**
+     * A {@code local-cluster} session: a master and {@code executors} workers inside this JVM, each executor a
+     * process of its own with this JVM's classpath (Spark's test hooks let it run without a Spark distribution,
+     * {@code sparkHome} standing in for one). Stop it with {@link #stopLocalCluster}.
+     */
+    public static SparkSession localCluster(Path sparkHome, int executors, String appName) throws IOException {
+        Files.createDirectories(sparkHome.resolve("jars"));
+        System.setProperty("spark.testing", "true");
+        System.setProperty("spark.test.home", sparkHome.toString());
+        return SparkSession.builder().master("local-cluster[" + executors + ",1,1024]")
+                .appName(appName)
+                .config("spark.ui.enabled", "false")
+                .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.12")
+                .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+                .getOrCreate();
+    }
+
+    public static void stopLocalCluster(SparkSession cluster) {
+        cluster.stop();
+        System.clearProperty("spark.testing");
+        System.clearProperty("spark.test.home");
+    }
+
     /** A dataset of the first {@code limit} MNIST training images, prepared once per JVM. */
     public static String mnist(int limit) {
         return mnist("train", limit);

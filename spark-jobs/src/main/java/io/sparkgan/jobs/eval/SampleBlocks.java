@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.io.Serializable;
@@ -126,35 +127,61 @@ public final class SampleBlocks implements Serializable {
         if (!filtered()) {
             return draw(generator, LatentNoise.derive(seed, block), size(block), labels);
         }
-        // candidates per class in the block (one group when unconditional), each group from noise of its own
+        // candidates per class in the block (one group when unconditional), each group from noise of its own;
+        // all groups go through G and D as one batch
         int groups = layout == null ? 1 : layout.classes();
-        INDArray out = null;
+        List<List<Integer>> slots = new ArrayList<>();
+        List<INDArray> noise = new ArrayList<>();
+        int[] asked = new int[0];
         for (int group = 0; group < groups; group++) {
-            List<Integer> slots = new ArrayList<>();
+            List<Integer> slotsOfGroup = new ArrayList<>();
             for (int i = 0; i < size(block); i++) {
                 if (labels == null || labels[i] == group) {
-                    slots.add(i);
+                    slotsOfGroup.add(i);
                 }
             }
-            if (slots.isEmpty()) {
+            slots.add(slotsOfGroup);
+            if (slotsOfGroup.isEmpty()) {
                 continue;
             }
-            int drawn = DiscriminatorRejection.candidates(slots.size(), keepFraction);
-            int[] asked = new int[drawn];
-            Arrays.fill(asked, group);
-            INDArray candidates = draw(generator, LatentNoise.derive(seed, block, 1 + group), drawn,
-                    labels == null ? null : asked);
-            INDArray oneHot = labels == null ? null : ClassConditioning.oneHot(asked, model.classes, DataType.FLOAT);
-            int[] kept = DiscriminatorRejection.highest(
-                    DiscriminatorRejection.scores(discriminator, model, candidates, oneHot), slots.size());
-            if (out == null) {
-                long[] shape = candidates.shape().clone();
-                shape[0] = size(block);
-                out = Nd4j.create(candidates.dataType(), shape);
+            int drawn = DiscriminatorRejection.candidates(slotsOfGroup.size(), keepFraction);
+            noise.add(LatentNoise.sample(LatentNoise.derive(seed, block, 1 + group), drawn, latentSize,
+                    DataType.FLOAT));
+            int[] more = Arrays.copyOf(asked, asked.length + drawn);
+            Arrays.fill(more, asked.length, more.length, group);
+            asked = more;
+        }
+        INDArray oneHot = labels == null ? null : ClassConditioning.oneHot(asked, layout.classes(), DataType.FLOAT);
+        INDArray input = ClassConditioning.generatorInput(
+                noise.size() == 1 ? noise.get(0) : Nd4j.concat(0, noise.toArray(INDArray[]::new)), oneHot);
+        // in slices of one block's size, so that a small keep fraction does not multiply G's activation memory
+        List<INDArray> images = new ArrayList<>();
+        double[] scores = new double[(int) input.size(0)];
+        for (int from = 0; from < scores.length; from += SIZE) {
+            int to = Math.min(scores.length, from + SIZE);
+            INDArray slice = quantised(generator.output(input.get(NDArrayIndex.interval(from, to),
+                    NDArrayIndex.all()), false));
+            double[] sliceScores = DiscriminatorRejection.scores(discriminator, model, slice, oneHot == null ? null
+                    : oneHot.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()));
+            System.arraycopy(sliceScores, 0, scores, from, sliceScores.length);
+            images.add(slice);
+        }
+        INDArray candidates = images.size() == 1 ? images.get(0) : Nd4j.concat(0, images.toArray(INDArray[]::new));
+        long[] shape = candidates.shape().clone();
+        shape[0] = size(block);
+        INDArray out = Nd4j.create(candidates.dataType(), shape);
+        int first = 0;
+        for (List<Integer> slotsOfGroup : slots) {
+            if (slotsOfGroup.isEmpty()) {
+                continue;
             }
+            int drawn = DiscriminatorRejection.candidates(slotsOfGroup.size(), keepFraction);
+            int[] kept = DiscriminatorRejection.highest(Arrays.copyOfRange(scores, first, first + drawn),
+                    slotsOfGroup.size());
             for (int k = 0; k < kept.length; k++) {
-                out.putSlice(slots.get(k), candidates.slice(kept[k]));
+                out.putSlice(slotsOfGroup.get(k), candidates.slice(first + kept[k]));
             }
+            first += drawn;
         }
         return out;
     }

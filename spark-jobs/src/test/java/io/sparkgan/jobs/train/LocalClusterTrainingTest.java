@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -51,16 +50,7 @@ class LocalClusterTrainingTest {
         GanState inLocalMode = TrainingFixtures.latestState(local, config.runDir);
         local.stop();
 
-        // Spark's test hooks let local-cluster run without a Spark distribution: executors get our classpath
-        Files.createDirectories(sparkHome.resolve("jars"));
-        System.setProperty("spark.testing", "true");
-        System.setProperty("spark.test.home", sparkHome.toString());
-        SparkSession cluster = SparkSession.builder().master("local-cluster[2,1,1024]")
-                .appName("sparkgan-local-cluster-test")
-                .config("spark.ui.enabled", "false")
-                .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.12")
-                .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-                .getOrCreate();
+        SparkSession cluster = TestData.localCluster(sparkHome, 2, "sparkgan-local-cluster-test");
         try {
             TrainConfig distributed = TrainConfig.fromJson(config.toJson());
             distributed.runDir = runs.resolve("cluster").toString();
@@ -78,9 +68,7 @@ class LocalClusterTrainingTest {
             System.out.println("local-cluster vs local mode: max relative difference " + worst);
             DistributedTrainingTest.assertClose(a, b, 1e-3);
         } finally {
-            cluster.stop();
-            System.clearProperty("spark.testing");
-            System.clearProperty("spark.test.home");
+            TestData.stopLocalCluster(cluster);
         }
     }
 }
