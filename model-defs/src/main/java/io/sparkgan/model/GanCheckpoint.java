@@ -106,7 +106,8 @@ public final class GanCheckpoint {
         try (InputStream in = files.open(STATE)) {
             state = Json.MAPPER.readTree(in);
         }
-        GanModelConfig config = Json.MAPPER.treeToValue(state.get("model"), GanModelConfig.class);
+        GanModelConfig config = Json.MAPPER.treeToValue(GanModelConfig.upgradeStored(state.get("model")),
+                GanModelConfig.class);
         if (config.emaKimg > 0 && !files.exists(GENERATOR_AVERAGE)) {
             throw new IOException("incomplete checkpoint: " + GENERATOR_AVERAGE + " is missing");
         }

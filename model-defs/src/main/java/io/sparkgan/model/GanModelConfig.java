@@ -1,6 +1,8 @@
 package io.sparkgan.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.Serializable;
 import java.util.EnumSet;
@@ -210,6 +212,18 @@ public final class GanModelConfig implements Serializable {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /**
+     * A model config as stored by an earlier version, brought up to date: runs and checkpoints written before
+     * {@code conditioning} existed had labels in D's input only, so a stored config without the field means INPUT
+     * (the field's default, BOTH, is for new runs).
+     */
+    public static JsonNode upgradeStored(JsonNode stored) {
+        if (stored instanceof ObjectNode node && !node.has("conditioning")) {
+            node.put("conditioning", Conditioning.INPUT.name());
+        }
+        return stored;
     }
 
     public GanModelConfig copy() {

@@ -40,6 +40,19 @@ class ConditionalGanTest {
     }
 
     @Test
+    void configsStoredBeforeTheConditioningOptionReadAsInputConditioning() throws Exception {
+        GanModelConfig config = GanModelConfig.dcgan(28, 28, 1);
+        assertEquals(GanModelConfig.Conditioning.BOTH, config.conditioning, "new runs: planes and projection");
+        var stored = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.valueToTree(config);
+        stored.remove("conditioning");
+        assertEquals(GanModelConfig.Conditioning.INPUT, Json.MAPPER.treeToValue(GanModelConfig.upgradeStored(stored),
+                GanModelConfig.class).conditioning);
+        config.conditioning = GanModelConfig.Conditioning.PROJECTION;
+        assertEquals(GanModelConfig.Conditioning.PROJECTION, Json.MAPPER.treeToValue(
+                GanModelConfig.upgradeStored(Json.MAPPER.valueToTree(config)), GanModelConfig.class).conditioning);
+    }
+
+    @Test
     void aProjectionDiscriminatorStepMovesOnlyTheHeadsOfTheClassesInTheBatch() {
         GanModelConfig config = GaussianRingLearningTest.ringConfig();
         config.conditional = true;

@@ -311,7 +311,9 @@ public final class TrainingMaster {
         if (!storage.exists("run.json")) {
             throw new IllegalArgumentException(storage.root() + " holds no run (no run.json)");
         }
-        return Json.MAPPER.readTree(storage.readString("run.json"));
+        JsonNode run = Json.MAPPER.readTree(storage.readString("run.json"));
+        GanModelConfig.upgradeStored(run.path("config").path("model"));
+        return run;
     }
 
     /**
