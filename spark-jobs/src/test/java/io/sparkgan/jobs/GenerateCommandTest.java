@@ -178,6 +178,15 @@ class GenerateCommandTest extends LocalSparkTest {
         try (Stream<Path> files = Files.list(Path.of(plain, "images"))) {
             assertEquals(20, files.count());
         }
+        // --overwrite replaces an export, never a directory of another kind
+        generate(plainRun, "plain-png", "--count", "5", "--format", "png", "--overwrite");
+        try (Stream<Path> files = Files.list(Path.of(plain, "images"))) {
+            assertEquals(5, files.count());
+        }
+        TestData.CliResult notAnExport = TestData.cli("generate", "--run-dir", plainRun, "--output", data,
+                "--count", "5", "--format", "png", "--overwrite");
+        assertEquals(2, notAnExport.exitCode());
+        assertTrue(notAnExport.err().contains("is not a sparkgan PNG export"), notAnExport.err());
     }
 
     @Test
