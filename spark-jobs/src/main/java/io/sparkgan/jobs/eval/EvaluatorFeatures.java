@@ -83,6 +83,9 @@ public final class EvaluatorFeatures {
      */
     public static FeatureSet ofGenerator(JavaSparkContext jsc, MultiLayerNetwork generator, SampleBlocks samples,
                                          MultiLayerNetwork evaluator, int partitions) {
+        if (samples.filtered()) {
+            throw new IllegalArgumentException("evaluation takes a generator's samples as they come, unfiltered");
+        }
         NetworkBroadcast g = new NetworkBroadcast(jsc, generator);
         NetworkBroadcast e = new NetworkBroadcast(jsc, evaluator);
         try {
