@@ -71,7 +71,8 @@ public final class GenerateCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--partitions", paramLabel = "P",
-            description = "tasks, and Parquet shards (default: the cluster's task slots)")
+            description = "tasks, and Parquet shards, at most one per 256 samples (default: the cluster's task"
+                    + " slots)")
     Integer partitions;
 
     @Option(names = "--format", paramLabel = "parquet|png", description = "parquet (default) or png")
