@@ -35,9 +35,9 @@ public final class MetricSuite {
         KernelInceptionDistance.Result kid = KernelInceptionDistance.between(real.features(), generated,
                 KID_SUBSETS, KID_SUBSET_SIZE, seed);
         int n = Math.min(real.features().length, generated.length);
-        double[][] realSet = Arrays.copyOf(real.features(), n);
+        double[][] realSet = real.first(n);
         double[][] sampleSet = Arrays.copyOf(generated, n);
-        double[] realRadii = NearestNeighbours.radii(realSet, K);
+        double[] realRadii = real.radii(n, K);
         PrecisionRecall.Result pr = PrecisionRecall.between(realSet, realRadii, sampleSet,
                 NearestNeighbours.radii(sampleSet, K), K);
         DensityCoverage.Result dc = DensityCoverage.between(realSet, realRadii, sampleSet, K);

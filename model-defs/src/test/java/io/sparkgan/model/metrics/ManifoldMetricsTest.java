@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Precision/recall and density/coverage on sets whose answer is known. */
@@ -26,6 +28,16 @@ class ManifoldMetricsTest {
     }
 
     private static final double[][] FOUR = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};
+
+    @Test
+    void theReferencesRadiiAreComputedOncePerSetSize() {
+        double[][] real = clusters(5, 50, FOUR);
+        RealReference reference = new RealReference(FeatureStatistics.of(real), real, null);
+        double[] radii = reference.radii(120, 3);
+        assertArrayEquals(NearestNeighbours.radii(java.util.Arrays.copyOf(real, 120), 3), radii, 0);
+        assertSame(radii, reference.radii(120, 3), "kept, not recomputed");
+        assertEquals(200, reference.radii(200, 3).length);
+    }
 
     @Test
     void samplesFromTheSameDistributionScoreNearOne() {
