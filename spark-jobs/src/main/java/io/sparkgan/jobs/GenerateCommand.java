@@ -129,6 +129,7 @@ public final class GenerateCommand implements Callable<Integer> {
         GanCheckpoint loaded = checkpoints.load(step);
         GanModelConfig model = loaded.config();
         MultiLayerNetwork generator = chooseGenerator(loaded);
+        boolean averaged = generator != loaded.generator();
         ClassMix mix = model.conditional ? ClassMix.parse(classes, model.classes, config.data, hadoop) : null;
         if (!model.conditional && classes != null) {
             throw new IllegalArgumentException("--classes needs a conditional run; " + runDir + " is unconditional");
@@ -138,9 +139,9 @@ public final class GenerateCommand implements Callable<Integer> {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int tasks = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
         JavaRDD<Row> rows = GeneratedImages.rows(jsc, samples, generator, loaded.discriminator(), model, tasks);
-        Map<String, String> provenance = provenance(loaded, step, generator != loaded.generator(), mix, layout, tasks);
+        Map<String, String> provenance = provenance(loaded, step, averaged, mix, layout, tasks);
         String source = "samples of " + runDir + " checkpoint " + step
-                + (generator != loaded.generator() ? " (EMA)" : "") + ", seed " + seed;
+                + (averaged ? " (EMA)" : "") + ", seed " + seed;
 
         long start = System.nanoTime();
         if (png) {
@@ -163,7 +164,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("wrote %d samples of %s checkpoint %d%s to %s as %s in %.1f s (%.0f images/s on %d tasks)%n",
-                count, runDir, step, generator != loaded.generator() ? " (EMA)" : "", output, png ? "PNG" : "Parquet",
+                count, runDir, step, averaged ? " (EMA)" : "", output, png ? "PNG" : "Parquet",
                 seconds, count / seconds, tasks);
         if (layout != null) {
             System.out.println("class counts: " + Arrays.toString(layout.counts()));

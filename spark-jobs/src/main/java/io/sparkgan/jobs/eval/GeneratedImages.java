@@ -70,12 +70,8 @@ public final class GeneratedImages {
         SampleBlocks samples = SampleBlocks.of(model, count, seed);
         JavaRDD<Row> rows = rows(JavaSparkContext.fromSparkContext(spark.sparkContext()), samples, generator, null,
                 model, partitions);
-        long[] perClass = new long[model.classes];
-        for (int label : samples.labels()) {
-            perClass[label]++;
-        }
         DatasetManifest manifest = new DatasetManifest(DatasetManifest.FORMAT_VERSION, model.height, model.width,
-                model.channels, count, labelNames, Arrays.stream(perClass).boxed().toList(), null, null, List.of(),
+                model.channels, count, labelNames, Arrays.stream(samples.classCounts()).boxed().toList(), null, null, List.of(),
                 "samples of a conditional generator, seed " + seed,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Map.of());
         return new ImageDataset("generated:" + seed, manifest,

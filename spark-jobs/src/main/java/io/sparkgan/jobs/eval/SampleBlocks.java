@@ -115,6 +115,11 @@ public final class SampleBlocks implements Serializable {
         return layout == null ? null : layout.labels(first(block), size(block));
     }
 
+    /** Samples per class; null for an unconditional generator. */
+    public long[] classCounts() {
+        return layout == null ? null : layout.counts();
+    }
+
     /** The classes asked for all samples, in id order; null for an unconditional generator. */
     public int[] labels() {
         return layout == null ? null : layout.labels(0, count);
@@ -132,6 +137,7 @@ public final class SampleBlocks implements Serializable {
         int groups = layout == null ? 1 : layout.classes();
         List<List<Integer>> slots = new ArrayList<>();
         List<INDArray> noise = new ArrayList<>();
+        List<Integer> drawnPerGroup = new ArrayList<>();
         int[] asked = new int[0];
         for (int group = 0; group < groups; group++) {
             List<Integer> slotsOfGroup = new ArrayList<>();
@@ -140,11 +146,12 @@ public final class SampleBlocks implements Serializable {
                     slotsOfGroup.add(i);
                 }
             }
-            slots.add(slotsOfGroup);
             if (slotsOfGroup.isEmpty()) {
-                continue;
+                continue;   // a class the block does not ask for
             }
+            slots.add(slotsOfGroup);
             int drawn = DiscriminatorRejection.candidates(slotsOfGroup.size(), keepFraction);
+            drawnPerGroup.add(drawn);
             noise.add(LatentNoise.sample(LatentNoise.derive(seed, block, 1 + group), drawn, latentSize,
                     DataType.FLOAT));
             int[] more = Arrays.copyOf(asked, asked.length + drawn);
@@ -171,11 +178,9 @@ public final class SampleBlocks implements Serializable {
         shape[0] = size(block);
         INDArray out = Nd4j.create(candidates.dataType(), shape);
         int first = 0;
-        for (List<Integer> slotsOfGroup : slots) {
-            if (slotsOfGroup.isEmpty()) {
-                continue;
-            }
-            int drawn = DiscriminatorRejection.candidates(slotsOfGroup.size(), keepFraction);
+        for (int g = 0; g < slots.size(); g++) {
+            List<Integer> slotsOfGroup = slots.get(g);
+            int drawn = drawnPerGroup.get(g);
             int[] kept = DiscriminatorRejection.highest(Arrays.copyOfRange(scores, first, first + drawn),
                     slotsOfGroup.size());
             for (int k = 0; k < kept.length; k++) {
