@@ -26,6 +26,11 @@ public final class SparkSessions {
     conf.setMaster(master != null ? master : conf.get("spark.master", LOCAL_MASTER));
     // A command-line job has no use for the web UI; it costs start-up time and a port.
     conf.setIfMissing("spark.ui.enabled", "false");
+    // A training round's task result is a whole GAN state (11 MB for the demo's DCGAN). Results up to the RPC
+    // message limit travel with the task's status; above the default 1 MB Spark stores them in the block manager
+    // and the driver fetches them, which cost 20-80 ms per task and round (docs/PERFORMANCE.md).
+    long rpcMessageMiB = conf.getSizeAsMb("spark.rpc.message.maxSize", "128m");
+    conf.setIfMissing("spark.task.maxDirectResultSize", (rpcMessageMiB - 1) + "m");
     if (conf.get("spark.master").startsWith("local")) {
       // The default of 200 shuffle partitions is made for clusters; on one machine it is mostly task overhead.
       conf.setIfMissing("spark.sql.shuffle.partitions", String.valueOf(Runtime.getRuntime().availableProcessors()));

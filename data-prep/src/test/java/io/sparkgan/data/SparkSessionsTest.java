@@ -17,6 +17,8 @@ class SparkSessionsTest {
       assertEquals("false", spark.conf().get("spark.ui.enabled"));
       assertEquals(String.valueOf(Runtime.getRuntime().availableProcessors()),
           spark.conf().get("spark.sql.shuffle.partitions"));
+      // a GAN state of up to 127 MB comes back with the task's status, not through the block manager
+      assertEquals(127L << 20, spark.sparkContext().conf().getSizeAsBytes("spark.task.maxDirectResultSize"));
       assertSame(spark, SparkSessions.getOrCreate("another", "local[2]"));
     } finally {
       spark.stop();

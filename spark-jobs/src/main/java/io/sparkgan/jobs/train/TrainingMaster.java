@@ -265,6 +265,7 @@ public final class TrainingMaster {
         line.put("seconds", seconds);
         line.put("stepSeconds", result.maxComputeSeconds());
         line.put("inputWaitSeconds", result.maxInputWaitSeconds());
+        line.put("stateSeconds", result.maxStateSeconds());
         line.put("imagesPerSecond", result.examples / seconds);
         return line;
     }

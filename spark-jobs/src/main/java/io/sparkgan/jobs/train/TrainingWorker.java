@@ -47,6 +47,7 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
     }
 
     WorkerResult train(GanStep step, ShardBlock block) {
+        long loadStart = System.nanoTime();
         GanState.fromBytes(state.value()).applyTo(step.generator(), step.discriminator(), step.average());
         double[] statistics = new double[WorkerResult.STATISTICS];
         long start = System.nanoTime();
@@ -71,7 +72,8 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
                 statistics[WorkerResult.D_FAKE] += stats.dFake();
             }
         }
-        statistics[WorkerResult.COMPUTE_SECONDS] = (System.nanoTime() - start) / 1e9;
+        long end = System.nanoTime();
+        statistics[WorkerResult.COMPUTE_SECONDS] = (end - start) / 1e9;
         statistics[WorkerResult.INPUT_WAIT_SECONDS] = waiting / 1e9;
         GanState trained = GanState.capture(step.generator(), step.discriminator(), step.average());
         long examples = (long) plan.steps() * plan.batch();
@@ -79,6 +81,7 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
         for (int i = 0; i < weighted.length; i++) {
             weighted[i] *= examples;
         }
+        statistics[WorkerResult.STATE_SECONDS] = (start - loadStart + System.nanoTime() - end) / 1e9;
         return WorkerResult.of(block.partition, weighted, examples, plan.steps(), trained.generatorIterations(),
                 trained.discriminatorIterations(), statistics);
     }

@@ -39,7 +39,9 @@ final class WorkerResult implements Serializable {
     static final int INPUT_WAIT_SECONDS = 5;
     /** Steps that also updated G (all of them unless D takes several steps per G step). */
     static final int G_STEPS = 6;
-    static final int STATISTICS = 7;
+    /** Seconds spent loading the broadcast state into the networks and capturing the trained state. */
+    static final int STATE_SECONDS = 7;
+    static final int STATISTICS = 8;
 
     private final TreeMap<Integer, double[]> statistics = new TreeMap<>();
     long examples;
@@ -112,6 +114,11 @@ final class WorkerResult implements Serializable {
     /** The longest any worker waited for minibatches in the round. */
     double maxInputWaitSeconds() {
         return max(INPUT_WAIT_SECONDS);
+    }
+
+    /** The longest any worker took to load and capture the GAN state. */
+    double maxStateSeconds() {
+        return max(STATE_SECONDS);
     }
 
     private double max(int column) {
