@@ -31,6 +31,9 @@ public final class SparkSessions {
     // and the driver fetches them, which cost 20-80 ms per task and round (docs/PERFORMANCE.md).
     long rpcMessageMiB = conf.getSizeAsMb("spark.rpc.message.maxSize", "128m");
     conf.setIfMissing("spark.task.maxDirectResultSize", (rpcMessageMiB - 1) + "m");
+    // What sparkgan broadcasts is float parameters and optimizer state, which lz4 leaves at 1.001 of their size;
+    // compressing and decompressing them was a quarter of a round's overhead with executors in their own JVMs.
+    conf.setIfMissing("spark.broadcast.compress", "false");
     if (conf.get("spark.master").startsWith("local")) {
       // The default of 200 shuffle partitions is made for clusters; on one machine it is mostly task overhead.
       conf.setIfMissing("spark.sql.shuffle.partitions", String.valueOf(Runtime.getRuntime().availableProcessors()));

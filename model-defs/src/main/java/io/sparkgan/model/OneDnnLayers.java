@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * {@code org.nd4j.nativeblas.Nd4jCpu$Environment#isUseMKLDNN}, which M2.1 renamed; the lookup fails silently and
  * those layers take slow Java paths: im2col for convolutions (about 7x slower for a DCGAN step here) and a chain of
  * broadcast ops for batch norm (a fifth of a 64x64 DCGAN step). The helpers themselves work, so we install them
- * directly. Only on the CPU backend: on CUDA the layers' own cuDNN lookup applies. Transposed convolutions
+ * directly (batch norm as {@link ContiguousBatchNormHelper}, which computes the batch statistics faster). Only on
+ * the CPU backend: on CUDA the layers' own cuDNN lookup applies. Transposed convolutions
  * ({@code Deconvolution2DLayer}) already run as native ops, on oneDNN when their padding is explicit.
  */
 public final class OneDnnLayers {
@@ -34,7 +35,7 @@ public final class OneDnnLayers {
             new Kind(ConvolutionLayer.class, helperField(ConvolutionLayer.class), MKLDNNConvHelper.class,
                     () -> new MKLDNNConvHelper(DataType.FLOAT)),
             new Kind(BatchNormalization.class, helperField(BatchNormalization.class), MKLDNNBatchNormHelper.class,
-                    () -> new MKLDNNBatchNormHelper(DataType.FLOAT)));
+                    ContiguousBatchNormHelper::new));
 
     private OneDnnLayers() {
     }
