@@ -28,13 +28,17 @@ public final class ContiguousBatchNormHelper extends MKLDNNBatchNormHelper {
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
                               INDArray mean, INDArray var, double decay, double eps, CNN2DFormat format,
                               LayerWorkspaceMgr workspaceMgr) {
-        INDArray batchMean = getMeanCache(DataType.FLOAT);
-        INDArray batchVar = getVarCache(DataType.FLOAT);
-        // the parent allocates its caches (outside any workspace) on its first training call
-        if (!training || batchMean == null || x.rank() != 4 || format != CNN2DFormat.NCHW
-                || !NativeFloats.addressable(x) || batchMean.length() != x.size(1)) {
+        if (!training || x.rank() != 4 || format != CNN2DFormat.NCHW || !NativeFloats.addressable(x)) {
             return super.preOutput(x, training, shape, gamma, beta, mean, var, decay, eps, format, workspaceMgr);
         }
+        if (getMeanCache(DataType.FLOAT) == null) {
+            // the parent allocates its caches (outside any workspace) in a training call; that call's output is
+            // dropped, so that the first call normalises with the same statistics as every later one (a network
+            // loaded from a checkpoint then takes exactly the steps the saved one would have)
+            super.preOutput(x, true, shape, gamma, beta, mean, var, decay, eps, format, workspaceMgr);
+        }
+        INDArray batchMean = getMeanCache(DataType.FLOAT);
+        INDArray batchVar = getVarCache(DataType.FLOAT);
         perChannelStatistics(x, batchMean, batchVar);
         return super.preOutput(x, false, shape, gamma, beta, batchMean, batchVar, decay, eps, format, workspaceMgr);
     }
