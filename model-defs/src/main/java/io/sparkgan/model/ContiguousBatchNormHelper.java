@@ -16,7 +16,7 @@ import java.nio.FloatBuffer;
  * about 8% of a 64x64 DCGAN step in all. Here each H*W row is summed in double, shifted by its channel's first
  * value so that the variance does not cancel: 4 ms, the same values to 3e-8. The statistics are written into the
  * parent's own caches, which its backward pass and the layer's running averages read, and oneDNN's forward op then
- * runs with them as given statistics: the same op and the same output as before.
+ * runs with them as given statistics: the same op as before, fed statistics that differ only in the last bits.
  */
 public final class ContiguousBatchNormHelper extends MKLDNNBatchNormHelper {
 

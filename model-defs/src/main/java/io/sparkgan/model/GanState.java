@@ -89,11 +89,13 @@ public final class GanState {
         long offset = 0;
         for (INDArray segment : segments(g, d, average)) {
             int length = Math.toIntExact(segment.length());
-            if (length > 0 && NativeFloats.addressable(segment)) {
-                NativeFloats.of(segment).put(values, (int) offset, length);
-            } else if (length > 0) {
-                float[] part = Arrays.copyOfRange(values, (int) offset, (int) offset + length);
-                segment.assign(Nd4j.createFromArray(part).castTo(segment.dataType()).reshape(segment.shape()));
+            if (length > 0) {
+                if (NativeFloats.addressable(segment)) {
+                    NativeFloats.of(segment).put(values, (int) offset, length);
+                } else {
+                    float[] part = Arrays.copyOfRange(values, (int) offset, (int) offset + length);
+                    segment.assign(Nd4j.createFromArray(part).castTo(segment.dataType()).reshape(segment.shape()));
+                }
             }
             offset += length;
         }
