@@ -39,7 +39,7 @@ final class WorkerResult implements Serializable {
     static final int INPUT_WAIT_SECONDS = 5;
     /** Steps that also updated G (all of them unless D takes several steps per G step). */
     static final int G_STEPS = 6;
-    /** Seconds spent loading the broadcast state into the networks and capturing the trained state. */
+    /** Seconds spent loading the broadcast state into the networks (fetching it included) and capturing the result. */
     static final int STATE_SECONDS = 7;
     static final int STATISTICS = 8;
 
