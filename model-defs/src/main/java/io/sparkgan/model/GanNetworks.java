@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -36,7 +35,8 @@ import org.nd4j.linalg.learning.config.Sgd;
  * dropout in D is left out: it would make D's forward pass draw from ND4J's global RNG, and every draw in a
  * sparkgan run is a pure function of (seed, partition, step).
  *
- * <p>G's transposed convolutions are {@link LinearDeconvolution2D}s, with tanh as a layer of its own at the end.
+ * <p>G's transposed convolutions are {@link LinearDeconvolution2D}s, with tanh as a layer of its own at the end;
+ * D's convolutions are {@link LinearConvolution2D}s, each followed by its batch norm and LeakyReLU layers.
  * G has no output layer (its loss comes from D through {@code backpropGradient}); D ends in an
  * {@link OutputLayer} whose loss is the adversarial loss.
  */
@@ -140,17 +140,15 @@ public final class GanNetworks {
         NeuralNetConfiguration.ListBuilder list = base(c, c.seed + 1, c.lrD, dataType);
         int layer = 0;
         int channels = c.baseWidth;
-        list.layer(layer++, downscale(channels, new VectorisedLeakyReLU(LEAKY_SLOPE), true));
+        list.layer(layer++, downscale(channels, true));
+        list.layer(layer++, leakyReLU());
         for (int s = 1; s < stages; s++) {
             channels *= 2;
+            list.layer(layer++, downscale(channels, !c.batchNorm));
             if (c.batchNorm) {
-                list.layer(layer++, downscale(channels, Activation.IDENTITY.getActivationFunction(), false));
                 list.layer(layer++, new BatchNormalization.Builder().nOut(channels).build());
-                list.layer(layer++, new ActivationLayer.Builder()
-                        .activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
-            } else {
-                list.layer(layer++, downscale(channels, new VectorisedLeakyReLU(LEAKY_SLOPE), true));
             }
+            list.layer(layer++, leakyReLU());
         }
         list.layer(layer, discriminatorOutput(c));
         list.setInputType(InputType.convolutional(c.height, c.width, c.discriminatorChannels()));
@@ -193,11 +191,12 @@ public final class GanNetworks {
 
     private static MultiLayerConfiguration kernel5Discriminator(GanModelConfig c, DataType dataType) {
         NeuralNetConfiguration.ListBuilder list = base(c, c.seed + 1, c.lrD, dataType);
+        int layer = 0;
         for (int i = 0; i < 2; i++) {
-            list.layer(i, new ConvolutionLayer.Builder(5, 5).stride(2, 2).padding(2, 2)
-                    .nOut((long) c.baseWidth << i).activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
+            list.layer(layer++, new LinearConvolution2D(5, 2, 2, (long) c.baseWidth << i, true));
+            list.layer(layer++, leakyReLU());
         }
-        list.layer(2, discriminatorOutput(c));
+        list.layer(layer, discriminatorOutput(c));
         list.setInputType(InputType.convolutional(c.height, c.width, c.discriminatorChannels()));
         return list.build();
     }
@@ -237,10 +236,13 @@ public final class GanNetworks {
         return layer;
     }
 
-    private static ConvolutionLayer downscale(int nOut, IActivation activation,
-                                              boolean bias) {
-        return new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1).nOut(nOut)
-                .activation(activation).hasBias(bias).build();
+    /** A 4x4 stride-2 convolution that halves the size; its activation is a layer of its own. */
+    private static LinearConvolution2D downscale(int nOut, boolean bias) {
+        return new LinearConvolution2D(4, 2, 1, nOut, bias);
+    }
+
+    private static ActivationLayer leakyReLU() {
+        return new ActivationLayer.Builder().activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build();
     }
 
     private static OutputLayer discriminatorOutput(GanModelConfig c) {

@@ -34,6 +34,9 @@ public final class OneDnnLayers {
     private static final List<Kind> KINDS = List.of(
             new Kind(ConvolutionLayer.class, helperField(ConvolutionLayer.class), MKLDNNConvHelper.class,
                     () -> new MKLDNNConvHelper(DataType.FLOAT)),
+            // D's convolutions: oneDNN's forward pass, and a backward pass of their own that is native anyway
+            new Kind(LinearConvolution2D.LinearLayer.class, helperField(ConvolutionLayer.class),
+                    MKLDNNConvHelper.class, () -> new MKLDNNConvHelper(DataType.FLOAT)),
             new Kind(BatchNormalization.class, helperField(BatchNormalization.class), MKLDNNBatchNormHelper.class,
                     ContiguousBatchNormHelper::new));
 
