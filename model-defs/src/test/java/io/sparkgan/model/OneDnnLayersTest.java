@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.reflect.Field;
@@ -88,6 +89,32 @@ class OneDnnLayersTest {
         }
     }
 
+    @Test
+    void backwardPassMatchesLibnd4jsBatchNormBackward() {
+        INDArray x = Nd4j.randn(DataType.FLOAT, 8, 6, 5, 7).muli(3).addi(1);
+        INDArray dy = Nd4j.randn(DataType.FLOAT, 8, 6, 5, 7);
+        INDArray gamma = Nd4j.rand(DataType.FLOAT, 6).addi(0.5);
+        INDArray beta = Nd4j.randn(DataType.FLOAT, 6);
+        INDArray mean = Nd4j.create(DataType.FLOAT, 6);
+        INDArray var = Nd4j.create(DataType.FLOAT, 6);
+        ContiguousBatchNormHelper.perChannelStatistics(x, mean, var);
+        double eps = 1e-5;
+
+        INDArray dx = x.ulike();
+        float[][] scaleAndShift = ContiguousBatchNormHelper.backward(x, dy, mean.toFloatVector(), var.toFloatVector(),
+                gamma.toFloatVector(), eps, dx);
+
+        INDArray referenceDx = x.ulike();
+        INDArray referenceDGamma = gamma.ulike();
+        INDArray referenceDBeta = gamma.ulike();
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp").addInputs(x, mean, var, gamma, beta, dy)
+                .addIntegerArguments(1, 1, 1).addFloatingPointArguments(eps)
+                .addOutputs(referenceDx, mean.ulike(), var.ulike(), referenceDGamma, referenceDBeta).build());
+        assertClose(referenceDx, dx);
+        assertClose(referenceDGamma, Nd4j.createFromArray(scaleAndShift[0]));
+        assertClose(referenceDBeta, Nd4j.createFromArray(scaleAndShift[1]));
+    }
+
     /** Images, latent gradient and parameter gradient of one training-mode pass. */
     private static INDArray[] forwardAndBackward(MultiLayerNetwork g, INDArray z, INDArray imageGradient) {
         g.setInput(z);
@@ -100,8 +127,10 @@ class OneDnnLayersTest {
     /** The oneDNN ops really ran (their op contexts exist) and never fell back to the Java path. */
     private static void assertOneDnnRan(MultiLayerNetwork net) throws Exception {
         for (Layer layer : net.getLayers()) {
-            Class<?> type = layer.getClass();
-            if (type == ConvolutionLayer.class || type == BatchNormalization.class) {
+            Class<?> layerType = layer.getClass();
+            if (layerType == ConvolutionLayer.class || layerType == LinearConvolution2D.LinearLayer.class
+                    || layerType == BatchNormalization.class) {
+                Class<?> type = layerType == BatchNormalization.class ? BatchNormalization.class : ConvolutionLayer.class;
                 Object helper = field(type, "helper").get(layer);
                 assertTrue(helper instanceof MKLDNNConvHelper || helper instanceof MKLDNNBatchNormHelper);
                 Class<?> helperType = helper instanceof MKLDNNConvHelper ? MKLDNNConvHelper.class
