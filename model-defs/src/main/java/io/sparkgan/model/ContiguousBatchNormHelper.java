@@ -95,22 +95,17 @@ public final class ContiguousBatchNormHelper extends MKLDNNBatchNormHelper {
         float[] gradientRow = new float[plane];
         double[] dBeta = new double[channels];
         double[] dCentred = new double[channels];
-        for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < channels; c++) {
-                int offset = (n * channels + c) * plane;
-                in.get(offset, row, 0, plane);
-                gradientIn.get(offset, gradientRow, 0, plane);
-                float m = mean[c];
-                double s = 0;
-                double sc = 0;
-                for (int i = 0; i < plane; i++) {
-                    s += gradientRow[i];
-                    sc += gradientRow[i] * (double) (row[i] - m);
-                }
-                dBeta[c] += s;
-                dCentred[c] += sc;
+        forEachRow(batch, channels, plane, in, gradientIn, row, gradientRow, (offset, c) -> {
+            float m = mean[c];
+            double s = 0;
+            double sc = 0;
+            for (int i = 0; i < plane; i++) {
+                s += gradientRow[i];
+                sc += gradientRow[i] * (double) (row[i] - m);
             }
-        }
+            dBeta[c] += s;
+            dCentred[c] += sc;
+        });
         double count = (double) batch * plane;
         float[] dGamma = new float[channels];
         float[] dBetaOut = new float[channels];
@@ -127,22 +122,35 @@ public final class ContiguousBatchNormHelper extends MKLDNNBatchNormHelper {
             centredScale[c] = (float) (k * dCentred[c] * inverseStd * inverseStd / count);
             offsetTerm[c] = (float) (k * dBeta[c] / count);
         }
+        forEachRow(batch, channels, plane, in, gradientIn, row, gradientRow, (offset, c) -> {
+            float m = mean[c];
+            float k = scale[c];
+            float kc = centredScale[c];
+            float ko = offsetTerm[c];
+            for (int i = 0; i < plane; i++) {
+                gradientRow[i] = k * gradientRow[i] - kc * (row[i] - m) - ko;
+            }
+            gradientOut.put(offset, gradientRow, 0, plane);
+        });
+        return new float[][] {dGamma, dBetaOut};
+    }
+
+    /** What is done with one H*W row of x and dy, copied into the caller's row buffers. */
+    private interface RowVisitor {
+        void visit(int offset, int channel);
+    }
+
+    /** Copies each (sample, channel) row of x and dy into {@code row} and {@code gradientRow}, in memory order. */
+    private static void forEachRow(int batch, int channels, int plane, FloatBuffer x, FloatBuffer dy, float[] row,
+                                   float[] gradientRow, RowVisitor visitor) {
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < channels; c++) {
                 int offset = (n * channels + c) * plane;
-                in.get(offset, row, 0, plane);
-                gradientIn.get(offset, gradientRow, 0, plane);
-                float m = mean[c];
-                float k = scale[c];
-                float kc = centredScale[c];
-                float ko = offsetTerm[c];
-                for (int i = 0; i < plane; i++) {
-                    gradientRow[i] = k * gradientRow[i] - kc * (row[i] - m) - ko;
-                }
-                gradientOut.put(offset, gradientRow, 0, plane);
+                x.get(offset, row, 0, plane);
+                dy.get(offset, gradientRow, 0, plane);
+                visitor.visit(offset, c);
             }
         }
-        return new float[][] {dGamma, dBetaOut};
     }
 
     /** Mean and biased variance over N, H and W of each channel of an NCHW array. */

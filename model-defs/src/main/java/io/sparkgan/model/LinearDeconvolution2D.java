@@ -1,11 +1,9 @@
 package io.sparkgan.model;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
 import org.deeplearning4j.nn.params.DeconvolutionParamInitializer;
@@ -16,11 +14,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * A transposed convolution without activation (batch norm or an activation layer follows it) whose backward pass
@@ -47,18 +42,9 @@ public class LinearDeconvolution2D extends Deconvolution2D {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-        if (!(getActivationFn() instanceof ActivationIdentity) || getConvolutionMode() == ConvolutionMode.Same
-                || getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            throw new IllegalStateException("LinearDeconvolution2D needs identity activation, explicit padding, NCHW");
-        }
-        LinearLayer layer = new LinearLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        LinearConvolutions.requireLinear(this);
+        return LinearConvolutions.wire(new LinearLayer(conf, networkDataType), this, conf, listeners, layerIndex,
+                paramsView, initializeParams);
     }
 
     /** The runtime layer: DL4J's forward pass, a backward pass from the stored input alone. */
@@ -71,33 +57,17 @@ public class LinearDeconvolution2D extends Deconvolution2D {
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
-            LinearDeconvolution2D conf = (LinearDeconvolution2D) layerConf();
             INDArray weights = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             INDArray weightGradient = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
             INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, weights.dataType(),
                     input.shape(), 'c');
-            int[] kernel = conf.getKernelSize();
-            int[] stride = conf.getStride();
-            int[] padding = conf.getPadding();
-            int[] dilation = conf.getDilation();
+            boolean bias = layerConf().hasBias();
             // DL4J keeps deconvolution weights as [in, out, kH, kW]; libnd4j's default layout is [kH, kW, out, in]
-            DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("deconv2d_bp")
-                    .addIntegerArguments(kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1],
-                            dilation[0], dilation[1], 0, 0)
-                    .callInplace(false);
-            Gradient gradient = new DefaultGradient();
-            if (conf.hasBias()) {
-                INDArray bias = getParamWithNoise(DeconvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
-                INDArray biasGradient = gradientViews.get(DeconvolutionParamInitializer.BIAS_KEY);
-                op.addInputs(input, weights.permute(2, 3, 1, 0), bias, epsilon)
-                        .addOutputs(inputGradient, weightGradient.permute(2, 3, 1, 0), biasGradient);
-                gradient.setGradientFor(DeconvolutionParamInitializer.BIAS_KEY, biasGradient);
-            } else {
-                op.addInputs(input, weights.permute(2, 3, 1, 0), epsilon)
-                        .addOutputs(inputGradient, weightGradient.permute(2, 3, 1, 0));
-            }
-            Nd4j.getExecutioner().exec(op.build());
-            gradient.setGradientFor(DeconvolutionParamInitializer.WEIGHT_KEY, weightGradient, 'c');
+            Gradient gradient = LinearConvolutions.backprop("deconv2d_bp", layerConf(), input,
+                    weights.permute(2, 3, 1, 0),
+                    bias ? getParamWithNoise(DeconvolutionParamInitializer.BIAS_KEY, true, workspaceMgr) : null,
+                    epsilon, inputGradient, weightGradient.permute(2, 3, 1, 0), weightGradient,
+                    bias ? gradientViews.get(DeconvolutionParamInitializer.BIAS_KEY) : null);
             weightNoiseParams.clear();
             return new Pair<>(gradient, inputGradient);
         }
