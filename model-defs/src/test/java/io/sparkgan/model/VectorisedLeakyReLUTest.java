@@ -37,7 +37,8 @@ class VectorisedLeakyReLUTest {
         GanModelConfig config = GanModelConfig.dcgan(16, 16, 1);
         String json = GanNetworks.discriminator(config).getLayerWiseConfigurations().toJson();
         var restored = org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(json);
-        var conv = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) restored.getConf(0).getLayer();
-        assertEquals(new VectorisedLeakyReLU(0.2), conv.getActivationFn());
+        // D's first convolution is followed by its LeakyReLU as a layer of its own
+        var leaky = (org.deeplearning4j.nn.conf.layers.ActivationLayer) restored.getConf(1).getLayer();
+        assertEquals(new VectorisedLeakyReLU(0.2), leaky.getActivationFn());
     }
 }
