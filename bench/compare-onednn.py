@@ -43,7 +43,8 @@ def main():
     ours, our_calls = load(args.sparkgan)
     theirs, their_calls = load(args.pytorch)
     keys = sorted(set(ours) | set(theirs), key=lambda k: -(ours.get(k, 0) + theirs.get(k, 0)))
-    print("| primitive | pass | problem | sparkgan ms/step | PyTorch ms/step | sparkgan calls/step | PyTorch calls/step |")
+    print("| primitive | pass | problem | sparkgan ms/step | PyTorch ms/step | sparkgan calls/step"
+          " | PyTorch calls/step |")
     print("|---|---|---|---|---|---|---|")
     for key in keys[:args.rows]:
         print("| %s | %s | %s | %.1f | %.1f | %.1f | %.1f |" % (

@@ -50,7 +50,7 @@ public class LinearConvolution2D extends ConvolutionLayer {
                 paramsView, initializeParams);
     }
 
-    /** The runtime layer: DL4J's forward pass (oneDNN once {@link OneDnnLayers} is on), a backward pass from the input. */
+    /** The runtime layer: DL4J's forward pass (oneDNN via {@link OneDnnLayers}), a backward pass from the input. */
     static final class LinearLayer extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
 
         LinearLayer(NeuralNetConfiguration conf, DataType dataType) {

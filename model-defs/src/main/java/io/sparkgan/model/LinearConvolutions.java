@@ -29,7 +29,8 @@ final class LinearConvolutions {
     /** No activation to differentiate, explicit padding, NCHW: what the backward pass assumes. */
     static void requireLinear(ConvolutionLayer layer) {
         if (!(layer.getActivationFn() instanceof ActivationIdentity)
-                || layer.getConvolutionMode() == ConvolutionMode.Same || layer.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+                || layer.getConvolutionMode() == ConvolutionMode.Same
+                || layer.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
             throw new IllegalStateException(layer.getClass().getSimpleName()
                     + " needs identity activation, explicit padding, NCHW");
         }

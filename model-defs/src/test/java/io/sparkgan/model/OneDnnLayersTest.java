@@ -130,7 +130,8 @@ class OneDnnLayersTest {
             Class<?> layerType = layer.getClass();
             if (layerType == ConvolutionLayer.class || layerType == LinearConvolution2D.LinearLayer.class
                     || layerType == BatchNormalization.class) {
-                Class<?> type = layerType == BatchNormalization.class ? BatchNormalization.class : ConvolutionLayer.class;
+                Class<?> type = layerType == BatchNormalization.class ? BatchNormalization.class
+                        : ConvolutionLayer.class;
                 Object helper = field(type, "helper").get(layer);
                 assertTrue(helper instanceof MKLDNNConvHelper || helper instanceof MKLDNNBatchNormHelper);
                 Class<?> helperType = helper instanceof MKLDNNConvHelper ? MKLDNNConvHelper.class
