@@ -45,9 +45,8 @@ public class LinearConvolution2D extends ConvolutionLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-        LinearConvolutions.requireLinear(this);
-        return LinearConvolutions.wire(new LinearLayer(conf, networkDataType), this, conf, listeners, layerIndex,
-                paramsView, initializeParams);
+        return LinearConvolutions.instantiate(new LinearLayer(conf, networkDataType), this, conf, listeners,
+                layerIndex, paramsView, initializeParams);
     }
 
     /** The runtime layer: DL4J's forward pass (oneDNN via {@link OneDnnLayers}), a backward pass from the input. */

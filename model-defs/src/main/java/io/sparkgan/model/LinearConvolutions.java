@@ -27,7 +27,7 @@ final class LinearConvolutions {
     }
 
     /** No activation to differentiate, explicit padding, NCHW: what the backward pass assumes. */
-    static void requireLinear(ConvolutionLayer layer) {
+    private static void requireLinear(ConvolutionLayer layer) {
         if (!(layer.getActivationFn() instanceof ActivationIdentity)
                 || layer.getConvolutionMode() == ConvolutionMode.Same
                 || layer.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
@@ -36,10 +36,11 @@ final class LinearConvolutions {
         }
     }
 
-    /** Sets up a runtime layer the way DL4J's own {@code instantiate} does. */
-    static <T extends BaseLayer<?>> T wire(T runtime, ConvolutionLayer layer, NeuralNetConfiguration conf,
-                                           Collection<TrainingListener> listeners, int layerIndex,
-                                           INDArray paramsView, boolean initializeParams) {
+    /** Checks the layer's config, then sets up its runtime layer the way DL4J's own {@code instantiate} does. */
+    static <T extends BaseLayer<?>> T instantiate(T runtime, ConvolutionLayer layer, NeuralNetConfiguration conf,
+                                                  Collection<TrainingListener> listeners, int layerIndex,
+                                                  INDArray paramsView, boolean initializeParams) {
+        requireLinear(layer);
         runtime.setListeners(listeners);
         runtime.setIndex(layerIndex);
         runtime.setParamsViewArray(paramsView);
