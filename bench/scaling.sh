@@ -2,6 +2,8 @@
 # Data-parallel scaling and round overhead of `sparkgan train` (DCGAN 28x28 on the demo's MNIST), in Spark local
 # mode (one JVM) and in local-cluster mode (executors in their own JVMs, started from the Maven classpath).
 #   bench/scaling.sh [OUT_DIR]          (default /tmp/sparkgan-scaling; needs demo/mnist-train: bin/sparkgan demo)
+# Environment: DATA (another dataset), ROUNDS (default 10), RUNS ("name master workers averagingEvery" entries
+# separated by ';', default the six below), TRAIN_ARGS (more `sparkgan train` flags).
 # Summary: bench/summarize-rounds.py OUT_DIR/*/metrics/train.jsonl
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,6 +18,7 @@ classpath="$(ls "$root"/spark-jobs/target/spark-jobs-*.jar | grep -v -e -sources
 runs=("local-w1-a16 local[1] 1 16" "local-w2-a16 local[2] 2 16" \
       "cluster-w1-a16 local-cluster[1,1,3072] 1 16" "cluster-w2-a16 local-cluster[2,1,3072] 2 16" \
       "local-w2-a4 local[2] 2 4" "local-w2-a64 local[2] 2 64")
+if [ -n "${RUNS:-}" ]; then IFS=';' read -r -a runs <<< "$RUNS"; fi
 # peak resident memory (VmHWM) of the driver and of each executor JVM, sampled every second while a run lasts
 sample_memory() {
   local file=$1
@@ -38,7 +41,7 @@ for r in "${runs[@]}"; do
   JAVA_OPTS="-Dspark.testing=true -Dspark.test.home=$out/spark-home -Dspark.executor.extraClassPath=$classpath \
     -Dspark.executorEnv.SPARK_SCALA_VERSION=2.12 -Dspark.executor.memory=2g" \
     OMP_NUM_THREADS=1 "$root/bin/sparkgan" train --data "$data" --run-dir "$out/$name" --master "$master" \
-    --workers "$workers" --averaging-every "$every" --kimg "$kimg" --checkpoint-every 1000 --overwrite \
+    --workers "$workers" --averaging-every "$every" --kimg "$kimg" --checkpoint-every 1000 --overwrite ${TRAIN_ARGS:-} \
     > "$out/$name.log" 2>&1
   kill "$sampler"
   # the last sample of each process holds its peak

@@ -114,6 +114,8 @@ public final class GanStep {
 
         // D: real and fake gradients are summed in D's gradient view, then one optimizer update. D sees every image
         // augmented (when a policy is set) and, for INPUT conditioning, with its label planes after that
+        // (neither of these two passes needs the gradient of D's input, G's pass below does)
+        LinearConvolution2D.computeInputGradient(discriminator, false);
         INDArray realSeen = ClassConditioning.discriminatorInput(
                 augment.enabled() ? augmentation(random, real).apply(real) : real, inputLabels);
         INDArray realTargets = targets(real, realTarget);
@@ -124,6 +126,7 @@ public final class GanStep {
                 augment.enabled() ? augmentation(random, fake).apply(fake) : fake, inputLabels);
         INDArray fakeTargets = targets(fake, loss.fakeTarget);
         Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(fakeSeen, fakeTargets, null, headMask);
+        LinearConvolution2D.computeInputGradient(discriminator, true);
         double[] onFake = discriminatorHead.meanOutputAndLoss(fakeTargets, headMask);
         discriminator.getFlattenedGradients().addi(realGradient);
         applyUpdate(discriminator, fakePass.getFirst(), (int) real.size(0));

@@ -15,9 +15,12 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -47,6 +50,28 @@ class LinearConvolution2DTest {
         assertClose(referenceInputGradient, linearInputGradient, tolerance);
         assertClose(referenceGradient, linearGradient, tolerance);
         assertTrue(linearGradient.norm2Number().doubleValue() > 0, "a gradient to compare");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void givesTheSameParameterGradientWithoutTheInputGradient(DataType dataType) {
+        MultiLayerNetwork net = network(dataType, true);
+        INDArray images = Nd4j.rand(dataType, 6, 1, 16, 16).subi(0.5).muli(2);
+        INDArray targets = Nd4j.create(new double[][] {{1}, {0}, {1}, {1}, {0}, {0}}).castTo(dataType);
+        net.calculateGradients(images, targets, null, null);
+        INDArray withInputGradient = net.getFlattenedGradients().dup();
+
+        LinearConvolution2D.computeInputGradient(net, false);
+        INDArray inputGradient = net.calculateGradients(images, targets, null, null).getSecond();
+        INDArray without = net.getFlattenedGradients().dup();
+        LinearConvolution2D.computeInputGradient(net, true);
+
+        assertNull(inputGradient);
+        assertClose(withInputGradient, without, dataType == DataType.FLOAT ? 1e-5 : 1e-10);
+        // the first layer's weights and bias lead the flattened gradient: they must be there, not zeros
+        long firstLayer = net.getLayer(0).numParams();
+        assertTrue(without.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, firstLayer)).norm2Number().doubleValue() > 0);
+        assertNotNull(net.calculateGradients(images, targets, null, null).getSecond(), "on again");
     }
 
     /** conv (LeakyReLU, bias) then conv (no bias), batch norm, LeakyReLU, and a sigmoid head: D in small. */
