@@ -3,7 +3,8 @@
 # mode (one JVM) and in local-cluster mode (executors in their own JVMs, started from the Maven classpath).
 #   bench/scaling.sh [OUT_DIR]          (default /tmp/sparkgan-scaling; needs demo/mnist-train: bin/sparkgan demo)
 # Environment: DATA (another dataset), ROUNDS (default 10), RUNS ("name master workers averagingEvery" entries
-# separated by ';', default the six below), TRAIN_ARGS (more `sparkgan train` flags).
+# separated by ';', default the six below), TRAIN_ARGS (more `sparkgan train` flags), JVM_OPTION (one JVM option
+# for the driver and the executors, e.g. -XX:G1HeapRegionSize=32m).
 # Summary: bench/summarize-rounds.py OUT_DIR/*/metrics/train.jsonl
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -39,7 +40,8 @@ for r in "${runs[@]}"; do
   kimg=$(python3 -c "print($rounds * $workers * $every * 64 / 1000)")
   # local-cluster needs Spark's test hooks to run without a Spark distribution; executors get our classpath
   JAVA_OPTS="-Dspark.testing=true -Dspark.test.home=$out/spark-home -Dspark.executor.extraClassPath=$classpath \
-    -Dspark.executorEnv.SPARK_SCALA_VERSION=2.12 -Dspark.executor.memory=2g" \
+    -Dspark.executorEnv.SPARK_SCALA_VERSION=2.12 -Dspark.executor.memory=2g \
+    ${JVM_OPTION:+$JVM_OPTION -Dspark.executor.extraJavaOptions=$JVM_OPTION}" \
     OMP_NUM_THREADS=1 "$root/bin/sparkgan" train --data "$data" --run-dir "$out/$name" --master "$master" \
     --workers "$workers" --averaging-every "$every" --kimg "$kimg" --checkpoint-every 1000 --overwrite ${TRAIN_ARGS:-} \
     > "$out/$name.log" 2>&1
