@@ -111,13 +111,14 @@ public class LinearConvolution2D extends ConvolutionLayer {
             long batch = input.size(0);
             long outputs = epsilon.size(1);
             long positions = epsilon.size(2) * epsilon.size(3);
+            long patchSize = input.size(1) * kernel[0] * kernel[1];
             INDArray patches = Nd4j.createUninitialized(input.dataType(), batch, input.size(1), kernel[0], kernel[1],
                     epsilon.size(2), epsilon.size(3));
             Convolution.im2col(input, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1],
                     dilation[0], dilation[1], false, patches);
             INDArray outputGradient = epsilon.reshape('c', batch, outputs, positions);
             INDArray perImage = Nd4j.matmul(outputGradient,
-                    patches.reshape('c', batch, patches.length() / (batch * positions), positions), false, true, false);
+                    patches.reshape('c', batch, patchSize, positions), false, true, false);
             Gradient gradient = new DefaultGradient();
             if (conf.hasBias()) {
                 INDArray biasGradient = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
