@@ -2,17 +2,20 @@ package io.sparkgan.model;
 
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossL2;
 
 /**
- * The adversarial loss, expressed as what D's output layer computes and which targets each side uses.
+ * The adversarial loss, expressed as what D's output layer computes and which targets each side uses. Every loss
+ * works on D's raw output (a logit for the non-saturating loss), so none saturates through a clipped activation.
  * D is trained towards {@link #realTarget} on real and {@link #fakeTarget} on generated images; G is trained by
  * asking D's loss for {@link #generatorTarget} on its images and backpropagating D's input gradient.
  */
 public enum GanLoss {
-    /** Goodfellow et al.'s non-saturating loss: D is a sigmoid classifier, G maximises log D(G(z)). */
-    NON_SATURATING(Activation.SIGMOID, 1.0, 0.0, 1.0, true),
+    /**
+     * Goodfellow et al.'s non-saturating loss: D is a logistic classifier, G maximises log sigmoid(D(G(z))); computed
+     * on D's logit ({@link NonSaturatingLogitLoss}).
+     */
+    NON_SATURATING(Activation.IDENTITY, 1.0, 0.0, 1.0, true),
     /** Hinge loss: D's linear output pushed above +1 on real and below -1 on generated images; G raises it. */
     HINGE(Activation.IDENTITY, 1.0, -1.0, 0.0, false),
     /** Least squares (Mao et al., LSGAN with a = 0, b = c = 1): D regresses 1 on real and 0 on generated images. */
@@ -36,11 +39,19 @@ public enum GanLoss {
 
     public ILossFunction lossFunction() {
         return switch (this) {
-            case NON_SATURATING -> new LossBinaryXENT();
+            case NON_SATURATING -> new NonSaturatingLogitLoss();
             case HINGE -> new HingeAdversarialLoss();
             // L2, not MSE: MSE divides by the outputs, which would scale a projection D's loss by 1/classes
             case LEAST_SQUARES -> new LossL2();
         };
+    }
+
+    /**
+     * D's output as reported in the training metrics (D(x), D(G(z))), from its raw output: the probability of
+     * "real" for the non-saturating loss, the raw output for the others.
+     */
+    public double reported(double rawOutput) {
+        return this == NON_SATURATING ? NonSaturatingLogitLoss.sigmoid(rawOutput) : rawOutput;
     }
 
     /** The name used by {@code --loss}: ns, hinge, ls. */

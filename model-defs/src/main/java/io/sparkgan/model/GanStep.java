@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -215,10 +216,15 @@ public final class GanStep {
             INDArray preOutput = input.mmul(head.getParam("W")).addiRowVector(head.getParam("b"));
             var conf = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) head.conf().getLayer();
             double loss = conf.getLossFn().computeScore(targets, preOutput.dup(), conf.getActivationFn(), mask, true);
-            INDArray output = conf.getActivationFn().getActivation(preOutput, false);
-            double meanOutput = mask == null ? output.meanNumber().doubleValue()
-                    : output.muli(mask).sumNumber().doubleValue() / output.size(0);
-            return new double[] {meanOutput, loss};
+            // the mean of what D reports (a probability for the non-saturating loss) over each example's output
+            double[] raw = preOutput.castTo(DataType.DOUBLE).dup('c').reshape(preOutput.length()).toDoubleVector();
+            double[] weights = mask == null ? null
+                    : mask.castTo(DataType.DOUBLE).dup('c').reshape(mask.length()).toDoubleVector();
+            double sum = 0;
+            for (int i = 0; i < raw.length; i++) {
+                sum += (weights == null ? 1 : weights[i]) * GanStep.this.loss.reported(raw[i]);
+            }
+            return new double[] {sum / preOutput.size(0), loss};
         }
     }
 }

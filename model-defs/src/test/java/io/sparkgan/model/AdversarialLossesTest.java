@@ -44,6 +44,97 @@ class AdversarialLossesTest {
                 hinge.computeGradient(labels, output, new ActivationIdentity(), mask));
     }
 
+    /**
+     * Where D confidently rejects a generated sample (logit -30, sigmoid 1e-13), the non-saturating loss must still
+     * give G a gradient of about -1 per sample with respect to the logit; DL4J's clipped sigmoid cross-entropy gave
+     * about 1e-13 there.
+     */
+    @Test
+    void theNonSaturatingGeneratorGradientDoesNotVanishWhereDRejectsTheFake() {
+        GanLoss loss = GanLoss.NON_SATURATING;
+        INDArray logits = Nd4j.create(new float[] {-30, -12, 0, 30}, new long[] {4, 1});
+        INDArray targets = Nd4j.valueArrayOf(new long[] {4, 1}, loss.generatorTarget, DataType.FLOAT);
+        INDArray gradient = loss.lossFunction().computeGradient(targets, logits.dup(),
+                loss.outputActivation.getActivationFunction(), null);
+        assertEquals(-1.0, gradient.getDouble(0), 1e-6);
+        assertEquals(-1.0, gradient.getDouble(1), 1e-5);
+        assertEquals(-0.5, gradient.getDouble(2), 1e-6);
+        assertEquals(0.0, gradient.getDouble(3), 1e-12);
+        INDArray perSample = loss.lossFunction().computeScoreArray(targets, logits.dup(),
+                loss.outputActivation.getActivationFunction(), null);
+        assertEquals(30.0, perSample.getDouble(0), 1e-5);
+        assertEquals(Math.log(2), perSample.getDouble(2), 1e-6);
+    }
+
+    /** The same through a whole D: its input gradient for G keeps its size when D's logits are pushed to -30. */
+    @Test
+    void gradientReachingTheGeneratorKeepsItsSizeWhenDIsSaturated() {
+        GanModelConfig config = GanModelConfig.mlp(2, 4);
+        MultiLayerNetwork d = GanNetworks.discriminator(config);
+        INDArray fake = new GaussianRing(8, 2, 0.02).sample(16, new SplittableRandom(3));
+        INDArray targets = Nd4j.ones(DataType.FLOAT, 16, 1);
+        double[] norms = new double[3];
+        double[] biases = {0, -30, -60};
+        for (int i = 0; i < biases.length; i++) {
+            d.getOutputLayer().getParam("b").assign(biases[i]);
+            norms[i] = d.calculateGradients(fake, targets, null, null).getSecond().norm2Number().doubleValue();
+        }
+        // near 0 the logit's gradient is sigmoid(z) - 1, about -0.5; saturated it is -1 and stays there
+        assertTrue(norms[1] > 1.5 * norms[0], "saturated " + norms[1] + " against " + norms[0]);
+        assertEquals(norms[1], norms[2], 1e-5 * norms[1]);
+    }
+
+    /** Every loss's terms and gradients against closed forms evaluated in double precision, saturated logits too. */
+    @Test
+    void everyLossAndGradientMatchesADoublePrecisionReference() {
+        double[] logits = {-60, -30, -3.5, -0.25, 0, 0.7, 4, 30, 60};
+        for (GanLoss loss : GanLoss.values()) {
+            double smoothing = loss.smoothable ? 0.1 : 0;
+            for (double target : new double[] {loss.realTarget - smoothing, loss.fakeTarget, loss.generatorTarget}) {
+                INDArray labels = Nd4j.valueArrayOf(new long[] {logits.length, 1}, target, DataType.DOUBLE);
+                INDArray z = Nd4j.createFromArray(logits).reshape(logits.length, 1);
+                var activation = loss.outputActivation.getActivationFunction();
+                INDArray terms = loss.lossFunction().computeScoreArray(labels, z.dup(), activation, null);
+                INDArray gradient = loss.lossFunction().computeGradient(labels, z.dup(), activation, null);
+                for (int i = 0; i < logits.length; i++) {
+                    double[] expected = reference(loss, target, logits[i]);
+                    String what = loss + " target " + target + " logit " + logits[i];
+                    assertEquals(expected[0], terms.getDouble(i), 1e-9 * Math.max(1, Math.abs(expected[0])), what);
+                    assertEquals(expected[1], gradient.getDouble(i), 1e-9, what);
+                }
+            }
+        }
+    }
+
+    /** A projection D's mask keeps the label's output of the non-saturating loss and zeroes the others' gradient. */
+    @Test
+    void theNonSaturatingLossHonoursAProjectionMask() {
+        INDArray labels = Nd4j.create(new double[] {1, 1, 0, 0}, new long[] {2, 2});
+        INDArray z = Nd4j.create(new double[] {-30, 5, 2, -40}, new long[] {2, 2});
+        INDArray mask = Nd4j.create(new double[] {1, 0, 0, 1}, new long[] {2, 2});
+        var identity = new ActivationIdentity();
+        NonSaturatingLogitLoss loss = new NonSaturatingLogitLoss();
+        INDArray scores = loss.computeScoreArray(labels, z.dup(), identity, mask);
+        assertEquals(30.0, scores.getDouble(0), 1e-9);
+        assertEquals(Math.log1p(Math.exp(-40)), scores.getDouble(1), 1e-25);
+        INDArray gradient = loss.computeGradient(labels, z.dup(), identity, mask);
+        assertEquals(-1.0, gradient.getDouble(0, 0), 1e-12);
+        assertEquals(0.0, gradient.getDouble(0, 1), 0.0);
+        assertEquals(0.0, gradient.getDouble(1, 0), 0.0);
+    }
+
+    /** {term, d term / d logit} of one output, written out from each loss's definition. */
+    private static double[] reference(GanLoss loss, double y, double z) {
+        return switch (loss) {
+            case NON_SATURATING -> new double[] {
+                -y * Math.log(1 / (1 + Math.exp(-z))) - (1 - y) * Math.log(1 / (1 + Math.exp(z))),
+                1 / (1 + Math.exp(-z)) - y};
+            case HINGE -> y == 0 ? new double[] {-z, -1}
+                    : new double[] {Math.max(0, 1 - y * z), 1 - y * z > 0 ? -y : 0};
+            case LEAST_SQUARES -> new double[] {(z - y) * (z - y), 2 * (z - y)};
+        };
+    }
+
     /** A few hundred steps on the 2-D ring: with every loss D learns to score real samples above generated ones. */
     @Test
     void everyLossTrainsTheDiscriminatorToSeparateRealFromGenerated() {
@@ -82,17 +173,19 @@ class AdversarialLossesTest {
     }
 
     @Test
-    void aHingeDiscriminatorSurvivesTheModelFormat() throws Exception {
-        GanModelConfig config = GanModelConfig.mlp(2, 4);
-        config.loss = GanLoss.HINGE;
-        MultiLayerNetwork d = GanNetworks.discriminator(config);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(d, bytes, true);
-        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(
-                new ByteArrayInputStream(bytes.toByteArray()), true);
-        var head = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) loaded.getOutputLayer().conf().getLayer();
-        assertTrue(head.getLossFn() instanceof HingeAdversarialLoss, head.getLossFn().toString());
-        assertEquals(d.params(), loaded.params());
+    void sparkgansLossesSurviveTheModelFormat() throws Exception {
+        for (GanLoss loss : new GanLoss[] {GanLoss.HINGE, GanLoss.NON_SATURATING}) {
+            GanModelConfig config = GanModelConfig.mlp(2, 4);
+            config.loss = loss;
+            MultiLayerNetwork d = GanNetworks.discriminator(config);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ModelSerializer.writeModel(d, bytes, true);
+            MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(
+                    new ByteArrayInputStream(bytes.toByteArray()), true);
+            var head = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) loaded.getOutputLayer().conf().getLayer();
+            assertEquals(loss.lossFunction().getClass(), head.getLossFn().getClass());
+            assertEquals(d.params(), loaded.params());
+        }
     }
 
     @Test

@@ -35,10 +35,12 @@ class GanStepTest {
         INDArray real = realBatch(3, 8, config);
         INDArray z = LatentNoise.sample(4, 8, config.latentSize, DataType.FLOAT);
         INDArray fake = g.output(z, true);
-        double expectedReal = d.output(real, true).meanNumber().doubleValue();
-        double expectedFake = d.output(fake, true).meanNumber().doubleValue();
-        double expectedLoss = -mean(Nd4j.math.log(d.output(real, true)))
-                - mean(Nd4j.math.log(d.output(fake, true).rsub(1)));
+        // D's output is its logit; the stats report the probability sigmoid(logit) that it gives to "real"
+        INDArray onReal = Transforms.sigmoid(d.output(real, true));
+        INDArray onFake = Transforms.sigmoid(d.output(fake, true));
+        double expectedReal = onReal.meanNumber().doubleValue();
+        double expectedFake = onFake.meanNumber().doubleValue();
+        double expectedLoss = -mean(Nd4j.math.log(onReal)) - mean(Nd4j.math.log(onFake.rsub(1)));
 
         StepStats stats = new GanStep(g, d, config).step(real, z);
 
