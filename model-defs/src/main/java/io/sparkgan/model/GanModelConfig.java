@@ -80,6 +80,13 @@ public final class GanModelConfig implements Serializable {
     /** One-sided label smoothing: D's target on real images is lowered by this much (e.g. 0.1); 0 = off. */
     public double labelSmoothing = 0;
 
+    /**
+     * PacGAN (Lin et al. 2018): D judges packs of this many samples of one kind (all real or all generated) stacked
+     * along the channels, so that a G that covers few modes (and so makes similar samples) is easier to tell
+     * apart. Batches must be multiples of it; unconditional models only. 1 = off.
+     */
+    public int pack = 1;
+
     /** Differentiable augmentation of every image D sees ({@link DiffAugment}); empty = none. */
     public Set<DiffAugment.Kind> augment = EnumSet.noneOf(DiffAugment.Kind.class);
 
@@ -168,9 +175,14 @@ public final class GanModelConfig implements Serializable {
         return conditional && conditioning.input ? classes : 0;
     }
 
-    /** D's input channels: the image's, then one constant plane per class when labels enter D's input. */
+    /** D's input channels: the images' of a pack, then one constant plane per class when labels enter D's input. */
     public int discriminatorChannels() {
-        return channels + discriminatorLabelWidth();
+        return channels * pack + discriminatorLabelWidth();
+    }
+
+    /** D's input width for an MLP: the values of a pack's samples, then the label. */
+    public int discriminatorInputSize() {
+        return dataDim * pack + discriminatorLabelWidth();
     }
 
     /** D's outputs: one per class for a projection discriminator, else one. */
@@ -197,6 +209,8 @@ public final class GanModelConfig implements Serializable {
         require(baseWidth > 0, "baseWidth must be > 0, got " + baseWidth);
         require(emaKimg >= 0 && emaRampup >= 0, "--ema-kimg and --ema-rampup must be >= 0");
         require(dSteps >= 1, "--d-steps must be >= 1, got " + dSteps);
+        require(pack >= 1, "--pack must be >= 1, got " + pack);
+        require(pack == 1 || !conditional, "--pack needs an unconditional model (a pack mixes classes)");
         require(labelSmoothing >= 0 && labelSmoothing < 0.5, "--label-smoothing must be in [0, 0.5), got "
                 + labelSmoothing);
         require(labelSmoothing == 0 || loss.smoothable, "--label-smoothing does not apply to the "

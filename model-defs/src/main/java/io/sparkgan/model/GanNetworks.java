@@ -218,7 +218,7 @@ public final class GanNetworks {
                     .activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
         }
         list.layer(c.mlpLayers, discriminatorOutput(c));
-        list.setInputType(InputType.feedForward(c.dataDim + c.discriminatorLabelWidth()));
+        list.setInputType(InputType.feedForward(c.discriminatorInputSize()));
         return list.build();
     }
 

@@ -41,6 +41,7 @@ public final class GanStep {
     private final boolean labelsInDiscriminatorInput;
     private final boolean projection;
     private final int discriminatorOutputs;
+    private final int pack;
 
     private final OutputLayerInput discriminatorHead = new OutputLayerInput();
 
@@ -59,6 +60,7 @@ public final class GanStep {
         this.labelsInDiscriminatorInput = config.conditioning.input;
         this.projection = config.conditional && config.conditioning.projection;
         this.discriminatorOutputs = config.discriminatorOutputs();
+        this.pack = config.pack;
         discriminator.addListeners(discriminatorHead);
     }
 
@@ -118,19 +120,19 @@ public final class GanStep {
         // (neither of these two passes needs the gradient of D's input, G's pass below does)
         LinearConvolution2D.computeInputGradient(discriminator, false);
         INDArray realSeen = ClassConditioning.discriminatorInput(
-                augment.enabled() ? augmentation(random, real).apply(real) : real, inputLabels);
-        INDArray realTargets = targets(real, realTarget);
+                packed(augment.enabled() ? augmentation(random, real).apply(real) : real), inputLabels);
+        INDArray realTargets = targets(realSeen, realTarget);
         discriminator.calculateGradients(realSeen, realTargets, null, headMask);
         double[] onReal = discriminatorHead.meanOutputAndLoss(realTargets, headMask);
         INDArray realGradient = discriminator.getFlattenedGradients().dup();
         INDArray fakeSeen = ClassConditioning.discriminatorInput(
-                augment.enabled() ? augmentation(random, fake).apply(fake) : fake, inputLabels);
-        INDArray fakeTargets = targets(fake, loss.fakeTarget);
+                packed(augment.enabled() ? augmentation(random, fake).apply(fake) : fake), inputLabels);
+        INDArray fakeTargets = targets(fakeSeen, loss.fakeTarget);
         Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(fakeSeen, fakeTargets, null, headMask);
         LinearConvolution2D.computeInputGradient(discriminator, true);
         double[] onFake = discriminatorHead.meanOutputAndLoss(fakeTargets, headMask);
         discriminator.getFlattenedGradients().addi(realGradient);
-        applyUpdate(discriminator, fakePass.getFirst(), (int) real.size(0));
+        applyUpdate(discriminator, fakePass.getFirst(), (int) realSeen.size(0));
         if (!updateGenerator) {
             release(generatorActivations.subList(1, generatorActivations.size()));
             release(List.of(realGradient));
@@ -140,16 +142,19 @@ public final class GanStep {
         // G: D's input gradient for G's target (its image part), back through the augmentation, then through G's
         // stored forward pass
         DiffAugment.Augmentation onGenerated = augment.enabled() ? augmentation(random, fake) : null;
-        INDArray generatorTargets = targets(fake, loss.generatorTarget);
-        INDArray inputGradient = ClassConditioning.sampleGradient(discriminator.calculateGradients(
-                ClassConditioning.discriminatorInput(onGenerated != null ? onGenerated.apply(fake) : fake,
-                        inputLabels), generatorTargets, null, headMask).getSecond(), inputLabels, fake.size(1));
+        INDArray generatorSeen = ClassConditioning.discriminatorInput(
+                packed(onGenerated != null ? onGenerated.apply(fake) : fake), inputLabels);
+        INDArray generatorTargets = targets(generatorSeen, loss.generatorTarget);
+        INDArray inputGradient = unpacked(ClassConditioning.sampleGradient(discriminator.calculateGradients(
+                generatorSeen, generatorTargets, null, headMask).getSecond(), inputLabels, fake.size(1) * pack),
+                fake.shape());
         if (onGenerated != null) {
             inputGradient = onGenerated.backward(inputGradient);
         }
         double gLoss = discriminatorHead.meanOutputAndLoss(generatorTargets, headMask)[1];
         Pair<Gradient, INDArray> gPass = generator.backpropGradient(inputGradient, LayerWorkspaceMgr.noWorkspaces());
-        applyUpdate(generator, gPass.getFirst(), (int) z.size(0));
+        // G's loss is D's mean over its examples (packs), as D's own loss is
+        applyUpdate(generator, gPass.getFirst(), (int) generatorSeen.size(0));
 
         // G's activations and these gradients live outside DL4J's workspaces; freed now, their memory is reused by
         // the next step instead of waiting for a garbage collection while fresh pages are faulted in
@@ -176,6 +181,28 @@ public final class GanStep {
                 array.close();
             }
         }
+    }
+
+    /**
+     * The batch as D sees it with packing: consecutive samples stacked along the channels (or features), [b, C, ...]
+     * to [b / pack, pack C, ...]; in row-major order that is a reshape.
+     */
+    private INDArray packed(INDArray samples) {
+        if (pack == 1) {
+            return samples;
+        }
+        if (samples.size(0) % pack != 0) {
+            throw new IllegalArgumentException("a batch of " + samples.size(0) + " cannot be cut into packs of " + pack);
+        }
+        long[] shape = samples.shape().clone();
+        shape[0] /= pack;
+        shape[1] *= pack;
+        return samples.reshape('c', shape);
+    }
+
+    /** D's input gradient for packs back to one gradient per sample, of {@code sampleShape}. */
+    private INDArray unpacked(INDArray gradient, long[] sampleShape) {
+        return pack == 1 ? gradient : gradient.reshape('c', sampleShape);
     }
 
     private INDArray targets(INDArray batch, double value) {

@@ -44,7 +44,7 @@ public final class NetworkFlops {
     public static long ganStepPerSample(GanModelConfig config) {
         InputType sample = config.architecture.convolutional()
                 ? InputType.convolutional(config.height, config.width, config.discriminatorChannels())
-                : InputType.feedForward(config.dataDim + config.discriminatorLabelWidth());
+                : InputType.feedForward(config.discriminatorInputSize());
         long d = forwardPerSample(GanNetworks.discriminator(config).getLayerWiseConfigurations(), sample);
         return 3 * generatorForwardPerSample(config) + 9 * d;
     }

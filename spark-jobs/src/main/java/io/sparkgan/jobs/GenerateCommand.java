@@ -134,6 +134,10 @@ public final class GenerateCommand implements Callable<Integer> {
         if (!model.conditional && classes != null) {
             throw new IllegalArgumentException("--classes needs a conditional run; " + runDir + " is unconditional");
         }
+        if (keepFraction < 1 && model.pack > 1) {
+            throw new IllegalArgumentException("--keep-fraction needs a D that judges single samples; the D of "
+                    + runDir + " judges packs of " + model.pack + " (--pack)");
+        }
         ClassLayout layout = mix == null ? null : ClassLayout.ofShares(mix.shares(), count);
         SampleBlocks samples = SampleBlocks.of(model, count, layout, seed, keepFraction);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

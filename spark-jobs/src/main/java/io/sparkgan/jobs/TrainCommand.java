@@ -79,6 +79,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "D updates per G update (default 1); --averaging-every counts D updates")
     Integer dSteps;
 
+    @Option(names = "--pack", paramLabel = "P",
+            description = "PacGAN: D judges packs of P samples stacked along the channels, which counters mode"
+                    + " dropping (unconditional models; default 1 = off)")
+    Integer pack;
+
     @Option(names = "--loss", paramLabel = "ns|hinge|ls",
             description = "adversarial loss: non-saturating (default), hinge, least squares")
     String loss;
@@ -241,6 +246,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (architecture != null) model.architecture = architecture;
         if (loss != null) model.loss = GanLoss.ofFlag(loss);
         if (dSteps != null) model.dSteps = dSteps;
+        if (pack != null) model.pack = pack;
         if (conditional != null) model.conditional = conditional;
         if (conditioning != null) model.conditioning = GanModelConfig.Conditioning.ofFlag(conditioning);
         if (emaKimg != null) model.emaKimg = emaKimg;

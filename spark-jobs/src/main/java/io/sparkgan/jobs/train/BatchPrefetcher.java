@@ -83,6 +83,9 @@ final class BatchPrefetcher implements AutoCloseable {
     private Batch make(long step) {
         int[] indexes = sampler.indexes(step, plan.batch());
         INDArray real = ImageTensors.batch(block.pixels, indexes, plan.height(), plan.width(), plan.channels());
+        if (plan.flat()) {
+            real = real.reshape(indexes.length, (long) plan.height() * plan.width() * plan.channels());
+        }
         long noiseSeed = LatentNoise.derive(plan.seed(), 0x6e6f697365L, block.partition, step);
         INDArray noise = LatentNoise.sample(noiseSeed, plan.batch(), plan.latentSize(), DataType.FLOAT);
         INDArray labels = null;

@@ -129,6 +129,8 @@ public final class TrainConfig {
         require(workers >= 0, "--workers must be >= 0, got " + workers);
         require(batchPerWorker > 0, "--batch-per-worker must be > 0, got " + batchPerWorker);
         require(averagingEvery > 0, "--averaging-every must be > 0, got " + averagingEvery);
+        require(batchPerWorker % model.pack == 0, "--batch-per-worker (" + batchPerWorker
+                + ") must be a multiple of --pack (" + model.pack + ")");
         require(kimg > 0 || epochs > 0, "--kimg or --epochs must be > 0");
         require(checkpointEvery > 0, "--checkpoint-every must be > 0, got " + checkpointEvery);
         require(keepCheckpoints > 0, "--keep-checkpoints must be > 0, got " + keepCheckpoints);

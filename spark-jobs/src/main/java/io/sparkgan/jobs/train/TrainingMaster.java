@@ -139,7 +139,8 @@ public final class TrainingMaster {
             long roundStart = System.nanoTime();
             Broadcast<byte[]> broadcast = jsc.broadcast(state.toBytes());
             RoundPlan plan = new RoundPlan(config.seed, round * config.averagingEvery, config.averagingEvery,
-                    config.batchPerWorker, model.height, model.width, model.channels, model.latentSize, model.dSteps,
+                    config.batchPerWorker, model.height, model.width, model.channels,
+                    !model.architecture.convolutional(), model.latentSize, model.dSteps,
                     (long) config.batchPerWorker * activeWorkers, model.labelWidth(), modelJson, threads);
             WorkerResult result = ParameterAverager.runRound(shards, broadcast, plan);
             state = ParameterAverager.average(result, layout);
@@ -160,8 +161,10 @@ public final class TrainingMaster {
                 long step = stepAfter(round);
                 checkpoints.save(step, new GanCheckpoint(model, generator, discriminator,
                         average != null ? sampler : null, trainingState(runId, round, step)));
-                storage.writeAtomically("samples/" + CheckpointStore.name(step) + ".png",
-                        SampleGrid.png(sampler.output(sampleInput, false), gridColumns));
+                if (model.architecture.convolutional()) {
+                    storage.writeAtomically("samples/" + CheckpointStore.name(step) + ".png",
+                            SampleGrid.png(sampler.output(sampleInput, false), gridColumns));
+                }
                 latestCheckpoint = step;
                 LOG.info("round {}/{}: step {}, {} kimg, checkpoint and samples written", round + 1, totalRounds,
                         step, String.format("%.1f", kimgAfter(round)));
@@ -388,7 +391,17 @@ public final class TrainingMaster {
             }
             model.classes = manifest.numClasses();
         }
-        if (model.height == 0 && model.width == 0 && model.channels == 0) {
+        if (!model.architecture.convolutional()) {
+            // an MLP takes each row's h*w*c values as one vector (low-dimensional toy data stored as tiny images)
+            long values = (long) manifest.height() * manifest.width() * manifest.channels();
+            if (values != model.dataDim) {
+                throw new IllegalArgumentException("the MLP is configured for " + model.dataDim + " values per sample"
+                        + " but dataset " + config.data + " holds " + manifest.shape() + " images (" + values + ")");
+            }
+            model.height = manifest.height();
+            model.width = manifest.width();
+            model.channels = manifest.channels();
+        } else if (model.height == 0 && model.width == 0 && model.channels == 0) {
             model.height = manifest.height();
             model.width = manifest.width();
             model.channels = manifest.channels();

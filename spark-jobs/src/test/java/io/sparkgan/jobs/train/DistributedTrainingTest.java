@@ -191,7 +191,7 @@ class DistributedTrainingTest extends LocalSparkTest {
     }
 
     static RoundPlan plan(TrainConfig config, GanModelConfig model, long firstStep, int steps) throws Exception {
-        return new RoundPlan(config.seed, firstStep, steps, config.batchPerWorker, 28, 28, 1, model.latentSize,
+        return new RoundPlan(config.seed, firstStep, steps, config.batchPerWorker, 28, 28, 1, false, model.latentSize,
                 model.dSteps, (long) config.batchPerWorker * 2, model.labelWidth(), Json.MAPPER.writeValueAsString(model),
                 1);
     }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The PyTorch side of the quality comparison: trains bench/quality/torch_dcgan.py (2 threads, this machine's cores),
+# then turns each sample folder into a dataset (sparkgan prep --from image-folder) and scores it with sparkgan's
+# evaluator against the demo's MNIST (10,000 samples), one JSON line per point and sampling mode in
+# bench/results/quality/NAME-eval.jsonl.
+#   bench/quality/torch_run.sh NAME ARCH SEED KIMG_POINTS      e.g. bench/quality/torch_run.sh torch-dcgan-s1 dcgan 1 60,120,240
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+name=$1 arch=$2 seed=$3 points=$4
+runs=${RUNS:-/tmp/sparkgan-quality}
+work="$runs/$name"
+out="$root/bench/results/quality"
+mkdir -p "$out"
+rm -rf "$work"
+OMP_NUM_THREADS=${THREADS:-2} /usr/bin/python3 "$root/bench/quality/torch_dcgan.py" --arch "$arch" --seed "$seed" \
+  --kimg "$points" --mnist "$root/data/mnist" --out "$work"
+cp "$work/progress.jsonl" "$out/$name-train.jsonl"
+: > "$out/$name-eval.jsonl"
+for samples in "$work"/*kimg-*/; do
+  point=$(basename "$samples")
+  "${SPARKGAN:-$root/bin/sparkgan}" prep --from image-folder --input "$samples" --output "$work/datasets/$point" --overwrite >/dev/null
+  report=$("${SPARKGAN:-$root/bin/sparkgan}" evaluate --data "$root/demo/mnist-train" --compare "$work/datasets/$point" \
+    --samples 10000)
+  echo "$report"
+  fid=$(awk '$1 == "FID" {print $2}' <<<"$report")
+  precision=$(awk '$1 == "precision" {print $2}' <<<"$report")
+  recall=$(awk '$1 == "precision" {print $4}' <<<"$report")
+  coverage=$(awk '$1 == "density" {print $4}' <<<"$report")
+  modes=$(awk '$1 == "modes" {print $2}' <<<"$report")
+  echo "{\"name\":\"$name\",\"point\":\"$point\",\"fid\":$fid,\"precision\":$precision,\"recall\":$recall,\"coverage\":$coverage,\"modes\":$modes}" \
+    >> "$out/$name-eval.jsonl"
+done

@@ -1,0 +1,99 @@
+package io.sparkgan.jobs.train;
+
+import io.sparkgan.data.DatasetSchema;
+import io.sparkgan.data.DatasetWriter;
+import io.sparkgan.data.PixelImage;
+import io.sparkgan.jobs.LocalSparkTest;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.LatentNoise;
+import io.sparkgan.model.toy.GaussianRing;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Data-parallel training learns a distribution with countable modes: 8 Gaussians (std 0.02) on a circle of radius
+ * 0.8, stored as a real dataset (each point a 1x2 gray "image", quantised to 8 bits like any image) and trained on
+ * Spark with 2 and 4 workers under the default averaging, each worker taking as many steps as the single-machine
+ * ring test does. Every mode must be covered, and most samples must land on one.
+ */
+class DistributedRingTest extends LocalSparkTest {
+
+    private static final GaussianRing RING = new GaussianRing(8, 0.8, 0.02);
+    private static final int STEPS_PER_WORKER = 1500;
+
+    @TempDir
+    static Path dir;
+    private static String ring;
+
+    @BeforeAll
+    static void writeRing() {
+        INDArray points = RING.sample(16384, new SplittableRandom(5));
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < points.size(0); i++) {
+            byte[] pixels = new byte[2];
+            for (int c = 0; c < 2; c++) {
+                // the dataset format's 8-bit pixels, mapped back to [-1, 1] by the trainer as any image is
+                long value = Math.round((points.getDouble(i, c) + 1) * 127.5);
+                pixels[c] = (byte) Math.max(0, Math.min(255, value));
+            }
+            rows.add(DatasetSchema.row(i, null, new PixelImage(1, 2, 1, pixels)));
+        }
+        ring = dir.resolve("ring").toString();
+        new DatasetWriter(spark, ring, 2, false).write(spark.createDataFrame(rows, DatasetSchema.SCHEMA), null,
+                "8 Gaussians on a ring", Map.of());
+    }
+
+    @ParameterizedTest(name = "{0} workers")
+    @ValueSource(ints = {2, 4})
+    @Timeout(value = 6, unit = TimeUnit.MINUTES) // a hang guard, not a performance assertion
+    void workersUnderTheDefaultAveragingCoverEveryMode(int workers) throws Exception {
+        TrainConfig config = new TrainConfig();
+        config.data = ring;
+        config.runDir = dir.resolve("run-" + workers).toString();
+        config.workers = workers;
+        config.batchPerWorker = 256;
+        config.kimg = STEPS_PER_WORKER * (double) workers * config.batchPerWorker / 1000;
+        config.checkpointEvery = 10_000;
+        config.evaluateEvery = 0;
+        config.threadsPerWorker = 1;
+        config.seed = 3;
+        // the single-machine ring test's networks and recipe: MLPs of 2 x 128, z of 8, Adam 2e-3
+        GanModelConfig model = config.model;
+        model.architecture = GanModelConfig.Architecture.MLP;
+        model.dataDim = 2;
+        model.latentSize = 8;
+        model.mlpHidden = 128;
+        model.mlpLayers = 2;
+        model.lrG = 2e-3;
+        model.lrD = 2e-3;
+
+        TrainingMaster.Summary summary = TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
+        assertEquals(STEPS_PER_WORKER, summary.steps());
+
+        INDArray z = LatentNoise.sample(99, 2000, model.latentSize, DataType.FLOAT);
+        INDArray samples = TrainingFixtures.latestCheckpoint(spark, config.runDir).generator().output(z, false);
+        GaussianRing.Coverage coverage = RING.coverage(samples, 20);
+        String figures = workers + " workers: " + coverage.modesCovered() + " modes, " + coverage.highQualityFraction()
+                + " within 3 std, per mode " + Arrays.toString(coverage.pointsPerMode());
+        System.out.println("distributed ring, " + figures);
+        assertEquals(8, coverage.modesCovered(), figures);
+        assertTrue(coverage.highQualityFraction() >= 0.8, figures);
+    }
+}
