@@ -15,18 +15,4 @@ rm -rf "$work"
 OMP_NUM_THREADS=${THREADS:-2} /usr/bin/python3 "$root/bench/quality/torch_dcgan.py" --arch "$arch" --seed "$seed" \
   --kimg "$points" --mnist "$root/data/mnist" --out "$work"
 cp "$work/progress.jsonl" "$out/$name-train.jsonl"
-: > "$out/$name-eval.jsonl"
-for samples in "$work"/*kimg-*/; do
-  point=$(basename "$samples")
-  "${SPARKGAN:-$root/bin/sparkgan}" prep --from image-folder --input "$samples" --output "$work/datasets/$point" --overwrite >/dev/null
-  report=$("${SPARKGAN:-$root/bin/sparkgan}" evaluate --data "$root/demo/mnist-train" --compare "$work/datasets/$point" \
-    --samples 10000)
-  echo "$report"
-  fid=$(awk '$1 == "FID" {print $2}' <<<"$report")
-  precision=$(awk '$1 == "precision" {print $2}' <<<"$report")
-  recall=$(awk '$1 == "precision" {print $4}' <<<"$report")
-  coverage=$(awk '$1 == "density" {print $4}' <<<"$report")
-  modes=$(awk '$1 == "modes" {print $2}' <<<"$report")
-  echo "{\"name\":\"$name\",\"point\":\"$point\",\"fid\":$fid,\"precision\":$precision,\"recall\":$recall,\"coverage\":$coverage,\"modes\":$modes}" \
-    >> "$out/$name-eval.jsonl"
-done
+"$root/bench/quality/score_samples.sh" "$name"

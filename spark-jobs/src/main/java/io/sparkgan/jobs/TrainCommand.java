@@ -42,7 +42,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-per-worker", paramLabel = "B", description = "minibatch per worker (default 64)")
     Integer batchPerWorker;
 
-    @Option(names = "--averaging-every", paramLabel = "K", description = "local steps between averagings (default 8)")
+    @Option(names = "--averaging-every", paramLabel = "K", description = "local steps between averagings (default 0 ="
+            + " automatic: 1.6e-3 / the larger learning rate, 8 at the default 2e-4)")
     Integer averagingEvery;
 
     @Option(names = "--kimg", paramLabel = "K", description = "budget in thousands of real images (default 60)")
@@ -78,6 +79,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--d-steps", paramLabel = "K",
             description = "D updates per G update (default 1); --averaging-every counts D updates")
     Integer dSteps;
+
+    @Option(names = "--lr-scaling", paramLabel = "sqrt|none",
+            description = "sqrt: with Adam, each worker trains at both rates times the square root of the workers"
+                    + " (as Adam on their combined batch would step); none: the rates as given (default none)")
+    String lrScaling;
 
     @Option(names = "--pack", paramLabel = "P",
             description = "PacGAN: D judges packs of P samples stacked along the channels, which counters mode"
@@ -205,11 +211,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static TrainConfig.OnCollapse onCollapse(String value) {
+    /** The constant of {@code type} that an option's value names (any case), or an error naming the option. */
+    private static <E extends Enum<E>> E choice(Class<E> type, String option, String value) {
         try {
-            return TrainConfig.OnCollapse.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            return Enum.valueOf(type, value.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--on-collapse must be warn, rollback or stop, got '" + value + "'");
+            throw new IllegalArgumentException(option + " must be one of " + java.util.Arrays.stream(
+                    type.getEnumConstants()).map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList()
+                    + ", got '" + value + "'");
         }
     }
 
@@ -235,7 +244,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (evaluateEvery != null) config.evaluateEvery = evaluateEvery;
         if (evaluator != null) config.evaluator = evaluator;
         if (evalSamples != null) config.evalSamples = evalSamples;
-        if (onCollapse != null) config.onCollapse = onCollapse(onCollapse);
+        if (onCollapse != null) config.onCollapse = choice(TrainConfig.OnCollapse.class, "--on-collapse", onCollapse);
         if (collapseMinModes != null) config.collapseMinModeShare = collapseMinModes;
         if (collapseMinRecall != null) config.collapseMinRecall = collapseMinRecall;
         if (collapseDLoss != null) config.collapseDLoss = collapseDLoss;
@@ -247,6 +256,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (loss != null) model.loss = GanLoss.ofFlag(loss);
         if (dSteps != null) model.dSteps = dSteps;
         if (pack != null) model.pack = pack;
+        if (lrScaling != null) config.lrScaling = choice(TrainConfig.LrScaling.class, "--lr-scaling", lrScaling);
         if (conditional != null) model.conditional = conditional;
         if (conditioning != null) model.conditioning = GanModelConfig.Conditioning.ofFlag(conditioning);
         if (emaKimg != null) model.emaKimg = emaKimg;

@@ -33,8 +33,21 @@ public final class TrainConfig {
     /** Minibatch size of each worker's GAN steps. */
     public int batchPerWorker = 64;
 
-    /** Local GAN steps each worker runs between two parameter averagings (one round). */
-    public int averagingEvery = 8;
+    /**
+     * Local GAN steps each worker runs between two parameter averagings (one round). 0 (default) = from the
+     * learning rate: {@link #LOCAL_DRIFT} / the larger rate, rounded, at least 1: 8 for the DCGAN recipe's 2e-4.
+     */
+    public int averagingEvery = 0;
+
+    /**
+     * How far, in learning rate times local steps, the workers may train apart between two averagings when the
+     * period is automatic. Between averagings each worker's G and D adapt to each other on its own data; their
+     * average is a network none of them trained, and the further they drift the worse it is (the drift of local SGD
+     * grows with rate x steps). Measured (docs/TRAINING.md): at 2e-4 and 8 steps two workers match one worker per
+     * step on MNIST; at 2e-3 and 8 steps the 8-Gaussian ring loses its modes with 4 workers, at 2e-3 and 1 step it
+     * keeps all of them.
+     */
+    public static final double LOCAL_DRIFT = 8 * 2e-4;
 
     /** Training budget in thousands of real images shown to D, over all workers. */
     public double kimg = 60;
@@ -90,6 +103,26 @@ public final class TrainConfig {
     /** Rollbacks allowed in a run; a collapse after the last one stops it. */
     public int maxRollbacks = 2;
 
+    /** How the learning rates follow the number of workers. */
+    public enum LrScaling { NONE, SQRT }
+
+    /**
+     * SQRT: with Adam, each worker trains at both rates times the square root of the (non-empty) workers.
+     * Averaging N workers' Adam steps keeps the size of one worker's step, each normalised by its own noisy
+     * gradient moments, while Adam on the N-times larger combined batch would take steps up to sqrt(N) times larger
+     * where the gradient is mostly noise; without the scaling N workers learn more slowly per step than one (measured
+     * in docs/TRAINING.md). Plain SGD is not scaled: averaging SGD steps already equals SGD on the combined batch.
+     * The rates in the config and checkpoints stay the unscaled ones. NONE (default): every worker uses the rates
+     * as given; SQRT helped on MNIST but made the 8-Gaussian ring collapse (docs/TRAINING.md).
+     */
+    public LrScaling lrScaling = LrScaling.NONE;
+
+    /** What the learning rates are multiplied by on {@code workers} workers. */
+    public double learningRateScale(int workers) {
+        return lrScaling == LrScaling.SQRT && model.optimizer == GanModelConfig.OptimizerKind.ADAM
+                ? Math.sqrt(workers) : 1;
+    }
+
     /** ND4J threads per worker task; 0 = the executor's cores divided by its concurrent tasks. */
     public int threadsPerWorker = 0;
 
@@ -122,13 +155,21 @@ public final class TrainConfig {
         }
     }
 
+    /** Sets what is automatic to its value for this config (the averaging period); returns this. */
+    public TrainConfig resolveAutomatic() {
+        if (averagingEvery == 0) {
+            averagingEvery = (int) Math.max(1, Math.round(LOCAL_DRIFT / Math.max(model.lrG, model.lrD)));
+        }
+        return this;
+    }
+
     /** Throws IllegalArgumentException naming the option at fault. */
     public void validate() {
         require(data != null && !data.isBlank(), "--data is required");
         require(runDir != null && !runDir.isBlank(), "--run-dir is required");
         require(workers >= 0, "--workers must be >= 0, got " + workers);
         require(batchPerWorker > 0, "--batch-per-worker must be > 0, got " + batchPerWorker);
-        require(averagingEvery > 0, "--averaging-every must be > 0, got " + averagingEvery);
+        require(averagingEvery >= 0, "--averaging-every must be >= 0 (0 = automatic), got " + averagingEvery);
         require(batchPerWorker % model.pack == 0, "--batch-per-worker (" + batchPerWorker
                 + ") must be a multiple of --pack (" + model.pack + ")");
         require(kimg > 0 || epochs > 0, "--kimg or --epochs must be > 0");

@@ -73,7 +73,7 @@ public final class TrainingMaster {
     }
 
     public Summary train() throws IOException {
-        config.validate();
+        config.resolveAutomatic().validate();
         // everything that can be wrong with the input is checked before the run directory is written to
         RunStorage storage = new RunStorage(config.runDir, spark.sparkContext().hadoopConfiguration());
         String resumedRunId = checkRunDirectory(storage);
@@ -128,7 +128,7 @@ public final class TrainingMaster {
                         DataType.FLOAT) : null);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-        String modelJson = Json.MAPPER.writeValueAsString(model);
+        String modelJson = workerModelJson();
         String collapse = null;
         int threads = config.threadsPerWorker > 0 ? config.threadsPerWorker : threadsPerTask(sc, workers);
         long runStart = System.nanoTime();
@@ -182,7 +182,7 @@ public final class TrainingMaster {
                     if (action == TrainingEvaluation.Action.ROLLBACK) {
                         rollBack(checkpoints, generator, discriminator, average);
                         state = GanState.capture(generator, discriminator, average);
-                        modelJson = Json.MAPPER.writeValueAsString(model);
+                        modelJson = workerModelJson();
                     }
                 }
             }
@@ -226,6 +226,19 @@ public final class TrainingMaster {
                 ? new GeneratorAverage(checkpoint.averagedGenerator()) : null;
         GanState.capture(checkpoint.generator(), checkpoint.discriminator(), saved)
                 .applyTo(generator, discriminator, average);
+    }
+
+    /** The model as the workers build it: the learning rates scaled for the number of workers (lrScaling). */
+    private String workerModelJson() throws IOException {
+        GanModelConfig worker = config.model.copy();
+        double scale = config.learningRateScale(activeWorkers);
+        worker.lrG *= scale;
+        worker.lrD *= scale;
+        if (scale != 1) {
+            LOG.info("{} workers: learning rates scaled by {} to G {} D {}", activeWorkers,
+                    String.format("%.3f", scale), worker.lrG, worker.lrD);
+        }
+        return Json.MAPPER.writeValueAsString(worker);
     }
 
     /**

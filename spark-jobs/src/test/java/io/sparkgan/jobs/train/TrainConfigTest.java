@@ -1,0 +1,34 @@
+package io.sparkgan.jobs.train;
+
+import io.sparkgan.model.GanModelConfig;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class TrainConfigTest {
+
+    @Test
+    void theAutomaticAveragingPeriodKeepsRateTimesLocalStepsAtTheDcganRecipes() {
+        assertEquals(8, new TrainConfig().resolveAutomatic().averagingEvery, "2e-4: the DCGAN recipe's 8 steps");
+        TrainConfig fast = new TrainConfig();
+        fast.model.lrD = 2e-3;
+        assertEquals(1, fast.resolveAutomatic().averagingEvery, "the larger rate decides");
+        TrainConfig slow = new TrainConfig();
+        slow.model.lrG = 1e-4;
+        slow.model.lrD = 1e-4;
+        assertEquals(16, slow.resolveAutomatic().averagingEvery);
+        TrainConfig given = new TrainConfig();
+        given.averagingEvery = 3;
+        assertEquals(3, given.resolveAutomatic().averagingEvery, "a period that is set stays");
+    }
+
+    @Test
+    void onlyAdamRatesFollowTheSquareRootOfTheWorkersAndOnlyWhenAsked() {
+        TrainConfig config = new TrainConfig();
+        assertEquals(1, config.learningRateScale(4), 0, "no scaling by default");
+        config.lrScaling = TrainConfig.LrScaling.SQRT;
+        assertEquals(2, config.learningRateScale(4), 1e-12);
+        config.model.optimizer = GanModelConfig.OptimizerKind.SGD;
+        assertEquals(1, config.learningRateScale(4), 0, "averaged SGD steps already equal the combined batch");
+    }
+}
