@@ -7,6 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
+import java.util.function.DoubleBinaryOperator;
+
 /**
  * An adversarial loss defined term by term on D's raw outputs (its logits): every output has a term that depends
  * only on its label and its value, and an example's loss is the sum of its (masked) terms. Terms and derivatives are
@@ -33,23 +35,13 @@ abstract class PerOutputAdversarialLoss implements ILossFunction {
     /** Per example: the sum of the (masked) terms of its outputs, [b, 1]. */
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        double[] l = flat(labels);
-        double[] z = flat(activationFn.getActivation(preOutput.dup(), true));
-        double[] terms = new double[l.length];
-        for (int i = 0; i < l.length; i++) {
-            terms[i] = term(l[i], z[i]);
-        }
+        double[] terms = perOutput(labels, preOutput, activationFn, this::term);
         return masked(Nd4j.create(terms, labels.shape(), 'c').castTo(preOutput.dataType()), mask).sum(true, 1);
     }
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        double[] l = flat(labels);
-        double[] z = flat(activationFn.getActivation(preOutput.dup(), true));
-        double[] dz = new double[l.length];
-        for (int i = 0; i < l.length; i++) {
-            dz[i] = derivative(l[i], z[i]);
-        }
+        double[] dz = perOutput(labels, preOutput, activationFn, this::derivative);
         INDArray gradient = Nd4j.create(dz, preOutput.shape(), 'c').castTo(preOutput.dataType());
         return masked(activationFn.backprop(preOutput.dup(), gradient).getFirst(), mask);
     }
@@ -59,6 +51,18 @@ abstract class PerOutputAdversarialLoss implements ILossFunction {
                                                           IActivation activationFn, INDArray mask, boolean average) {
         return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
                 computeGradient(labels, preOutput, activationFn, mask));
+    }
+
+    /** {@code f(label, output)} for every output, in double precision, row-major. */
+    private static double[] perOutput(INDArray labels, INDArray preOutput, IActivation activationFn,
+                                      DoubleBinaryOperator f) {
+        double[] l = flat(labels);
+        double[] z = flat(activationFn.getActivation(preOutput.dup(), true));
+        double[] out = new double[l.length];
+        for (int i = 0; i < l.length; i++) {
+            out[i] = f.applyAsDouble(l[i], z[i]);
+        }
+        return out;
     }
 
     private static double[] flat(INDArray values) {
