@@ -50,7 +50,10 @@ def torch_curve(name):
 def main():
     prefixes = sys.argv[1:]
     names = sorted(os.path.basename(p)[:-len("-eval.jsonl")] for p in glob.glob(os.path.join(RESULTS, "*-eval.jsonl")))
-    names = [n for n in names if not prefixes or any(n.startswith(p) for p in prefixes)]
+    # runs of sparkgan_run.sh (NAME-wN-...) and torch_run.sh (torch-...) with both their files
+    names = [n for n in names if os.path.exists(os.path.join(RESULTS, f"{n}-train.jsonl"))
+             and (n.startswith("torch") or re.search(r"-w\d+", n))
+             and (not prefixes or any(n.startswith(p) for p in prefixes))]
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
     for name in names:
         curve = torch_curve(name) if name.startswith("torch") else sparkgan_curve(name)
