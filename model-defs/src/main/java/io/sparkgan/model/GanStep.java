@@ -192,7 +192,8 @@ public final class GanStep {
             return samples;
         }
         if (samples.size(0) % pack != 0) {
-            throw new IllegalArgumentException("a batch of " + samples.size(0) + " cannot be cut into packs of " + pack);
+            throw new IllegalArgumentException("a batch of " + samples.size(0) + " cannot be cut into packs of "
+                    + pack);
         }
         long[] shape = samples.shape().clone();
         shape[0] /= pack;
@@ -242,16 +243,17 @@ public final class GanStep {
             Layer head = discriminator.getOutputLayer();
             INDArray preOutput = input.mmul(head.getParam("W")).addiRowVector(head.getParam("b"));
             var conf = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) head.conf().getLayer();
-            double loss = conf.getLossFn().computeScore(targets, preOutput.dup(), conf.getActivationFn(), mask, true);
+            double meanLoss = conf.getLossFn().computeScore(targets, preOutput.dup(), conf.getActivationFn(), mask,
+                    true);
             // the mean of what D reports (a probability for the non-saturating loss) over each example's output
             double[] raw = preOutput.castTo(DataType.DOUBLE).dup('c').reshape(preOutput.length()).toDoubleVector();
             double[] weights = mask == null ? null
                     : mask.castTo(DataType.DOUBLE).dup('c').reshape(mask.length()).toDoubleVector();
             double sum = 0;
             for (int i = 0; i < raw.length; i++) {
-                sum += (weights == null ? 1 : weights[i]) * GanStep.this.loss.reported(raw[i]);
+                sum += (weights == null ? 1 : weights[i]) * loss.reported(raw[i]);
             }
-            return new double[] {sum / preOutput.size(0), loss};
+            return new double[] {sum / preOutput.size(0), meanLoss};
         }
     }
 }
