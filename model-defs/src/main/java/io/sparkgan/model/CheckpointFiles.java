@@ -18,6 +18,9 @@ public interface CheckpointFiles {
 
     boolean exists(String name) throws IOException;
 
+    /** The file's full name, for error messages. */
+    String location(String name);
+
     static CheckpointFiles localDirectory(Path dir) {
         return new CheckpointFiles() {
             @Override
@@ -34,6 +37,11 @@ public interface CheckpointFiles {
             @Override
             public boolean exists(String name) {
                 return Files.exists(dir.resolve(name));
+            }
+
+            @Override
+            public String location(String name) {
+                return dir.resolve(name).toString();
             }
         };
     }

@@ -14,7 +14,8 @@ import java.io.OutputStream;
  * JSON with the iteration counts, parameters and updater state such as Adam's moments, as ND4J binary arrays; no
  * Java serialization), {@code generator-ema.zip} when the run keeps a moving average of G (parameters only), and
  * {@code gan.json} (the model config and the caller's training state: counters, seeds).
- * The zips load on their own with {@link ModelSerializer#restoreMultiLayerNetwork}, e.g. from a notebook.
+ * The zips load on their own with {@link ModelSerializer#restoreMultiLayerNetwork}, e.g. from a notebook; sparkgan
+ * reads them with {@link NetworkArchive}, which never runs Java deserialisation on what a file holds.
  *
  * <p>Committing a checkpoint atomically (temporary name, then rename) is the caller's job: it knows the storage.
  */
@@ -99,17 +100,19 @@ public final class GanCheckpoint {
     public static GanCheckpoint read(CheckpointFiles files) throws IOException {
         for (String name : new String[] {STATE, GENERATOR, DISCRIMINATOR}) {
             if (!files.exists(name)) {
-                throw new IOException("incomplete checkpoint: " + name + " is missing");
+                throw new IOException("incomplete checkpoint: " + files.location(name) + " is missing");
             }
         }
         JsonNode state;
+        GanModelConfig config;
         try (InputStream in = files.open(STATE)) {
             state = Json.MAPPER.readTree(in);
+            config = Json.MAPPER.treeToValue(GanModelConfig.upgradeStored(state.get("model")), GanModelConfig.class);
+        } catch (RuntimeException | com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(files.location(STATE) + " is damaged: " + e.getMessage(), e);
         }
-        GanModelConfig config = Json.MAPPER.treeToValue(GanModelConfig.upgradeStored(state.get("model")),
-                GanModelConfig.class);
         if (config.emaKimg > 0 && !files.exists(GENERATOR_AVERAGE)) {
-            throw new IOException("incomplete checkpoint: " + GENERATOR_AVERAGE + " is missing");
+            throw new IOException("incomplete checkpoint: " + files.location(GENERATOR_AVERAGE) + " is missing");
         }
         return new GanCheckpoint(config, restore(files, GENERATOR), restore(files, DISCRIMINATOR),
                 config.emaKimg > 0 ? restore(files, GENERATOR_AVERAGE, false) : null, state.get("training"));
@@ -122,7 +125,7 @@ public final class GanCheckpoint {
     private static MultiLayerNetwork restore(CheckpointFiles files, String name, boolean withUpdater)
             throws IOException {
         try (InputStream in = files.open(name)) {
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(in, withUpdater);
+            MultiLayerNetwork net = NetworkArchive.read(in, files.location(name), withUpdater);
             OneDnnLayers.enable(net);
             return net;
         }

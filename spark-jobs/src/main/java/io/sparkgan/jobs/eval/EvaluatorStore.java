@@ -6,12 +6,14 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.model.Json;
+import io.sparkgan.model.NetworkArchive;
 import io.sparkgan.model.OneDnnLayers;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -111,7 +113,7 @@ public final class EvaluatorStore {
 
     public MultiLayerNetwork loadNetwork() throws IOException {
         try (InputStream in = storage.fs().open(storage.path(MODEL))) {
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(in, false);
+            MultiLayerNetwork net = NetworkArchive.read(in, storage.path(MODEL).toString(), false);
             OneDnnLayers.enable(net);
             return net;
         }

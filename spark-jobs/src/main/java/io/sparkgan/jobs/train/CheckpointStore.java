@@ -138,6 +138,11 @@ public final class CheckpointStore {
             public boolean exists(String name) throws IOException {
                 return fs.exists(new Path(dir, name));
             }
+
+            @Override
+            public String location(String name) {
+                return new Path(dir, name).toString();
+            }
         };
     }
 
