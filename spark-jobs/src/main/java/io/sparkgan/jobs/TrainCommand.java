@@ -1,6 +1,7 @@
 package io.sparkgan.jobs;
 
 import io.sparkgan.data.SparkSessions;
+import io.sparkgan.jobs.train.RunLock;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingMaster;
 import io.sparkgan.model.DiffAugment;
@@ -26,6 +27,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Exit code of a run stopped for a suspected collapse. */
     static final int COLLAPSED = 3;
+    /** Another trainer holds the run directory's lock. */
+    static final int LOCKED = 5;
 
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file with any TrainConfig fields")
     Path configFile;
@@ -163,8 +166,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in --run-dir from its latest checkpoint")
     boolean resume;
 
-    @Option(names = "--overwrite", description = "replace whatever --run-dir holds")
+    @Option(names = "--overwrite", description = "replace the run in --run-dir (only a run or an empty directory)")
     boolean overwrite;
+
+    @Option(names = "--break-lock", description = "take over --run-dir from a trainer that died holding its run.lock")
+    boolean breakLock;
 
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
@@ -194,7 +200,7 @@ public final class TrainCommand implements Callable<Integer> {
                 config = effectiveConfig(TrainingMaster.storedConfig(spark, config.runDir));
                 config.validate();
             }
-            TrainingMaster.Summary summary = new TrainingMaster(spark, config, start).train();
+            TrainingMaster.Summary summary = new TrainingMaster(spark, config, start, breakLock).train();
             System.out.printf("trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s"
                     + " (evaluations: %.0f s)%n", summary.rounds(), summary.steps(), summary.kimg(), summary.seconds(),
                     summary.imagesPerSecond(), summary.evaluationSeconds());
@@ -206,6 +212,9 @@ public final class TrainCommand implements Callable<Integer> {
                 return COLLAPSED;
             }
             return 0;
+        } catch (RunLock.HeldException e) {
+            CommandErrors.report(e, verbose);
+            return LOCKED;
         } catch (Exception e) {
             return CommandErrors.report(e, verbose);
         }

@@ -106,6 +106,62 @@ class TrainCommandTest extends LocalSparkTest {
         assertEquals("{}", Files.readString(runDir.resolve("run.json")), "a failed start keeps the old run");
     }
 
+    @Test
+    void overwriteRefusesADirectoryThatHoldsNoRun() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.writeString(home.resolve("thesis.tex"), "years of work");
+        TestData.CliResult result = TestData.cli("train", "--data", data, "--run-dir", home.toString(),
+                "--overwrite", "--kimg", "0.016", "--base-width", "4");
+        assertEquals(2, result.exitCode());
+        assertTrue(result.err().contains(home.toString()) && result.err().contains("run.json"), result.err());
+        assertEquals("years of work", Files.readString(home.resolve("thesis.tex")));
+    }
+
+    @Test
+    void overwriteReplacesARunAndAnEmptyDirectory() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty-run"));
+        String[] options = {"--data", data, "--overwrite", "--kimg", "0.016", "--base-width", "4",
+            "--latent", "8", "--workers", "1", "--batch-per-worker", "8", "--averaging-every", "2"};
+        TestData.CliResult first = TestData.cli(concat(new String[] {"train", "--run-dir", empty.toString()},
+                options));
+        assertEquals(0, first.exitCode(), first.err());
+        String firstId = Files.readString(empty.resolve("run.json"));
+        TestData.CliResult second = TestData.cli(concat(new String[] {"train", "--run-dir", empty.toString()},
+                options));
+        assertEquals(0, second.exitCode(), second.err());
+        assertTrue(!Files.readString(empty.resolve("run.json")).equals(firstId), "a new run replaced the old");
+    }
+
+    @Test
+    void aSecondTrainerOnARunIsRefusedNamingTheFirst() throws Exception {
+        Path runDir = dir.resolve("busy");
+        String[] first = {"train", "--data", data, "--run-dir", runDir.toString(), "--workers", "1",
+            "--batch-per-worker", "8", "--averaging-every", "2", "--base-width", "4", "--latent", "8",
+            "--kimg", "0.016"};
+        assertEquals(0, TestData.cli(first).exitCode());
+        assertTrue(Files.notExists(runDir.resolve("run.lock")), "a finished trainer releases its lock");
+        String lock = "{\"host\": \"" + java.net.InetAddress.getLocalHost().getHostName() + "\", \"pid\": "
+                + ProcessHandle.current().pid() + ", \"runId\": \"r\", \"since\": \"2026-12-05T00:00:00Z\"}";
+        Files.writeString(runDir.resolve("run.lock"), lock);
+        String metrics = Files.readString(runDir.resolve("metrics/train.jsonl"));
+
+        TestData.CliResult second = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
+                "--kimg", "0.032");
+        assertEquals(5, second.exitCode(), second.err());
+        assertTrue(second.err().contains("pid " + ProcessHandle.current().pid()), second.err());
+        TestData.CliResult broken = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
+                "--kimg", "0.032", "--break-lock");
+        assertEquals(5, broken.exitCode(), "the holder is alive on this host: " + broken.err());
+        assertEquals(metrics, Files.readString(runDir.resolve("metrics/train.jsonl")), "nothing written");
+        assertEquals(lock, Files.readString(runDir.resolve("run.lock")));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     private Path copyOfData(String name) throws Exception {
         Path copy = dir.resolve(name);
         try (var files = Files.walk(Path.of(data))) {

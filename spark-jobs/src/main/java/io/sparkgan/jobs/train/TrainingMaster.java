@@ -15,6 +15,7 @@ import io.sparkgan.model.GeneratorAverage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.LatentNoise;
 import io.sparkgan.model.SampleGrid;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -63,13 +65,20 @@ public final class TrainingMaster {
     private final SparkSession spark;
     private final TrainConfig config;
     private final Start start;
+    private final boolean breakLock;
     /** Workers whose shard is not empty; fixed for a run, known once the shards are cached. */
     private int activeWorkers;
 
     public TrainingMaster(SparkSession spark, TrainConfig config, Start start) {
+        this(spark, config, start, false);
+    }
+
+    /** @param breakLock take over a run directory whose lock a dead trainer left (see {@link RunLock}) */
+    public TrainingMaster(SparkSession spark, TrainConfig config, Start start, boolean breakLock) {
         this.spark = spark;
         this.config = config;
         this.start = start;
+        this.breakLock = breakLock;
     }
 
     public Summary train() throws IOException {
@@ -101,8 +110,19 @@ public final class TrainingMaster {
                 config.data, dataset.manifest().count(), dataset.manifest().shape(), workers, shardSizes,
                 totalRounds, config.averagingEvery, config.batchPerWorker);
         SampleEvaluation evaluation = openEvaluation();
-        String runId = resumedRunId != null ? resumedRunId : claimRunDirectory(storage);
+        String runId = resumedRunId != null ? resumedRunId : UUID.randomUUID().toString();
+        try (RunLock lock = RunLock.acquire(storage, runId, breakLock)) {
+            claimRunDirectory(storage, runId, resumedRunId != null);
+            return trainRounds(storage, runId, shards, workers, totalRounds, imagesPerRound, evaluation);
+        } finally {
+            shards.unpersist(false);
+        }
+    }
 
+    private Summary trainRounds(RunStorage storage, String runId, JavaRDD<ShardBlock> shards, int workers,
+                                long totalRounds, long imagesPerRound, SampleEvaluation evaluation)
+            throws IOException {
+        SparkContext sc = spark.sparkContext();
         GanModelConfig model = config.model;
         MultiLayerNetwork generator = GanNetworks.generator(model);
         MultiLayerNetwork discriminator = GanNetworks.discriminator(model);
@@ -187,7 +207,6 @@ public final class TrainingMaster {
                 }
             }
         }
-        shards.unpersist(false);
         double seconds = (System.nanoTime() - runStart) / 1e9;
         double evaluationSeconds = evaluationNanos / 1e9;
         double trainingSeconds = seconds - evaluationSeconds;
@@ -335,43 +354,63 @@ public final class TrainingMaster {
 
     /**
      * Checks that the run directory may be used as asked, writing nothing: a new run needs an empty or missing
-     * directory, a resumed one must be this run. Returns the run id when resuming, else null.
+     * directory, --overwrite one that is empty or holds a run (never anything else: it deletes what is there), a
+     * resumed one must be this run. Returns the run id when resuming, else null.
+     *
+     * @param ignored a file that does not count as content (the lock, once this trainer holds it)
      */
-    private String checkRunDirectory(RunStorage storage) throws IOException {
-        boolean hasRun = storage.exists("run.json");
-        switch (start) {
-            case RESUME -> {
-                JsonNode existing = readRun(storage);
-                requireSameRun(Json.MAPPER.treeToValue(existing.get("config"), TrainConfig.class));
-                return existing.get("runId").asText();
-            }
-            case NEW -> {
-                if (storage.fs().exists(storage.root()) && storage.fs().listStatus(storage.root()).length > 0) {
-                    throw new IllegalArgumentException("run directory " + config.runDir + " is not empty"
-                            + (hasRun ? " (it holds another run)" : "")
-                            + ": use --resume to continue it or --overwrite to replace it");
-                }
-                return null;
-            }
-            default -> {
-                return null;
-            }
+    private String checkRunDirectory(RunStorage storage, String... ignored) throws IOException {
+        if (start == Start.RESUME) {
+            JsonNode existing = readRun(storage);
+            requireSameRun(Json.MAPPER.treeToValue(existing.get("config"), TrainConfig.class));
+            return existing.get("runId").asText();
         }
+        if (!storage.fs().exists(storage.root())) {
+            return null;
+        }
+        if (storage.fs().isFile(storage.root())) {
+            throw new IllegalArgumentException("run directory " + storage.root() + " is a file");
+        }
+        List<String> content = Arrays.stream(storage.fs().listStatus(storage.root()))
+                .map(f -> f.getPath().getName()).filter(name -> !Arrays.asList(ignored).contains(name)).toList();
+        boolean hasRun = content.contains("run.json");
+        if (content.isEmpty() || (start == Start.OVERWRITE && hasRun)) {
+            return null;
+        }
+        if (start == Start.OVERWRITE) {
+            throw new IllegalArgumentException("run directory " + storage.root() + " holds no sparkgan run (no"
+                    + " run.json) and is not empty: --overwrite only replaces a run or an empty directory;"
+                    + " choose another --run-dir or delete it yourself if it should go");
+        }
+        throw new IllegalArgumentException("run directory " + config.runDir + " is not empty"
+                + (hasRun ? " (it holds another run)" : "")
+                + ": use --resume to continue it or --overwrite to replace it");
     }
 
-    /** Starts a new run in the directory (replacing what --overwrite allows to replace); returns its id. */
-    private String claimRunDirectory(RunStorage storage) throws IOException {
-        if (start == Start.OVERWRITE && storage.fs().exists(storage.root())) {
-            storage.fs().delete(storage.root(), true);
+    /**
+     * Under the run lock: checks again what {@link #checkRunDirectory} checked (another trainer may have changed the
+     * directory since), then starts a new run (replacing what --overwrite allows to replace) or keeps the resumed one.
+     */
+    private void claimRunDirectory(RunStorage storage, String runId, boolean resumed) throws IOException {
+        if (resumed) {
+            if (!runId.equals(readRun(storage).get("runId").asText())) {
+                throw new IllegalStateException(config.runDir + " now holds another run: it was replaced while"
+                        + " this one was being prepared");
+            }
+            return;
         }
-        String runId = UUID.randomUUID().toString();
+        checkRunDirectory(storage, RunLock.FILE);
+        for (FileStatus child : storage.fs().listStatus(storage.root())) {
+            if (!child.getPath().getName().equals(RunLock.FILE)) {
+                storage.fs().delete(child.getPath(), true);
+            }
+        }
         ObjectNode run = Json.MAPPER.createObjectNode();
         run.put("runId", runId);
         run.put("createdAt", Instant.now().toString());
         run.set("config", Json.MAPPER.valueToTree(config));
         run.set("versions", versions());
         storage.writeAtomically("run.json", Json.MAPPER.writeValueAsString(run));
-        return runId;
     }
 
     /** A resumed run must be the same run: same data, model, seed and parallelism (the budget may grow). */
