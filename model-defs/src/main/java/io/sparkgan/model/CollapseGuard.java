@@ -62,10 +62,14 @@ public final class CollapseGuard {
             }
             bestModes = Math.max(bestModes, o.modesCovered());
         }
-        if (o.recall() < thresholds.minRecall() && bestRecall >= thresholds.minRecall()) {
+        // a NaN recall would never compare below the floor, and max(best, NaN) would disable this rule for good
+        boolean recallFell = !(o.recall() >= thresholds.minRecall());
+        if (recallFell && bestRecall >= thresholds.minRecall()) {
             reasons.add(String.format("recall fell to %.3f (it was %.3f)", o.recall(), bestRecall));
         }
-        bestRecall = Math.max(bestRecall, o.recall());
+        if (Double.isFinite(o.recall())) {
+            bestRecall = Math.max(bestRecall, o.recall());
+        }
         lowDLossRun = o.dLoss() < thresholds.dLossFloor() ? lowDLossRun + 1 : 0;
         if (lowDLossRun >= thresholds.patience()) {
             reasons.add(String.format("D loss %.4f below %.4f for %d evaluations: D wins and G learns nothing",

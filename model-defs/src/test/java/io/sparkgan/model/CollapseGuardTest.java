@@ -66,6 +66,17 @@ class CollapseGuardTest {
     }
 
     @Test
+    void oneNonFiniteEvaluationDoesNotDisableTheRecallRule() {
+        CollapseGuard guard = new CollapseGuard(CollapseGuard.Thresholds.DEFAULTS);
+        assertFalse(guard.observe(new CollapseGuard.Observation(10, 10, 0.5, 1)).collapsed());
+        CollapseGuard.Verdict broken = guard.observe(new CollapseGuard.Observation(10, 10, Double.NaN, 1));
+        assertTrue(broken.collapsed() && broken.reasons().get(0).contains("recall"), broken.reasons().toString());
+        CollapseGuard.Verdict fell = guard.observe(new CollapseGuard.Observation(10, 10, 0.05, 1));
+        assertTrue(fell.collapsed() && fell.reasons().get(0).contains("recall fell to 0.050"),
+                fell.reasons().toString());
+    }
+
+    @Test
     void aDiscriminatorThatWinsOutrightIsFlaggedAfterThePatience() {
         CollapseGuard guard = new CollapseGuard(new CollapseGuard.Thresholds(0.8, 0.1, 0.05, 2));
         assertFalse(guard.observe(new CollapseGuard.Observation(10, 10, 0.5, 0.01)).collapsed());

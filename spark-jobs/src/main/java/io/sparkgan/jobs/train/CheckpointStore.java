@@ -36,6 +36,10 @@ public final class CheckpointStore {
         this.keep = keep;
     }
 
+    RunStorage storage() {
+        return storage;
+    }
+
     public static String name(long step) {
         return String.format("%09d", step);
     }

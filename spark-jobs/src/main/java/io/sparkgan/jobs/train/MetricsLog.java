@@ -71,9 +71,20 @@ public final class MetricsLog {
     private List<String> stored() throws IOException {
         List<String> stored = new ArrayList<>();
         if (storage.exists(relative)) {
-            for (String line : storage.readString(relative).split("\n")) {
-                if (!line.isBlank()) {
-                    stored.add(line);
+            String[] all = storage.readString(relative).split("\n");
+            for (int i = 0; i < all.length; i++) {
+                if (all[i].isBlank()) {
+                    continue;
+                }
+                try {
+                    Json.MAPPER.readTree(all[i]);
+                    stored.add(all[i]);
+                } catch (IOException e) {
+                    // the half-written last line of a trainer killed while appending; anything else is damage
+                    if (i < all.length - 1) {
+                        throw new IOException(storage.path(relative) + " line " + (i + 1) + " is not JSON: "
+                                + e.getMessage(), e);
+                    }
                 }
             }
         }

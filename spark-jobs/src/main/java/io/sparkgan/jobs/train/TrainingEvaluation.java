@@ -40,6 +40,7 @@ final class TrainingEvaluation {
     private double dLossSum;
     private int dLossRounds;
     private String lastCollapse;
+    private long rollbackTarget = -1;
 
     /** Opens the log, dropping lines after {@code lastStep} (a resumed run redoes them) and replaying the rest. */
     TrainingEvaluation(SampleEvaluation evaluation, TrainConfig config, RunStorage storage,
@@ -67,6 +68,25 @@ final class TrainingEvaluation {
         dLossRounds++;
     }
 
+    /** The checkpoint the last rollback returns to, as its log line names it. */
+    long rollbackTarget() {
+        return rollbackTarget;
+    }
+
+    /**
+     * The rollback decided after the checkpoint at {@code step}, as its evaluation line records it, or null. A run
+     * stopped between that decision and its next checkpoint resumes from it.
+     */
+    static JsonNode rollbackAt(RunStorage storage, long step) throws IOException {
+        for (JsonNode line : MetricsLog.existing(storage, TrainingMaster.EVAL_LOG).entries()) {
+            JsonNode collapse = line.path("collapse");
+            if (line.path("step").asLong() == step && "rollback".equals(collapse.path("action").asText())) {
+                return collapse;
+            }
+        }
+        return null;
+    }
+
     /** Why the run stopped for a collapse; null if it did not. */
     String lastCollapse() {
         return lastCollapse;
@@ -86,7 +106,6 @@ final class TrainingEvaluation {
         line.setAll(SampleEvaluation.toJson(result));
         line.put("dLoss", dLossRounds > 0 ? dLossSum / dLossRounds : Double.NaN);
         line.put("seconds", seconds);
-        line.put("best", best);
         dLossSum = 0;
         dLossRounds = 0;
         CollapseGuard.Verdict verdict = guard.observe(observation(line));
@@ -108,8 +127,8 @@ final class TrainingEvaluation {
             if (action == Action.ROLLBACK) {
                 rollbacks++;
                 guard.restart();
-                long to = checkpoints.best().orElse(step);
-                collapse.put("rollbackTo", to);
+                rollbackTarget = checkpoints.best().orElse(step);
+                collapse.put("rollbackTo", rollbackTarget);
                 collapse.put("lrG", config.model.lrG * config.rollbackLrFactor);
                 collapse.put("lrD", config.model.lrD * config.rollbackLrFactor);
             }
@@ -117,6 +136,10 @@ final class TrainingEvaluation {
                 lastCollapse = message;
             }
         }
+        // a checkpoint judged collapsed is never the best, whatever its FID
+        best &= !verdict.collapsed();
+        line.put("best", best);
+        // the rollback is durable from here: a resumed run replays it from this line (see rollbackAt)
         log.append(line);
         storage.writeAtomically(TrainingMaster.EVAL_CHART, MetricsChart.png(log.entries()));
         if (best) {

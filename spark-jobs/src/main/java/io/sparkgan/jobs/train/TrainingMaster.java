@@ -200,7 +200,8 @@ public final class TrainingMaster {
                         break;
                     }
                     if (action == TrainingEvaluation.Action.ROLLBACK) {
-                        rollBack(checkpoints, generator, discriminator, average);
+                        rollBack(checkpoints, evaluator.rollbackTarget(), config.model.lrG * config.rollbackLrFactor,
+                                config.model.lrD * config.rollbackLrFactor, generator, discriminator, average);
                         state = GanState.capture(generator, discriminator, average);
                         modelJson = workerModelJson();
                     }
@@ -217,18 +218,15 @@ public final class TrainingMaster {
     }
 
     /**
-     * Restarts from the best checkpoint (the latest when none is marked) with both learning rates lowered by
-     * {@code rollbackLrFactor}. The lowered rates are in the model config of every later checkpoint, so a resumed
-     * run keeps them.
+     * Restarts from checkpoint {@code to} (the best, or the latest when none is marked, as the evaluation log
+     * records it) with the lowered learning rates. The lowered rates are in the model config of every later
+     * checkpoint, and until the next one the log line lets a resumed run redo the rollback.
      */
-    private void rollBack(CheckpointStore checkpoints, MultiLayerNetwork generator, MultiLayerNetwork discriminator,
-                          GeneratorAverage average) throws IOException {
-        long to = checkpoints.best().orElse(checkpoints.latest().orElseThrow());
+    private void rollBack(CheckpointStore checkpoints, long to, double lrG, double lrD, MultiLayerNetwork generator,
+                          MultiLayerNetwork discriminator, GeneratorAverage average) throws IOException {
         loadState(checkpoints.load(to), generator, discriminator, average);
-        setLearningRates(generator, discriminator, config.model.lrG * config.rollbackLrFactor,
-                config.model.lrD * config.rollbackLrFactor);
-        LOG.warn("rolled back to checkpoint {}; learning rates now G {} D {}", to, config.model.lrG,
-                config.model.lrD);
+        setLearningRates(generator, discriminator, lrG, lrD);
+        LOG.warn("rolled back to checkpoint {}; learning rates now G {} D {}", to, lrG, lrD);
     }
 
     private void setLearningRates(MultiLayerNetwork generator, MultiLayerNetwork discriminator, double lrG,
@@ -334,6 +332,12 @@ public final class TrainingMaster {
         long round = checkpoint.trainingState().get("round").asLong() + 1;
         checkpoints.discardAfter(latest.getAsLong());
         LOG.info("resuming from checkpoint {} (round {})", latest.getAsLong(), round);
+        JsonNode rollback = TrainingEvaluation.rollbackAt(checkpoints.storage(), latest.getAsLong());
+        if (rollback != null) {
+            // the run was stopped after rolling back and before its next checkpoint: roll back again
+            rollBack(checkpoints, rollback.get("rollbackTo").asLong(), rollback.get("lrG").asDouble(),
+                    rollback.get("lrD").asDouble(), generator, discriminator, average);
+        }
         return round;
     }
 

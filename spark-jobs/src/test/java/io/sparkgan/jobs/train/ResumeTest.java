@@ -98,6 +98,46 @@ class ResumeTest extends LocalSparkTest {
     }
 
     @Test
+    void aRunStoppedAfterARollbackResumesFromTheRolledBackStateAtTheLoweredRates() throws Exception {
+        String evaluated = io.sparkgan.jobs.TestData.mnistWithEvaluator();
+        Consumer<TrainConfig> rollingBack = c -> {
+            c.checkpointEvery = 1;
+            c.evaluateEvery = 1;
+            c.evalSamples = 64;
+            c.onCollapse = TrainConfig.OnCollapse.ROLLBACK;
+            c.maxRollbacks = 5;
+            // a D-loss floor no run stays above: the second evaluation in a row is always a collapse
+            c.collapseDLoss = 100;
+            c.collapsePatience = 2;
+        };
+        TrainConfig whole = TrainingFixtures.tinyRun(evaluated, runs.resolve("whole-rollback").toString());
+        rollingBack.accept(whole);
+        whole.kimg = TrainingFixtures.kimgFor(whole, 3, 2);
+        TrainingFixtures.train(spark, whole, TrainingMaster.Start.NEW);
+
+        // stopped right after the rollback at the second evaluation, before another checkpoint
+        TrainConfig interrupted = TrainingFixtures.tinyRun(evaluated, runs.resolve("stopped-rollback").toString());
+        rollingBack.accept(interrupted);
+        interrupted.kimg = TrainingFixtures.kimgFor(interrupted, 2, 2);
+        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.NEW);
+        interrupted.kimg = whole.kimg;
+        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.RESUME);
+
+        List<String> evaluations = Files.readAllLines(runs.resolve("whole-rollback/eval/metrics.jsonl"));
+        JsonNode collapse = Json.MAPPER.readTree(evaluations.get(1)).get("collapse");
+        assertEquals("rollback", collapse.get("action").asText(), evaluations.toString());
+        assertEquals(2, collapse.get("rollbackTo").asLong(), "back to the first checkpoint, the best");
+        assertEquals(withoutTimes(evaluations),
+                withoutTimes(Files.readAllLines(runs.resolve("stopped-rollback/eval/metrics.jsonl"))));
+        GanCheckpoint expected = TrainingFixtures.latestCheckpoint(spark, whole.runDir);
+        GanCheckpoint resumed = TrainingFixtures.latestCheckpoint(spark, interrupted.runDir);
+        assertEquals(whole.model.lrG / 2, resumed.config().lrG, 1e-12, "trained on at the lowered rate");
+        assertArrayEquals(TrainingFixtures.latestState(spark, whole.runDir).values(),
+                TrainingFixtures.latestState(spark, interrupted.runDir).values(), 0f);
+        assertEquals(expected.config().lrD, resumed.config().lrD, 0);
+    }
+
+    @Test
     void aRunDirectoryOfAnotherRunIsRefusedUnlessResumeOrOverwrite() throws Exception {
         TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("owned").toString());
         config.kimg = TrainingFixtures.kimgFor(config, 2, 2);
@@ -130,6 +170,10 @@ class ResumeTest extends LocalSparkTest {
             finals[i] = TrainingFixtures.latestState(spark, config.runDir).values();
         }
         assertArrayEquals(finals[0], finals[1], 0f);
+    }
+
+    private static List<String> withoutTimes(List<String> lines) {
+        return lines.stream().map(l -> l.replaceAll("\"seconds\":[0-9.E-]+", "\"seconds\":0")).toList();
     }
 
     private String runId(TrainConfig config) throws Exception {
