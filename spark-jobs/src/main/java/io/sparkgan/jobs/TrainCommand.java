@@ -3,6 +3,7 @@ package io.sparkgan.jobs;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.train.RunLock;
 import io.sparkgan.jobs.train.TrainConfig;
+import io.sparkgan.jobs.train.TrainingDiverged;
 import io.sparkgan.jobs.train.TrainingMaster;
 import io.sparkgan.model.DiffAugment;
 import io.sparkgan.model.GanLoss;
@@ -27,6 +28,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Exit code of a run stopped for a suspected collapse. */
     static final int COLLAPSED = 3;
+    /** Training kept producing NaN or infinite values (more rejected rounds than --max-rejected-rounds). */
+    static final int DIVERGED = 4;
     /** Another trainer holds the run directory's lock. */
     static final int LOCKED = 5;
 
@@ -160,6 +163,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-rollbacks", paramLabel = "N", description = "rollbacks allowed (default 2), then stop")
     Integer maxRollbacks;
 
+    @Option(names = "--max-rejected-rounds", paramLabel = "N",
+            description = "rounds with NaN/infinite losses or parameters that are redone at halved rates (default 3),"
+                    + " then stop with exit code 4")
+    Integer maxRejectedRounds;
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
@@ -215,6 +223,9 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (RunLock.HeldException e) {
             CommandErrors.report(e, verbose);
             return LOCKED;
+        } catch (TrainingDiverged e) {
+            CommandErrors.report(e, verbose);
+            return DIVERGED;
         } catch (Exception e) {
             return CommandErrors.report(e, verbose);
         }
@@ -259,6 +270,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (collapseDLoss != null) config.collapseDLoss = collapseDLoss;
         if (collapsePatience != null) config.collapsePatience = collapsePatience;
         if (maxRollbacks != null) config.maxRollbacks = maxRollbacks;
+        if (maxRejectedRounds != null) config.maxRejectedRounds = maxRejectedRounds;
         if (lrG != null) model.lrG = lrG;
         if (lrD != null) model.lrD = lrD;
         if (architecture != null) model.architecture = architecture;

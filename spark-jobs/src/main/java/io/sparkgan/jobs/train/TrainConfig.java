@@ -97,6 +97,13 @@ public final class TrainConfig {
     /** ... for this many evaluations in a row. */
     public int collapsePatience = CollapseGuard.Thresholds.DEFAULTS.patience();
 
+    /**
+     * Rounds whose losses or averaged state are not finite (NaN, infinity) are rejected: the round is redone from
+     * the state before it with both learning rates x {@code rollbackLrFactor}. After this many rejections in a run,
+     * training stops (exit code 4).
+     */
+    public int maxRejectedRounds = 3;
+
     /** A rollback multiplies both learning rates by this. */
     public double rollbackLrFactor = 0.5;
 
@@ -181,6 +188,7 @@ public final class TrainConfig {
         require(rollbackLrFactor > 0 && rollbackLrFactor <= 1, "--rollback-lr-factor must be in (0, 1], got "
                 + rollbackLrFactor);
         require(maxRollbacks >= 0, "--max-rollbacks must be >= 0, got " + maxRollbacks);
+        require(maxRejectedRounds >= 0, "--max-rejected-rounds must be >= 0, got " + maxRejectedRounds);
         collapseThresholds();
         model.validateHyperparameters();
     }

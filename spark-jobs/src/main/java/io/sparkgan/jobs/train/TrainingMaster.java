@@ -47,6 +47,8 @@ public final class TrainingMaster {
     public static final String EVAL_LOG = "eval/metrics.jsonl";
     /** Those evaluations as curves. */
     public static final String EVAL_CHART = "eval/metrics.png";
+    /** Rounds rejected for non-finite losses or state, one line each. */
+    public static final String REJECTED_LOG = "metrics/rejected-rounds.jsonl";
     /** Counter the evaluation noise is derived with from the run seed. */
     public static final long EVAL_NOISE = 0x6576616cL;
 
@@ -68,6 +70,8 @@ public final class TrainingMaster {
     private final boolean breakLock;
     /** Workers whose shard is not empty; fixed for a run, known once the shards are cached. */
     private int activeWorkers;
+    /** Rounds rejected so far in this run (saved in every checkpoint). */
+    private int rejectedRounds;
 
     public TrainingMaster(SparkSession spark, TrainConfig config, Start start) {
         this(spark, config, start, false);
@@ -131,8 +135,10 @@ public final class TrainingMaster {
         MultiLayerNetwork sampler = average != null ? GanNetworks.generator(model) : generator;
         CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
         MetricsLog metrics = new MetricsLog(storage, "metrics/train.jsonl");
+        MetricsLog rejected = new MetricsLog(storage, REJECTED_LOG);
         long round = resumePoint(checkpoints, generator, discriminator, average);
         metrics.truncateAfter("round", round - 1);
+        rejected.truncateAfter("round", round - 1);
         TrainingEvaluation evaluator = evaluation == null ? null : new TrainingEvaluation(evaluation, config, storage,
                 checkpoints, round == 0 ? -1 : stepAfter(round - 1));
         GanState state = GanState.capture(generator, discriminator, average);
@@ -163,8 +169,17 @@ public final class TrainingMaster {
                     !model.architecture.convolutional(), model.latentSize, model.dSteps,
                     (long) config.batchPerWorker * activeWorkers, model.labelWidth(), modelJson, threads);
             WorkerResult result = ParameterAverager.runRound(shards, broadcast, plan);
-            state = ParameterAverager.average(result, layout);
+            GanState averaged = ParameterAverager.average(result, layout);
             broadcast.destroy();
+            String fault = nonFinite(result, averaged);
+            if (fault != null) {
+                rejectedRounds++;
+                rejectRound(round, fault, rejected, generator, discriminator);
+                modelJson = workerModelJson();
+                round--;  // redone from the state before it
+                continue;
+            }
+            state = averaged;
             double seconds = (System.nanoTime() - roundStart) / 1e9;
             ObjectNode roundLine = roundMetrics(round, result, seconds);
             metrics.append(roundLine);
@@ -227,6 +242,49 @@ public final class TrainingMaster {
         loadState(checkpoints.load(to), generator, discriminator, average);
         setLearningRates(generator, discriminator, lrG, lrD);
         LOG.warn("rolled back to checkpoint {}; learning rates now G {} D {}", to, lrG, lrD);
+    }
+
+    /** Why a round's result may not be kept (a worker's or the average's NaN or infinity), or null. */
+    private static String nonFinite(WorkerResult result, GanState averaged) {
+        double[] sums = result.statisticsSum();
+        if (!result.nonFinite.isEmpty()) {
+            return "the workers of partitions " + result.nonFinite + " produced non-finite losses or parameters";
+        }
+        if (!Double.isFinite(sums[WorkerResult.D_LOSS]) || !Double.isFinite(sums[WorkerResult.G_LOSS])
+                || !TrainingWorker.allFinite(averaged.values())) {
+            return "the averaged losses or parameters are not finite";
+        }
+        return null;
+    }
+
+    /**
+     * Records a rejected round and lowers both learning rates for its retry, or stops the run when it has used up
+     * its rejections. Nothing of the round is kept: the last state stays the one before it.
+     */
+    private void rejectRound(long round, String fault, MetricsLog log, MultiLayerNetwork generator,
+                             MultiLayerNetwork discriminator) throws IOException {
+        double lrG = config.model.lrG * config.rollbackLrFactor;
+        double lrD = config.model.lrD * config.rollbackLrFactor;
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("round", round);
+        line.put("step", stepAfter(round));
+        line.put("reason", fault);
+        line.put("rejection", rejectedRounds);
+        if (rejectedRounds > config.maxRejectedRounds) {
+            line.put("action", "stop");
+            log.append(line);
+            throw new TrainingDiverged("round " + round + " (step " + stepAfter(round) + ") rejected: " + fault
+                    + "; that is " + rejectedRounds + " rejected rounds, more than --max-rejected-rounds "
+                    + config.maxRejectedRounds + ": stopped. The latest checkpoint is the last good state;"
+                    + " lower the learning rates or check the data before resuming");
+        }
+        line.put("action", "retry");
+        line.put("lrG", lrG);
+        line.put("lrD", lrD);
+        log.append(line);
+        LOG.warn("round {} rejected: {}; redone from the state before it with learning rates G {} D {}"
+                + " ({} of {} rejections allowed)", round, fault, lrG, lrD, rejectedRounds, config.maxRejectedRounds);
+        setLearningRates(generator, discriminator, lrG, lrD);
     }
 
     private void setLearningRates(MultiLayerNetwork generator, MultiLayerNetwork discriminator, double lrG,
@@ -310,6 +368,7 @@ public final class TrainingMaster {
         state.put("step", step);
         state.put("kimg", kimgAfter(round));
         state.put("seed", config.seed);
+        state.put("rejectedRounds", rejectedRounds);
         state.put("savedAt", Instant.now().toString());
         return state;
     }
@@ -330,6 +389,7 @@ public final class TrainingMaster {
         // a rollback may have lowered the rates since run.json was written: the checkpoint has the current ones
         setLearningRates(generator, discriminator, checkpoint.config().lrG, checkpoint.config().lrD);
         long round = checkpoint.trainingState().get("round").asLong() + 1;
+        rejectedRounds = checkpoint.trainingState().path("rejectedRounds").asInt(0);
         checkpoints.discardAfter(latest.getAsLong());
         LOG.info("resuming from checkpoint {} (round {})", latest.getAsLong(), round);
         JsonNode rollback = TrainingEvaluation.rollbackAt(checkpoints.storage(), latest.getAsLong());

@@ -81,8 +81,27 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
         for (int i = 0; i < weighted.length; i++) {
             weighted[i] *= examples;
         }
+        if (FaultInjection.nonFinite(plan.firstStep(), block.partition)) {
+            weighted[0] = Float.NaN;
+            statistics[WorkerResult.D_LOSS] = Double.NaN;
+        }
+        boolean finite = allFinite(weighted) && Double.isFinite(statistics[WorkerResult.D_LOSS])
+                && Double.isFinite(statistics[WorkerResult.G_LOSS]);
         statistics[WorkerResult.STATE_SECONDS] = (start - loadStart + System.nanoTime() - end) / 1e9;
-        return WorkerResult.of(block.partition, weighted, examples, plan.steps(), trained.generatorIterations(),
-                trained.discriminatorIterations(), statistics);
+        WorkerResult result = WorkerResult.of(block.partition, weighted, examples, plan.steps(),
+                trained.generatorIterations(), trained.discriminatorIterations(), statistics);
+        if (!finite) {
+            result.nonFinite.add(block.partition);
+        }
+        return result;
+    }
+
+    static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

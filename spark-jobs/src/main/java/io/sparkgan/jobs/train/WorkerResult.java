@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What workers send back after a round, in a form that adds up: each worker's final {@code GanState} values times
@@ -44,6 +45,8 @@ final class WorkerResult implements Serializable {
     static final int STATISTICS = 8;
 
     private final TreeMap<Integer, double[]> statistics = new TreeMap<>();
+    /** Partitions whose worker ended its steps with a loss or a state value that is NaN or infinite. */
+    final TreeSet<Integer> nonFinite = new TreeSet<>();
     long examples;
     long steps;
     int generatorIterations;
@@ -72,6 +75,7 @@ final class WorkerResult implements Serializable {
             insert((int) (node.getKey() >>> 32), (int) (long) node.getKey(), node.getValue());
         }
         statistics.putAll(other.statistics);
+        nonFinite.addAll(other.nonFinite);
         examples += other.examples;
         steps += other.steps;
         generatorIterations = Math.max(generatorIterations, other.generatorIterations);

@@ -1,0 +1,35 @@
+package io.sparkgan.jobs.train;
+
+/**
+ * Faults that tests inject into workers, to prove the guards against them. Set by system property, so only in
+ * local mode (where the executors are the driver's JVM); nothing is injected unless a test sets it.
+ *
+ * <p>{@code sparkgan.inject.nonFinite=STEP:PARTITION[:always]}: the worker of that partition, in the round that
+ * starts at global step STEP, reports NaN losses and parameters, in the first attempt of that round only (or in
+ * every attempt with {@code :always}).
+ */
+final class FaultInjection {
+
+    static final String NON_FINITE = "sparkgan.inject.nonFinite";
+    private static final java.util.Set<String> FIRED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private FaultInjection() {
+    }
+
+    static boolean nonFinite(long firstStep, int partition) {
+        String spec = System.getProperty(NON_FINITE);
+        if (spec == null) {
+            return false;
+        }
+        String[] parts = spec.split(":");
+        if (Long.parseLong(parts[0]) != firstStep || Integer.parseInt(parts[1]) != partition) {
+            return false;
+        }
+        return parts.length > 2 && parts[2].equals("always") || FIRED.add(spec);
+    }
+
+    /** Forgets which one-time faults have fired (between tests). */
+    static void reset() {
+        FIRED.clear();
+    }
+}
