@@ -71,7 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf("training the DCGAN on %s for %.0f kimg in %s ...%n", dataset, kimg, spark.sparkContext().master());
             // the demo's own directory: the lock of a killed demo is taken over (a live one never is)
             TrainingMaster.Summary summary = new TrainingMaster(spark, config, TrainingMaster.Start.OVERWRITE,
-                    true).train();
+                    new TrainingMaster.Options(true, false)).train();
             String grid = summary.runDir() + "/samples/" + String.format("%09d", summary.latestCheckpoint()) + ".png";
             System.out.printf("done: %d rounds, %.1f kimg in %.0f s (%.0f images/s; evaluations %.0f s)%n",
                     summary.rounds(), summary.kimg(), summary.seconds(), summary.imagesPerSecond(),

@@ -177,6 +177,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace the run in --run-dir (only a run or an empty directory)")
     boolean overwrite;
 
+    @Option(names = "--change-workers",
+            description = "with --resume: continue on another number of --workers than the run was trained with")
+    boolean changeWorkers;
+
     @Option(names = "--break-lock", description = "take over --run-dir from a trainer that died holding its run.lock")
     boolean breakLock;
 
@@ -208,7 +212,8 @@ public final class TrainCommand implements Callable<Integer> {
                 config = effectiveConfig(TrainingMaster.storedConfig(spark, config.runDir));
                 config.validate();
             }
-            TrainingMaster.Summary summary = new TrainingMaster(spark, config, start, breakLock).train();
+            TrainingMaster.Summary summary = new TrainingMaster(spark, config, start,
+                    new TrainingMaster.Options(breakLock, changeWorkers)).train();
             System.out.printf("trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s"
                     + " (evaluations: %.0f s)%n", summary.rounds(), summary.steps(), summary.kimg(), summary.seconds(),
                     summary.imagesPerSecond(), summary.evaluationSeconds());

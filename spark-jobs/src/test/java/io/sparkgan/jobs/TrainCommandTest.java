@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,6 +155,35 @@ class TrainCommandTest extends LocalSparkTest {
         assertEquals(5, broken.exitCode(), "the holder is alive on this host: " + broken.err());
         assertEquals(metrics, Files.readString(runDir.resolve("metrics/train.jsonl")), "nothing written");
         assertEquals(lock, Files.readString(runDir.resolve("run.lock")));
+    }
+
+    @Test
+    void theSeedSeedsTheWeightsAndTheResolvedNumberOfWorkersIsRecorded() throws Exception {
+        Path runDir = dir.resolve("seeded");
+        String[] first = {"train", "--data", data, "--run-dir", runDir.toString(), "--seed", "5",
+            "--batch-per-worker", "8", "--averaging-every", "2", "--base-width", "4", "--latent", "8",
+            "--kimg", "0.032"};
+        TestData.CliResult trained = TestData.cli(first);
+        assertEquals(0, trained.exitCode(), trained.err());
+        var run = io.sparkgan.model.Json.MAPPER.readTree(runDir.resolve("run.json").toFile()).get("config");
+        assertEquals(5, run.get("model").get("seed").asLong(), "the weights are seeded by --seed");
+        int slots = spark.sparkContext().defaultParallelism();
+        assertEquals(slots, run.get("workers").asInt(), "the default (the task slots) resolved and recorded");
+
+        TestData.CliResult other = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
+                "--kimg", "0.064", "--workers", String.valueOf(slots + 1));
+        assertEquals(2, other.exitCode());
+        assertTrue(other.err().contains(slots + " workers") && other.err().contains("--change-workers"), other.err());
+
+        TestData.CliResult changed = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
+                "--kimg", "0.064", "--workers", "1", "--change-workers");
+        assertEquals(0, changed.exitCode(), changed.err());
+        var resumed = io.sparkgan.model.Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
+        assertEquals(1, resumed.get("config").get("workers").asInt());
+        assertEquals(slots, resumed.get("workerChanges").get(0).get("from").asInt());
+        List<String> rounds = Files.readAllLines(runDir.resolve("metrics/train.jsonl"));
+        double lastKimg = io.sparkgan.model.Json.MAPPER.readTree(rounds.get(rounds.size() - 1)).get("kimg").asDouble();
+        assertEquals(0.064, lastKimg, 1e-9, "images counted across the change: " + rounds);
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -67,26 +67,44 @@ public final class TrainingMaster {
     private final SparkSession spark;
     private final TrainConfig config;
     private final Start start;
-    private final boolean breakLock;
+    private final Options options;
     /** Workers whose shard is not empty; fixed for a run, known once the shards are cached. */
     private int activeWorkers;
+    /** Images over all workers per round (fixed for a training session, known once the shards are cached). */
+    private long imagesPerRound;
+    /** The first round of this session and the images D had seen before it (0 for a new run). */
+    private long firstRound;
+    private long imagesBefore;
     /** Rounds rejected so far in this run (saved in every checkpoint). */
     private int rejectedRounds;
 
-    public TrainingMaster(SparkSession spark, TrainConfig config, Start start) {
-        this(spark, config, start, false);
+    /**
+     * What a trainer may do that it refuses by default.
+     *
+     * @param breakLock take over a run directory whose lock a dead trainer left (see {@link RunLock})
+     * @param changeWorkers resume with another number of workers than the run was trained with
+     */
+    public record Options(boolean breakLock, boolean changeWorkers) {
+        public static final Options NONE = new Options(false, false);
     }
 
-    /** @param breakLock take over a run directory whose lock a dead trainer left (see {@link RunLock}) */
-    public TrainingMaster(SparkSession spark, TrainConfig config, Start start, boolean breakLock) {
+    public TrainingMaster(SparkSession spark, TrainConfig config, Start start) {
+        this(spark, config, start, Options.NONE);
+    }
+
+    public TrainingMaster(SparkSession spark, TrainConfig config, Start start, Options options) {
         this.spark = spark;
         this.config = config;
         this.start = start;
-        this.breakLock = breakLock;
+        this.options = options;
     }
 
     public Summary train() throws IOException {
         config.resolveAutomatic().validate();
+        if (start != Start.RESUME) {
+            // one seed for everything random, the initial weights included (a resumed run keeps what it stored)
+            config.model.seed = config.seed;
+        }
         // everything that can be wrong with the input is checked before the run directory is written to
         RunStorage storage = new RunStorage(config.runDir, spark.sparkContext().hadoopConfiguration());
         String resumedRunId = checkRunDirectory(storage);
@@ -94,7 +112,12 @@ public final class TrainingMaster {
         fitModelToDataset(dataset.manifest());
 
         SparkContext sc = spark.sparkContext();
-        int workers = config.workers > 0 ? config.workers : sc.defaultParallelism();
+        if (config.workers == 0) {
+            // recorded in run.json: a resumed run keeps its shards whatever the size of the cluster it resumes on
+            config.workers = sc.defaultParallelism();
+            LOG.info("--workers: {} (the cluster's task slots)", config.workers);
+        }
+        int workers = config.workers;
         JavaRDD<ShardBlock> shards = ShardLoader.load(dataset, workers);
         // caching the shards reads every row once: the moment to hold the data to its manifest
         List<Integer> shardSizes = shards.map(ShardBlock::size).collect();
@@ -107,24 +130,23 @@ public final class TrainingMaster {
         if (activeWorkers == 0) {
             throw new IllegalArgumentException("dataset " + config.data + " has no rows to train on");
         }
-        long imagesPerRound = (long) activeWorkers * config.averagingEvery * config.batchPerWorker;
+        imagesPerRound = (long) activeWorkers * config.averagingEvery * config.batchPerWorker;
         double budgetImages = config.epochs > 0 ? config.epochs * dataset.manifest().count() : config.kimg * 1000;
-        long totalRounds = Math.max(1, (long) Math.ceil(budgetImages / imagesPerRound));
-        LOG.info("training on {} ({} images, {}) with {} workers (shards {}), {} rounds of {} steps x {} images",
+        LOG.info("training on {} ({} images, {}) with {} workers (shards {}), rounds of {} steps x {} images",
                 config.data, dataset.manifest().count(), dataset.manifest().shape(), workers, shardSizes,
-                totalRounds, config.averagingEvery, config.batchPerWorker);
+                config.averagingEvery, config.batchPerWorker);
         SampleEvaluation evaluation = openEvaluation();
         String runId = resumedRunId != null ? resumedRunId : UUID.randomUUID().toString();
-        try (RunLock lock = RunLock.acquire(storage, runId, breakLock)) {
+        try (RunLock lock = RunLock.acquire(storage, runId, options.breakLock())) {
             claimRunDirectory(storage, runId, resumedRunId != null);
-            return trainRounds(storage, runId, shards, workers, totalRounds, imagesPerRound, evaluation);
+            return trainRounds(storage, runId, shards, workers, budgetImages, evaluation);
         } finally {
             shards.unpersist(false);
         }
     }
 
     private Summary trainRounds(RunStorage storage, String runId, JavaRDD<ShardBlock> shards, int workers,
-                                long totalRounds, long imagesPerRound, SampleEvaluation evaluation)
+                                double budgetImages, SampleEvaluation evaluation)
             throws IOException {
         SparkContext sc = spark.sparkContext();
         GanModelConfig model = config.model;
@@ -138,6 +160,10 @@ public final class TrainingMaster {
         MetricsLog rejected = new MetricsLog(storage, REJECTED_LOG);
         long round = resumePoint(checkpoints, generator, discriminator, average);
         metrics.truncateAfter("round", round - 1);
+        // images are counted from the resume point: the number of workers may have changed (--change-workers)
+        long totalRounds = Math.max(Math.max(1, round),
+                round + (long) Math.ceil((budgetImages - imagesBefore) / imagesPerRound));
+        LOG.info("rounds {} to {} of the run", round + 1, totalRounds);
         rejected.truncateAfter("round", round - 1);
         TrainingEvaluation evaluator = evaluation == null ? null : new TrainingEvaluation(evaluation, config, storage,
                 checkpoints, round == 0 ? -1 : stepAfter(round - 1));
@@ -158,7 +184,6 @@ public final class TrainingMaster {
         String collapse = null;
         int threads = config.threadsPerWorker > 0 ? config.threadsPerWorker : threadsPerTask(sc, workers);
         long runStart = System.nanoTime();
-        long firstRound = round;
         long latestCheckpoint = checkpoints.latest().orElse(-1);
         long evaluationNanos = 0;
         for (; round < totalRounds; round++) {
@@ -337,9 +362,13 @@ public final class TrainingMaster {
         return (round + 1) * config.averagingEvery;
     }
 
-    /** Images seen by D after a round, over all workers (the workers' count is fixed for a run). */
+    /** Images seen by D after a round, over all workers: counted exactly, from the resume point on. */
+    private long imagesAfter(long round) {
+        return imagesBefore + (round - firstRound + 1) * imagesPerRound;
+    }
+
     private double kimgAfter(long round) {
-        return (round + 1) * (double) config.averagingEvery * config.batchPerWorker * activeWorkers / 1000.0;
+        return imagesAfter(round) / 1000.0;
     }
 
     private ObjectNode roundMetrics(long round, WorkerResult result, double seconds) {
@@ -367,6 +396,8 @@ public final class TrainingMaster {
         state.put("round", round);
         state.put("step", step);
         state.put("kimg", kimgAfter(round));
+        state.put("images", imagesAfter(round));
+        state.put("workers", config.workers);
         state.put("seed", config.seed);
         state.put("rejectedRounds", rejectedRounds);
         state.put("savedAt", Instant.now().toString());
@@ -389,6 +420,9 @@ public final class TrainingMaster {
         // a rollback may have lowered the rates since run.json was written: the checkpoint has the current ones
         setLearningRates(generator, discriminator, checkpoint.config().lrG, checkpoint.config().lrD);
         long round = checkpoint.trainingState().get("round").asLong() + 1;
+        // checkpoints from before "images" was stored come from runs whose number of workers never changed
+        imagesBefore = checkpoint.trainingState().path("images").asLong(round * imagesPerRound);
+        firstRound = round;
         rejectedRounds = checkpoint.trainingState().path("rejectedRounds").asInt(0);
         checkpoints.discardAfter(latest.getAsLong());
         LOG.info("resuming from checkpoint {} (round {})", latest.getAsLong(), round);
@@ -457,9 +491,18 @@ public final class TrainingMaster {
      */
     private void claimRunDirectory(RunStorage storage, String runId, boolean resumed) throws IOException {
         if (resumed) {
-            if (!runId.equals(readRun(storage).get("runId").asText())) {
+            ObjectNode run = (ObjectNode) readRun(storage);
+            if (!runId.equals(run.get("runId").asText())) {
                 throw new IllegalStateException(config.runDir + " now holds another run: it was replaced while"
                         + " this one was being prepared");
+            }
+            int stored = run.path("config").path("workers").asInt();
+            if (stored != config.workers) {
+                // recorded, so that the next resume keeps these shards
+                ((ObjectNode) run.get("config")).put("workers", config.workers);
+                run.withArray("workerChanges").addObject().put("from", stored).put("to", config.workers)
+                        .put("at", Instant.now().toString());
+                storage.writeAtomically("run.json", Json.MAPPER.writeValueAsString(run));
             }
             return;
         }
@@ -482,6 +525,23 @@ public final class TrainingMaster {
         TrainConfig mine = TrainConfig.fromJson(config.toJson());
         mine.kimg = stored.kimg;
         mine.epochs = stored.epochs;
+        if (stored.workers == 0 && config.workers == 0) {
+            LOG.warn("{} was started before sparkgan recorded the number of workers: resuming with this cluster's"
+                    + " task slots, which may differ from the run's", config.runDir);
+        } else if (stored.workers != 0 && config.workers != stored.workers) {
+            if (!options.changeWorkers()) {
+                throw new IllegalArgumentException("--resume: the run in " + config.runDir + " was trained with "
+                        + stored.workers + " workers, not " + config.workers + "; another number changes its shards,"
+                        + " minibatches and averaging, so the run will not match an uninterrupted one: pass"
+                        + " --change-workers to do it anyway");
+            }
+            LOG.warn("*** resuming {} with {} workers instead of {} (--change-workers): shards, minibatches and"
+                    + " images per round change from here on; the run is no longer reproducible from its seed ***",
+                    config.runDir, config.workers, stored.workers);
+        }
+        mine.workers = stored.workers;
+        // the weights' seed is the run's (or, in runs from before that rule, the one they stored)
+        config.model.seed = stored.model.seed;
         mine.model = stored.model.copy();
         if (!mine.toJson().equals(stored.toJson()) || !sameModel(stored.model)) {
             throw new IllegalArgumentException("--resume: the options differ from the run in " + config.runDir

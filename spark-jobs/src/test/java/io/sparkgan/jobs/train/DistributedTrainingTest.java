@@ -171,6 +171,7 @@ class DistributedTrainingTest extends LocalSparkTest {
         model.height = 28;
         model.width = 28;
         model.channels = 1;
+        model.seed = config.seed;  // as the trainer sets it
         return model;
     }
 
