@@ -132,7 +132,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + " the classes they were asked for); " + target.runDir + " is unconditional");
             }
             ImageDataset generated = GeneratedImages.of(spark, loaded.samplingGenerator(), loaded.config(),
-                    evaluation.real().manifest().labelNames(), count, noiseSeed,
+                    evaluation.real().manifest().labelNames(), evaluation.realClassFrequencies(), count, noiseSeed,
                     spark.sparkContext().defaultParallelism());
             classificationAccuracyScore(spark, generated, count + " generated samples", evaluation);
         }

@@ -87,4 +87,19 @@ class ManifoldMetricsTest {
         double expected = 0.97 * Math.log(0.97 / 0.25) + 3 * 0.01 * Math.log(0.01 / 0.25);
         assertEquals(expected, one.klDivergence(), 1e-12);
     }
+
+    @Test
+    void aClassWithoutRealImagesIsNotAModeToCover() {
+        // labels 1..3 as EMNIST letters number them: class 0 has no real images
+        double[] real = {0, 0.5, 0.25, 0.25};
+        ModeCoverage.Result all = ModeCoverage.of(new int[] {1, 1, 2, 3}, real, 0.1);
+        assertEquals(3, all.classes(), "only the classes the data has");
+        assertEquals(3, all.covered());
+        assertEquals(0, all.klDivergence(), 1e-12);
+        // samples the evaluator puts in the empty class count against the divergence, finitely
+        ModeCoverage.Result stray = ModeCoverage.of(new int[] {0, 1, 1, 2, 3, 1, 1, 2}, real, 0.1);
+        assertEquals(3, stray.covered());
+        assertEquals(1, stray.counts()[0]);
+        assertTrue(Double.isFinite(stray.klDivergence()) && stray.klDivergence() > 0.5, "" + stray.klDivergence());
+    }
 }

@@ -58,16 +58,17 @@ public final class GeneratedImages {
     }
 
     /**
-     * {@code count} labelled samples of a conditional generator, every class alike, held by Spark (cached, not
+     * {@code count} labelled samples of a conditional generator, every class with real images alike, held by Spark (cached, not
      * written anywhere): what the Classification Accuracy Score trains its classifier on.
      */
     public static ImageDataset of(SparkSession spark, MultiLayerNetwork generator, GanModelConfig model,
-                                  List<String> labelNames, int count, long seed, int partitions) {
+                                  List<String> labelNames, double[] realFrequencies, int count, long seed,
+                                  int partitions) {
         if (!model.conditional) {
             throw new IllegalArgumentException("labelled samples need a conditional generator (train with"
                     + " --conditional)");
         }
-        SampleBlocks samples = SampleBlocks.of(model, count, seed);
+        SampleBlocks samples = SampleBlocks.of(model, count, seed, realFrequencies);
         JavaRDD<Row> rows = rows(JavaSparkContext.fromSparkContext(spark.sparkContext()), samples, generator, null,
                 model, partitions);
         DatasetManifest manifest = new DatasetManifest(DatasetManifest.FORMAT_VERSION, model.height, model.width,

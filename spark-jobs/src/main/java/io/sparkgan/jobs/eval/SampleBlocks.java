@@ -53,10 +53,14 @@ public final class SampleBlocks implements Serializable {
         this.keepFraction = keepFraction;
     }
 
-    /** {@code count} samples of a generator of {@code model}; a conditional one is asked for every class alike. */
-    public static SampleBlocks of(GanModelConfig model, int count, long seed) {
+    /**
+     * {@code count} samples of a generator of {@code model}; a conditional one is asked for every class alike, of
+     * the classes that have real images when {@code realFrequencies} is given (a class without any is not asked for).
+     */
+    public static SampleBlocks of(GanModelConfig model, int count, long seed, double[] realFrequencies) {
         return new SampleBlocks(count, model.latentSize,
-                model.conditional ? ClassLayout.ofShares(uniform(model.classes), count) : null, seed, 1);
+                model.conditional ? ClassLayout.ofShares(present(model.classes, realFrequencies), count) : null,
+                seed, 1);
     }
 
     /**
@@ -79,9 +83,15 @@ public final class SampleBlocks implements Serializable {
         return new SampleBlocks(count, model.latentSize, layout, seed, keepFraction);
     }
 
-    private static double[] uniform(int classes) {
+    private static double[] present(int classes, double[] realFrequencies) {
         double[] shares = new double[classes];
         Arrays.fill(shares, 1);
+        if (realFrequencies != null && realFrequencies.length == classes
+                && Arrays.stream(realFrequencies).anyMatch(f -> f > 0)) {
+            for (int c = 0; c < classes; c++) {
+                shares[c] = realFrequencies[c] > 0 ? 1 : 0;
+            }
+        }
         return shares;
     }
 

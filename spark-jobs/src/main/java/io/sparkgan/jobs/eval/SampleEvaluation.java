@@ -88,6 +88,11 @@ public final class SampleEvaluation {
         return real;
     }
 
+    /** The real data's class frequencies (some may be 0); null when it is unlabelled. */
+    public double[] realClassFrequencies() {
+        return reference.classFrequencies();
+    }
+
     /**
      * Metrics of {@code samples} images from a generator of {@code model}, made on {@code partitions} executor
      * tasks; for a conditional model also the share the evaluator classes as the class asked for.
@@ -95,7 +100,7 @@ public final class SampleEvaluation {
     public SampleMetrics ofGenerator(MultiLayerNetwork generator, GanModelConfig model, int samples, long seed,
                                      int partitions) {
         long start = System.nanoTime();
-        SampleBlocks blocks = SampleBlocks.of(model, samples, seed);
+        SampleBlocks blocks = SampleBlocks.of(model, samples, seed, reference.classFrequencies());
         FeatureSet features = EvaluatorFeatures.ofGenerator(JavaSparkContext.fromSparkContext(spark.sparkContext()),
                 generator, blocks, evaluator, partitions);
         long generated = System.nanoTime();

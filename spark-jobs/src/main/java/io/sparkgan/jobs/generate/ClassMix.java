@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * The class mix a {@code --classes} value asks of a conditional generator: {@code uniform}, {@code real} (the
+ * The class mix a {@code --classes} value asks of a conditional generator: {@code uniform} (over the classes the
+ * training data has images of), {@code real} (the
  * class frequencies of the run's training data) or explicit shares per label name or index
  * ({@code "0:0.5,3:0.5"}, summing to 1; unnamed classes get none).
  *
@@ -35,7 +36,7 @@ public record ClassMix(String spec, List<String> labelNames, double[] shares) {
                 : IntStream.range(0, classes).mapToObj(Integer::toString).toList();
         double[] shares = new double[classes];
         switch (value) {
-            case "uniform" -> Arrays.fill(shares, 1.0 / classes);
+            case "uniform" -> uniform(manifest, shares);
             case "real" -> {
                 if (manifest.numClasses() != classes) {
                     throw new IllegalArgumentException("--classes real: " + trainingData + " has "
@@ -49,6 +50,16 @@ public record ClassMix(String spec, List<String> labelNames, double[] shares) {
             default -> explicit(value, names, shares);
         }
         return new ClassMix(value, names, shares);
+    }
+
+    /** Every class alike; when the training data is known, only those classes it has images of. */
+    private static void uniform(DatasetManifest manifest, double[] shares) {
+        boolean known = manifest != null && manifest.labelled() && manifest.numClasses() == shares.length
+                && manifest.classCounts().stream().anyMatch(c -> c > 0);
+        long present = known ? manifest.classCounts().stream().filter(c -> c > 0).count() : shares.length;
+        for (int c = 0; c < shares.length; c++) {
+            shares[c] = !known || manifest.classCounts().get(c) > 0 ? 1.0 / present : 0;
+        }
     }
 
     private static void explicit(String value, List<String> names, double[] shares) {
