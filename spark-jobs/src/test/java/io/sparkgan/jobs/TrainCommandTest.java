@@ -192,6 +192,46 @@ class TrainCommandTest extends LocalSparkTest {
         return all;
     }
 
+    @Test
+    void aRowOfAnotherShapeWithTheRightByteCountIsNamedBeforeTraining() throws Exception {
+        Path copy = rewriteShard("reshaped", "case when id = 5 then 14 else height end as height,"
+                + " case when id = 5 then 56 else width end as width, channels, image");
+        TestData.CliResult result = TestData.cli("train", "--data", copy.toString(),
+                "--run-dir", dir.resolve("run-reshaped").toString(), "--kimg", "0.016", "--base-width", "4");
+        assertEquals(2, result.exitCode(), result.err());
+        assertTrue(result.err().contains("shard-00000.parquet") && result.err().contains("row id 5")
+                && result.err().contains("14x56x1"), result.err());
+        assertTrue(Files.notExists(dir.resolve("run-reshaped")), "refused before anything was written");
+    }
+
+    @Test
+    void anOutOfRangeLabelIsNamedBeforeTraining() throws Exception {
+        Path copy = rewriteShard("relabelled", "height, width, channels, image", "case when id = 5 then 12 else label end");
+        TestData.CliResult result = TestData.cli("train", "--data", copy.toString(), "--conditional",
+                "--run-dir", dir.resolve("run-relabelled").toString(), "--kimg", "0.016", "--base-width", "4");
+        assertEquals(2, result.exitCode(), result.err());
+        assertTrue(result.err().contains("shard-00000.parquet") && result.err().contains("row id 5")
+                && result.err().contains("label 12"), result.err());
+    }
+
+    /** A copy of the dataset whose first shard is rewritten (as another tool would) with these columns. */
+    private Path rewriteShard(String name, String columns) throws Exception {
+        return rewriteShard(name, columns, "label");
+    }
+
+    private Path rewriteShard(String name, String columns, String label) throws Exception {
+        Path copy = copyOfData(name);
+        Path written = dir.resolve(name + "-written");
+        spark.sql("select id, " + label + " as label, " + columns + " from parquet.`"
+                + copy.resolve("shard-00000.parquet") + "`").coalesce(1).write().parquet(written.toString());
+        try (var parts = Files.list(written)) {
+            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+            Files.move(part, copy.resolve("shard-00000.parquet"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(copy.resolve(".shard-00000.parquet.crc"));
+        }
+        return copy;
+    }
+
     private Path copyOfData(String name) throws Exception {
         Path copy = dir.resolve(name);
         try (var files = Files.walk(Path.of(data))) {

@@ -46,6 +46,8 @@ final class BatchPrefetcher implements AutoCloseable {
     private final ShardBlock block;
     private final MinibatchSampler sampler;
     private final RoundPlan plan;
+    /** 0, 1, ..., batch - 1: the gathered images are in order. */
+    private final int[] sequence;
     private long nextStep;
     private final long endStep;
 
@@ -53,6 +55,7 @@ final class BatchPrefetcher implements AutoCloseable {
         this.block = block;
         this.plan = plan;
         this.sampler = new MinibatchSampler(plan.seed(), block.partition, block.size());
+        this.sequence = java.util.stream.IntStream.range(0, plan.batch()).toArray();
         this.nextStep = plan.firstStep();
         this.endStep = plan.firstStep() + plan.steps();
         for (int i = 0; i < DEPTH; i++) {
@@ -82,7 +85,8 @@ final class BatchPrefetcher implements AutoCloseable {
 
     private Batch make(long step) {
         int[] indexes = sampler.indexes(step, plan.batch());
-        INDArray real = ImageTensors.batch(block.pixels, indexes, plan.height(), plan.width(), plan.channels());
+        INDArray real = ImageTensors.batch(block.gather(indexes), sequence, plan.height(), plan.width(),
+                plan.channels());
         if (plan.flat()) {
             real = real.reshape(indexes.length, (long) plan.height() * plan.width() * plan.channels());
         }

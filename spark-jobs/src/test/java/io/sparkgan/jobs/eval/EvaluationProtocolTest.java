@@ -159,7 +159,7 @@ class EvaluationProtocolTest extends LocalSparkTest {
         MultiLayerNetwork generator = GanNetworks.generator(model);
         var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
         int count = 600;   // three blocks, the last one partial
-        SampleBlocks samples = SampleBlocks.of(model, count, 9);
+        SampleBlocks samples = SampleBlocks.of(model, count, 9, null);
         FeatureSet one = EvaluatorFeatures.ofGenerator(jsc, generator, samples, evaluator, 1);
         FeatureSet three = EvaluatorFeatures.ofGenerator(jsc, generator, samples, evaluator, 3);
         assertEquals(count, one.size());
@@ -173,7 +173,7 @@ class EvaluationProtocolTest extends LocalSparkTest {
         for (int i = 0; i < 256; i++) {
             assertArrayEquals(local.features()[i], one.features()[256 + i], 1e-5, "sample " + (256 + i));
         }
-        FeatureSet otherSeed = EvaluatorFeatures.ofGenerator(jsc, generator, SampleBlocks.of(model, count, 10),
+        FeatureSet otherSeed = EvaluatorFeatures.ofGenerator(jsc, generator, SampleBlocks.of(model, count, 10, null),
                 evaluator, 2);
         // whole feature vectors: a single feature can be 0 for both (a ReLU that is off for these samples)
         assertFalse(java.util.Arrays.equals(one.features()[0], otherSeed.features()[0]));
