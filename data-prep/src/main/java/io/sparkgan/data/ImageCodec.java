@@ -21,6 +21,12 @@ final class ImageCodec {
     ImageIO.setUseCache(false);
   }
 
+  /**
+   * Default cap on the pixels of one decoded image (64 megapixels, about 8000 x 8000): a small file can claim a huge
+   * size (a decompression bomb) and the decoder would allocate it. {@code prep --max-image-pixels} raises it.
+   */
+  static final long DEFAULT_MAX_PIXELS = 64_000_000L;
+
   private ImageCodec() {}
 
   /** What a header says: the size and whether the image is gray (1 channel) rather than colour (3). */
@@ -35,42 +41,51 @@ final class ImageCodec {
     return png || jpeg;
   }
 
-  /** Reads only as far as the header. {@code what} names the image in errors. */
-  static Header readHeader(InputStream in, String what) {
+  /** Reads only as far as the header; refuses an image over {@code maxPixels}. {@code what} names it in errors. */
+  static Header readHeader(InputStream in, String what, long maxPixels) {
+    return withReader(in, what, maxPixels, "read the image header of", reader -> {
+      ImageTypeSpecifier type = reader.getRawImageType(0);
+      if (type == null) {
+        type = reader.getImageTypes(0).next();
+      }
+      return new Header(reader.getHeight(0), reader.getWidth(0), isGray(type.getColorModel()));
+    });
+  }
+
+  /**
+   * Decodes a whole image, once its header has shown it within {@code maxPixels}; alpha is composited on black
+   * (see {@link PixelImage#overBlack}).
+   */
+  static PixelImage decode(InputStream in, String what, long maxPixels) {
+    return toPixels(withReader(in, what, maxPixels, "decode image", reader -> reader.read(0)));
+  }
+
+  private interface ReaderStep<T> {
+    T apply(ImageReader reader) throws IOException;
+  }
+
+  private static <T> T withReader(InputStream in, String what, long maxPixels, String action, ReaderStep<T> step) {
     try (ImageInputStream stream = ImageIO.createImageInputStream(in)) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
-      if (!readers.hasNext()) {
+      Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
+      if (readers == null || !readers.hasNext()) {
         throw new DatasetException(what + " is not an image that javax.imageio can read (PNG or JPEG expected)");
       }
       ImageReader reader = readers.next();
       try {
         reader.setInput(stream, true, true);
-        ImageTypeSpecifier type = reader.getRawImageType(0);
-        if (type == null) {
-          type = reader.getImageTypes(0).next();
+        long pixels = (long) reader.getHeight(0) * reader.getWidth(0);
+        if (pixels > maxPixels) {
+          throw new DatasetException(what + " claims " + reader.getWidth(0) + "x" + reader.getHeight(0)
+              + " pixels (width x height), more than --max-image-pixels " + maxPixels
+              + "; refused before decoding (raise --max-image-pixels if the image is genuine)");
         }
-        return new Header(reader.getHeight(0), reader.getWidth(0), isGray(type.getColorModel()));
+        return step.apply(reader);
       } finally {
         reader.dispose();
       }
     } catch (IOException | RuntimeException e) {
-      throw e instanceof DatasetException d ? d
-          : new DatasetException("cannot read the image header of " + what + ": " + e, e);
+      throw e instanceof DatasetException d ? d : new DatasetException("cannot " + action + " " + what + ": " + e, e);
     }
-  }
-
-  /** Decodes a whole image; alpha is composited on black (see {@link PixelImage#overBlack}). */
-  static PixelImage decode(InputStream in, String what) {
-    BufferedImage image;
-    try {
-      image = ImageIO.read(in);
-    } catch (IOException | RuntimeException e) {
-      throw new DatasetException("cannot decode image " + what + ": " + e, e);
-    }
-    if (image == null) {
-      throw new DatasetException(what + " is not an image that javax.imageio can read (PNG or JPEG expected)");
-    }
-    return toPixels(image);
   }
 
   static PixelImage toPixels(BufferedImage image) {

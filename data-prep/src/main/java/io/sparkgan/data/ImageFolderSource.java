@@ -38,10 +38,11 @@ final class ImageFolderSource implements ImageSource {
     JavaRDD<ImageFile> files = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(listing.files(), ImageSource.partitionsFor(listing.files().size()));
 
+    long maxPixels = options.maxPixels();
     List<ObservedShape> perPartition = files.mapPartitions(partition -> {
       List<ObservedShape> shapes = new ArrayList<>();
       partition.forEachRemaining(file -> {
-        ImageCodec.Header header = open(conf, file, ImageCodec::readHeader);
+        ImageCodec.Header header = open(conf, file, (in, what) -> ImageCodec.readHeader(in, what, maxPixels));
         shapes.add(new ObservedShape(header.height(), header.width(), header.gray(), file.path()));
       });
       return ObservedShape.distinct(shapes.iterator()).iterator();
@@ -49,7 +50,8 @@ final class ImageFolderSource implements ImageSource {
     ImageShape target = options.targetShape(ObservedShape.distinct(perPartition.iterator()));
 
     JavaRDD<Row> rows = files.map(file ->
-        DatasetSchema.row(file.id(), file.label(), open(conf, file, ImageCodec::decode).conformTo(target)));
+        DatasetSchema.row(file.id(), file.label(), open(conf, file, (in, what) -> ImageCodec.decode(in, what, maxPixels))
+            .conformTo(target)));
     return new PreparedImages(spark.createDataFrame(rows, DatasetSchema.SCHEMA), listing.labelNames(),
         "image-folder " + listing.root());
   }

@@ -82,7 +82,7 @@ final class ParquetSource implements ImageSource {
     StagedImages staged = new StagedImages(numbered.select(ref.as(StagedImages.REF), id.as(StagedImages.ID),
         labelIndex.as(StagedImages.LABEL), image.data.as(StagedImages.DATA), image.height.as(StagedImages.HEIGHT),
         image.width.as(StagedImages.WIDTH), image.channels.as(StagedImages.CHANNELS), image.mode.as(StagedImages.MODE)),
-        image.layout);
+        image.layout, options.maxPixels());
     ImageShape target = options.targetShape(staged.survey());
     return new PreparedImages(staged.decode(target), labelNames,
         "parquet " + input + " (column " + imageColumn + ": " + image.description + ")");

@@ -51,7 +51,8 @@ public class PrepCommand implements Callable<Integer> {
       "--shape", Source.PARQUET);
 
   /** Options that say how to run rather than what to make, left out of the manifest's provenance. */
-  private static final Set<String> RUN_OPTIONS = Set.of("--output", "--overwrite", "--master", "--verbose");
+  private static final Set<String> RUN_OPTIONS = Set.of("--output", "--overwrite", "--master", "--verbose",
+      "--max-image-pixels");
 
   @Spec
   private CommandSpec spec;
@@ -83,6 +84,10 @@ public class PrepCommand implements Callable<Integer> {
 
   @Option(names = "--limit", paramLabel = "N", description = "keep only the first N records")
   private Long limit;
+
+  @Option(names = "--max-image-pixels", paramLabel = "N",
+      description = "refuse an encoded image whose header claims more pixels (default 64000000: decompression bombs)")
+  private long maxImagePixels = ImageCodec.DEFAULT_MAX_PIXELS;
 
   @Option(names = "--overwrite", description = "replace an existing dataset at --output")
   private boolean overwrite;
@@ -128,7 +133,7 @@ public class PrepCommand implements Callable<Integer> {
       } else {
         // The writer checks the output before the source reads anything.
         DatasetWriter writer = new DatasetWriter(spark, output, shards, overwrite);
-        PreparedImages prepared = source().prepare(spark, new PrepOptions(resize, channels, limit));
+        PreparedImages prepared = source().prepare(spark, new PrepOptions(resize, channels, limit, maxImagePixels));
         DatasetManifest manifest = writer.write(prepared.rows(), prepared.labelNames(), prepared.description(),
             provenance(given));
         out.print(manifest.describe(output));
@@ -183,6 +188,9 @@ public class PrepCommand implements Callable<Integer> {
     }
     if (limit != null && limit < 1) {
       throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
+    }
+    if (maxImagePixels < 1) {
+      throw new ParameterException(spec.commandLine(), "--max-image-pixels must be at least 1, got " + maxImagePixels);
     }
   }
 

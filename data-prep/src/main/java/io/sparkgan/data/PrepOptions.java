@@ -10,8 +10,13 @@ import java.util.List;
  * @param resize target size, or null to keep the input's (which must then be uniform)
  * @param channels 1 or 3 (checked by the command), or null for 1 when every input image is gray and 3 otherwise
  * @param limit keep only the first this many records (at least 1), or null for all
+ * @param maxPixels the most pixels one encoded image may decode to (decompression bombs are refused)
  */
-record PrepOptions(ImageSize resize, Integer channels, Long limit) {
+record PrepOptions(ImageSize resize, Integer channels, Long limit, long maxPixels) {
+
+  PrepOptions(ImageSize resize, Integer channels, Long limit) {
+    this(resize, channels, limit, ImageCodec.DEFAULT_MAX_PIXELS);
+  }
 
   /** Records to keep out of {@code available}. */
   long keep(long available) {

@@ -66,7 +66,7 @@ final class SparkImageSource implements ImageSource {
             col("image.width").as(StagedImages.WIDTH), col("image.nChannels").as(StagedImages.CHANNELS),
             col("image.mode").as(StagedImages.MODE))
         .coalesce(ImageSource.partitionsFor(paths.length));
-    StagedImages stagedImages = new StagedImages(staged, StagedImages.Layout.SPARK_IMAGE);
+    StagedImages stagedImages = new StagedImages(staged, StagedImages.Layout.SPARK_IMAGE, options.maxPixels());
     ImageShape target = options.targetShape(stagedImages.survey());
     return new PreparedImages(stagedImages.decode(target), listing.labelNames(), "spark-image " + listing.root());
   }

@@ -43,10 +43,13 @@ final class StagedImages {
 
   private final Dataset<Row> rows;
   private final Layout layout;
+  private final long maxPixels;
 
-  StagedImages(Dataset<Row> rows, Layout layout) {
+  /** @param maxPixels the most pixels an encoded image may claim (see {@link ImageCodec#DEFAULT_MAX_PIXELS}) */
+  StagedImages(Dataset<Row> rows, Layout layout, long maxPixels) {
     this.rows = rows.select(REF, ID, LABEL, DATA, HEIGHT, WIDTH, CHANNELS, MODE);
     this.layout = layout;
+    this.maxPixels = maxPixels;
   }
 
   /**
@@ -55,11 +58,12 @@ final class StagedImages {
    */
   List<ObservedShape> survey() {
     if (layout == Layout.ENCODED) {
+      long maxPixels = this.maxPixels;
       List<ObservedShape> perPartition = rows.javaRDD().mapPartitions(partition -> {
         List<ObservedShape> shapes = new ArrayList<>();
         partition.forEachRemaining(row -> {
           ImageCodec.Header header =
-              ImageCodec.readHeader(new ByteArrayInputStream(encodedBytes(row)), row.getString(0));
+              ImageCodec.readHeader(new ByteArrayInputStream(encodedBytes(row)), row.getString(0), maxPixels);
           shapes.add(new ObservedShape(header.height(), header.width(), header.gray(), row.getString(0)));
         });
         return ObservedShape.distinct(shapes.iterator()).iterator();
@@ -91,19 +95,20 @@ final class StagedImages {
   /** The rows in the dataset schema, each image decoded and brought to {@code target} on the executors. */
   Dataset<Row> decode(ImageShape target) {
     Layout layout = this.layout;
+    long maxPixels = this.maxPixels;
     return rows.mapPartitions((MapPartitionsFunction<Row, Row>) partition -> {
       Iterable<Row> input = () -> partition;
       return StreamSupport.stream(input.spliterator(), false).map(row -> {
         Integer label = row.isNullAt(2) ? null : row.getInt(2);
-        return DatasetSchema.row(row.getLong(1), label, pixels(layout, row).conformTo(target));
+        return DatasetSchema.row(row.getLong(1), label, pixels(layout, row, maxPixels).conformTo(target));
       }).iterator();
     }, Encoders.row(DatasetSchema.SCHEMA));
   }
 
-  private static PixelImage pixels(Layout layout, Row row) {
+  private static PixelImage pixels(Layout layout, Row row, long maxPixels) {
     String ref = row.getString(0);
     if (layout == Layout.ENCODED) {
-      return ImageCodec.decode(new ByteArrayInputStream(encodedBytes(row)), ref);
+      return ImageCodec.decode(new ByteArrayInputStream(encodedBytes(row)), ref, maxPixels);
     }
     byte[] data = requireBytes(row);
     int height = row.getInt(4);

@@ -112,6 +112,52 @@ class ImageFolderSourceTest extends SparkTest {
   }
 
   @Test
+  void aDecompressionBombIsRefusedFromItsHeaderBeforeAnyDecoding() throws Exception {
+    Path bombs = dir.resolve("bombs");
+    Files.createDirectories(bombs);
+    Files.write(bombs.resolve("bomb.png"), pngHeaderClaiming(100_000, 100_000));
+    PrepRun run = prep(bombs, dir.resolve("ds"));
+    assertEquals(2, run.exitCode(), run::toString);
+    assertTrue(run.err().contains("bomb.png") && run.err().contains("100000x100000")
+        && run.err().contains("--max-image-pixels"), run::toString);
+  }
+
+  @Test
+  void theDecodedPixelLimitIsAnOption() {
+    PrepRun refused = prep(folder, dir.resolve("ds"), "--resize", "8x8", "--max-image-pixels", "50");
+    assertEquals(2, refused.exitCode(), refused::toString);
+    assertTrue(refused.err().contains("--max-image-pixels 50"), refused::toString);
+    PrepRun allowed = prep(folder, dir.resolve("ds2"), "--resize", "8x8", "--max-image-pixels", "100");
+    assertEquals(0, allowed.exitCode(), allowed::toString);
+  }
+
+  /** A PNG whose header claims a size its (tiny) data never fills: what a decompression bomb looks like. */
+  private static byte[] pngHeaderClaiming(int width, int height) throws Exception {
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+    java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+        .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+    chunk(png, "IHDR", ihdr.array());
+    java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat)) {
+      z.write(new byte[width + 1]);
+    }
+    chunk(png, "IDAT", idat.toByteArray());
+    chunk(png, "IEND", new byte[0]);
+    return png.toByteArray();
+  }
+
+  private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws Exception {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    crc.update(data);
+    out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+    out.write(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.write(data);
+    out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  @Test
   void namesAFileThatIsNotAnImage() throws Exception {
     Files.write(folder.resolve("dog/broken.png"), "not a png at all".getBytes());
 
