@@ -1,7 +1,10 @@
 package io.sparkgan.jobs.train;
 
 import io.sparkgan.model.CheckpointFiles;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.GanCheckpoint;
+import io.sparkgan.model.Json;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -9,7 +12,11 @@ import org.apache.hadoop.fs.Path;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -17,15 +24,17 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * {@code checkpoints/<step>/} under a run directory. A checkpoint is written into a hidden temporary directory
- * and committed by renaming it, so a crash mid-write leaves nothing that looks like a checkpoint; only directories
- * with the committed name and a complete file set count. {@code checkpoints/latest} names the latest one (for
+ * {@code checkpoints/<step>/} under a run directory. A checkpoint is written into a hidden temporary directory,
+ * renamed into place and committed by a marker written last (see {@link #save}), so a crash mid-write leaves
+ * nothing that counts as a checkpoint. {@code checkpoints/latest} names the latest one (for
  * people and notebooks; resume lists the directories), {@code checkpoints/best} the one marked best. The last
  * {@code keep} checkpoints and the best survive pruning.
  */
 public final class CheckpointStore {
 
     static final String DIR = "checkpoints";
+    /** Written last into a committed checkpoint: its files' sizes and SHA-256. */
+    static final String MARKER = "_COMMITTED.json";
     private static final Pattern COMMITTED = Pattern.compile("\\d{9}");
 
     private final RunStorage storage;
@@ -44,11 +53,18 @@ public final class CheckpointStore {
         return String.format("%09d", step);
     }
 
+    /**
+     * Writes the files into a hidden directory, renames it into place, and only then writes {@link #MARKER}: the
+     * size and SHA-256 of every file. The marker is what makes the checkpoint count, so a rename that is a copy
+     * (object stores) and a crash at any point leave either a checkpoint that verifies or none.
+     */
     void save(long step, GanCheckpoint checkpoint) throws IOException {
         FileSystem fs = storage.fs();
         Path committed = storage.path(DIR + "/" + name(step));
         Path temporary = storage.path(DIR + "/.tmp-" + name(step) + "-" + UUID.randomUUID());
-        checkpoint.write(files(fs, temporary));
+        ObjectNode listing = Json.MAPPER.createObjectNode();
+        checkpoint.write(files(fs, temporary, listing));
+        FaultInjection.haltAt("checkpoint-written", step);
         if (fs.exists(committed)) {
             fs.delete(committed, true);
         }
@@ -56,11 +72,46 @@ public final class CheckpointStore {
             fs.delete(temporary, true);
             throw new IOException("could not commit checkpoint " + committed);
         }
+        FaultInjection.haltAt("checkpoint-renamed", step);
+        storage.writeAtomically(DIR + "/" + name(step) + "/" + MARKER, Json.MAPPER.writeValueAsString(listing));
+        FaultInjection.haltAt("checkpoint-committed", step);
         storage.writeAtomically(DIR + "/latest", name(step) + "\n");
         prune();
     }
 
-    /** Steps of the complete checkpoints, ascending. */
+    /**
+     * Whether the checkpoint's files are those its marker lists (sizes and SHA-256); why not, or null when they
+     * are. A checkpoint from before markers has none and is checked by loading it.
+     */
+    String verify(long step) throws IOException {
+        Path dir = storage.path(DIR + "/" + name(step));
+        Path marker = new Path(dir, MARKER);
+        if (!storage.fs().exists(marker)) {
+            return null;
+        }
+        JsonNode listing = Json.MAPPER.readTree(storage.readString(DIR + "/" + name(step) + "/" + MARKER));
+        for (var file : (Iterable<java.util.Map.Entry<String, JsonNode>>) listing::fields) {
+            Path path = new Path(dir, file.getKey());
+            if (!storage.fs().exists(path)) {
+                return file.getKey() + " is missing";
+            }
+            if (storage.fs().getFileStatus(path).getLen() != file.getValue().get("size").asLong()) {
+                return file.getKey() + " has " + storage.fs().getFileStatus(path).getLen() + " bytes, not "
+                        + file.getValue().get("size").asLong();
+            }
+            try (InputStream in = storage.fs().open(path)) {
+                if (!sha256(in).equals(file.getValue().get("sha256").asText())) {
+                    return file.getKey() + " does not match its checksum";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Steps of the committed checkpoints, ascending: those with a {@link #MARKER}, and those written before markers
+     * existed (their state file has no image count).
+     */
     public List<Long> steps() throws IOException {
         FileSystem fs = storage.fs();
         Path dir = storage.path(DIR);
@@ -71,12 +122,24 @@ public final class CheckpointStore {
         for (FileStatus status : fs.listStatus(dir)) {
             String name = status.getPath().getName();
             if (status.isDirectory() && COMMITTED.matcher(name).matches()
-                    && fs.exists(new Path(status.getPath(), GanCheckpoint.STATE))) {
+                    && (fs.exists(new Path(status.getPath(), MARKER)) || fromBeforeMarkers(status.getPath()))) {
                 steps.add(Long.parseLong(name));
             }
         }
         steps.sort(null);
         return steps;
+    }
+
+    private boolean fromBeforeMarkers(Path checkpoint) throws IOException {
+        Path state = new Path(checkpoint, GanCheckpoint.STATE);
+        if (!storage.fs().exists(state)) {
+            return false;
+        }
+        try (InputStream in = storage.fs().open(state)) {
+            return !Json.MAPPER.readTree(in).path("training").has("images");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public OptionalLong latest() throws IOException {
@@ -92,11 +155,22 @@ public final class CheckpointStore {
         storage.writeAtomically(DIR + "/best", name(step) + "\n");
     }
 
+    /**
+     * The checkpoint marked best; when the pointer file is gone (a crash while replacing it on a store without
+     * atomic replace), the last one the evaluation log marks best that still exists.
+     */
     public Optional<Long> best() throws IOException {
-        if (!storage.exists(DIR + "/best")) {
-            return Optional.empty();
+        if (storage.exists(DIR + "/best")) {
+            return Optional.of(Long.parseLong(storage.readString(DIR + "/best").trim()));
         }
-        return Optional.of(Long.parseLong(storage.readString(DIR + "/best").trim()));
+        List<Long> steps = steps();
+        Optional<Long> best = Optional.empty();
+        for (JsonNode line : MetricsLog.existing(storage, TrainingMaster.EVAL_LOG).entries()) {
+            if (line.path("best").asBoolean() && steps.contains(line.path("step").asLong())) {
+                best = Optional.of(line.path("step").asLong());
+            }
+        }
+        return best;
     }
 
     /** Removes leftovers of interrupted writes and checkpoints newer than {@code step} (a resumed run redoes them). */
@@ -106,6 +180,9 @@ public final class CheckpointStore {
         if (!fs.exists(dir)) {
             return;
         }
+        if (storage.exists(DIR + "/best") && Long.parseLong(storage.readString(DIR + "/best").trim()) > step) {
+            fs.delete(storage.path(DIR + "/best"), false);
+        }
         for (FileStatus status : fs.listStatus(dir)) {
             String name = status.getPath().getName();
             boolean newer = COMMITTED.matcher(name).matches() && Long.parseLong(name) > step;
@@ -113,6 +190,23 @@ public final class CheckpointStore {
                 fs.delete(status.getPath(), true);
             }
         }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(InputStream in) throws IOException {
+        MessageDigest digest = sha256();
+        byte[] buffer = new byte[1 << 16];
+        for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+            digest.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private void prune() throws IOException {
@@ -127,10 +221,41 @@ public final class CheckpointStore {
     }
 
     private static CheckpointFiles files(FileSystem fs, Path dir) {
+        return files(fs, dir, null);
+    }
+
+    /** The files of a checkpoint directory; with a listing, each file written is entered in it (size, SHA-256). */
+    private static CheckpointFiles files(FileSystem fs, Path dir, ObjectNode listing) {
         return new CheckpointFiles() {
             @Override
             public OutputStream create(String name) throws IOException {
-                return fs.create(new Path(dir, name), true);
+                OutputStream out = fs.create(new Path(dir, name), true);
+                if (listing == null) {
+                    return out;
+                }
+                MessageDigest digest = sha256();
+                return new DigestOutputStream(out, digest) {
+                    private long size;
+
+                    @Override
+                    public void write(int b) throws IOException {
+                        super.write(b);
+                        size++;
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        super.write(b, off, len);
+                        size += len;
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        super.close();
+                        listing.putObject(name).put("size", size)
+                                .put("sha256", HexFormat.of().formatHex(digest.digest()));
+                    }
+                };
             }
 
             @Override

@@ -7,10 +7,14 @@ package io.sparkgan.jobs.train;
  * <p>{@code sparkgan.inject.nonFinite=STEP:PARTITION[:always]}: the worker of that partition, in the round that
  * starts at global step STEP, reports NaN losses and parameters, in the first attempt of that round only (or in
  * every attempt with {@code :always}).
+ *
+ * <p>{@code sparkgan.inject.haltAt=POINT@STEP}: the JVM halts at once (as if killed) when training reaches that
+ * point of that step, e.g. {@code checkpoint-renamed@4}; for fault tests that run the trainer as a process.
  */
 final class FaultInjection {
 
     static final String NON_FINITE = "sparkgan.inject.nonFinite";
+    static final String HALT_AT = "sparkgan.inject.haltAt";
     private static final java.util.Set<String> FIRED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private FaultInjection() {
@@ -26,6 +30,13 @@ final class FaultInjection {
             return false;
         }
         return parts.length > 2 && parts[2].equals("always") || FIRED.add(spec);
+    }
+
+    static void haltAt(String point, long step) {
+        if ((point + "@" + step).equals(System.getProperty(HALT_AT))) {
+            System.err.println("fault injection: halting at " + point + " of step " + step);
+            Runtime.getRuntime().halt(137);
+        }
     }
 
     /** Forgets which one-time faults have fired (between tests). */

@@ -3,19 +3,25 @@ package io.sparkgan.jobs.train;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
 /**
  * File access under a directory on any Hadoop file system (a run's, an evaluator's), with the one write pattern
  * they need:
- * write to a hidden temporary name, then rename, so that readers never see half a file.
+ * write to a hidden temporary name, then rename over the old file, so that readers never see half a file (nor, where
+ * the store can replace atomically, no file).
  */
 public final class RunStorage {
 
@@ -63,13 +69,33 @@ public final class RunStorage {
         try (FSDataOutputStream out = fs.create(temporary, false)) {
             out.write(bytes);
         }
-        // rename does not replace on every file system: the old file goes first (a reader may briefly miss it)
-        if (fs.exists(target)) {
-            fs.delete(target, false);
-        }
-        if (!fs.rename(temporary, target)) {
+        try {
+            replace(temporary, target);
+        } catch (IOException | RuntimeException e) {
             fs.delete(temporary, false);
-            throw new IOException("could not rename " + temporary + " to " + target);
+            throw e;
+        }
+    }
+
+    /**
+     * Renames {@code from} over {@code to} so that readers see the old file or the new one, never none: an atomic
+     * replace on local disk and HDFS. Stores that cannot replace atomically (S3A) fall back to delete, then rename.
+     */
+    private void replace(Path from, Path to) throws IOException {
+        if (fs instanceof RawLocalFileSystem local) {
+            Files.move(local.pathToFile(from).toPath(), local.pathToFile(to).toPath(),
+                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        if ("hdfs".equals(fs.getScheme()) || "viewfs".equals(fs.getScheme())) {
+            FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(from, to, Options.Rename.OVERWRITE);
+            return;
+        }
+        if (fs.exists(to)) {
+            fs.delete(to, false);
+        }
+        if (!fs.rename(from, to)) {
+            throw new IOException("could not rename " + from + " to " + to);
         }
     }
 

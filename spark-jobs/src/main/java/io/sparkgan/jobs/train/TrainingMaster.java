@@ -410,12 +410,27 @@ public final class TrainingMaster {
         if (start != Start.RESUME) {
             return 0;
         }
-        OptionalLong latest = checkpoints.latest();
+        OptionalLong latest = OptionalLong.empty();
+        GanCheckpoint checkpoint = null;
+        List<Long> steps = checkpoints.steps();
+        for (int i = steps.size() - 1; i >= 0 && checkpoint == null; i--) {
+            // the newest checkpoint that verifies: a crash or a copying rename may have damaged a later one
+            long step = steps.get(i);
+            try {
+                String problem = checkpoints.verify(step);
+                if (problem != null) {
+                    throw new IOException(problem);
+                }
+                checkpoint = checkpoints.load(step);
+                latest = OptionalLong.of(step);
+            } catch (IOException e) {
+                LOG.warn("checkpoint {} does not verify ({}); resuming from an earlier one", step, e.getMessage());
+            }
+        }
         if (latest.isEmpty()) {
             checkpoints.discardAfter(-1);
             return 0;
         }
-        GanCheckpoint checkpoint = checkpoints.load(latest.getAsLong());
         loadState(checkpoint, generator, discriminator, average);
         // a rollback may have lowered the rates since run.json was written: the checkpoint has the current ones
         setLearningRates(generator, discriminator, checkpoint.config().lrG, checkpoint.config().lrD);

@@ -67,6 +67,29 @@ class ResumeTest extends LocalSparkTest {
     }
 
     @Test
+    void aDamagedLatestCheckpointIsPassedOverAndTheRunEndsExact() throws Exception {
+        TrainConfig whole = TrainingFixtures.tinyRun(data, runs.resolve("whole-damaged").toString());
+        whole.checkpointEvery = 1;
+        whole.kimg = TrainingFixtures.kimgFor(whole, 3, 2);
+        TrainingFixtures.train(spark, whole, TrainingMaster.Start.NEW);
+
+        TrainConfig damaged = TrainingFixtures.tinyRun(data, runs.resolve("damaged").toString());
+        damaged.checkpointEvery = 1;
+        damaged.kimg = TrainingFixtures.kimgFor(damaged, 2, 2);
+        TrainingFixtures.train(spark, damaged, TrainingMaster.Start.NEW);
+        // the latest checkpoint's generator loses its second half (a copy that stopped short), same name
+        Path generator = runs.resolve("damaged/checkpoints/000000004/generator.zip");
+        byte[] bytes = Files.readAllBytes(generator);
+        Files.write(generator, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        damaged.kimg = whole.kimg;
+        TrainingFixtures.train(spark, damaged, TrainingMaster.Start.RESUME);
+        assertArrayEquals(TrainingFixtures.latestState(spark, whole.runDir).values(),
+                TrainingFixtures.latestState(spark, damaged.runDir).values(), 0f);
+        assertEquals(3, Files.readAllLines(runs.resolve("damaged/metrics/train.jsonl")).size());
+    }
+
+    @Test
     void resumeStaysExactWithTheMovingAverageLossesAugmentationAndDiscriminatorSteps() throws Exception {
         Consumer<TrainConfig> controls = c -> {
             c.model.emaKimg = 0.05;
