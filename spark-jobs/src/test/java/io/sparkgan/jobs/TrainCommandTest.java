@@ -214,6 +214,22 @@ class TrainCommandTest extends LocalSparkTest {
                 && result.err().contains("label 12"), result.err());
     }
 
+    @Test
+    void aCorruptParquetShardIsNamedBeforeTraining() throws Exception {
+        Path copy = copyOfData("corrupt");
+        Path shard = copy.resolve("shard-00000.parquet");
+        byte[] bytes = Files.readAllBytes(shard);
+        // the middle of the file overwritten: a copy damaged in transit
+        java.util.Arrays.fill(bytes, bytes.length / 4, bytes.length * 3 / 4, (byte) 0x5a);
+        Files.write(shard, bytes);
+        Files.deleteIfExists(copy.resolve(".shard-00000.parquet.crc"));
+        TestData.CliResult result = TestData.cli("train", "--data", copy.toString(),
+                "--run-dir", dir.resolve("run-corrupt").toString(), "--kimg", "0.016", "--base-width", "4");
+        assertEquals(2, result.exitCode(), result.err());
+        assertTrue(result.err().contains("shard-00000.parquet"), result.err());
+        assertTrue(Files.notExists(dir.resolve("run-corrupt")), "refused before anything was written");
+    }
+
     /** A copy of the dataset whose first shard is rewritten (as another tool would) with these columns. */
     private Path rewriteShard(String name, String columns) throws Exception {
         return rewriteShard(name, columns, "label");
