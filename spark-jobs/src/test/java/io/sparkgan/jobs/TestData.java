@@ -36,6 +36,13 @@ public final class TestData {
      */
     public static SparkSession localCluster(Path sparkHome, int executors, String appName) throws IOException {
         Files.createDirectories(sparkHome.resolve("jars"));
+        // getOrCreate would otherwise hand back a local-mode session that is still running (e.g. prep's)
+        org.apache.spark.SparkContext$.MODULE$.getActive().foreach(context -> {
+            context.stop();
+            return null;
+        });
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
         System.setProperty("spark.testing", "true");
         System.setProperty("spark.test.home", sparkHome.toString());
         return SparkSession.builder().master("local-cluster[" + executors + ",1,1024]")

@@ -9,10 +9,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Training with executors in separate JVMs ({@code local-cluster}: a master and workers inside this JVM, each
@@ -67,6 +71,51 @@ class LocalClusterTrainingTest {
             }
             System.out.println("local-cluster vs local mode: max relative difference " + worst);
             DistributedTrainingTest.assertClose(a, b, 1e-3);
+        } finally {
+            TestData.stopLocalCluster(cluster);
+        }
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void anExecutorKilledMidRunIsRecomputedAndTheRunEndsAsAnUndisturbedOne() throws Exception {
+        String data = TestData.mnist(64);
+        int rounds = 24;
+        SparkSession cluster = TestData.localCluster(sparkHome, 2, "sparkgan-executor-kill-test");
+        try {
+            TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("undisturbed").toString());
+            config.kimg = TrainingFixtures.kimgFor(config, rounds, 2);
+            config.checkpointEvery = rounds;
+            TrainingFixtures.train(cluster, config, TrainingMaster.Start.NEW);
+            float[] undisturbed = TrainingFixtures.latestState(cluster, config.runDir).values();
+
+            TrainConfig disturbed = TrainConfig.fromJson(config.toJson());
+            disturbed.runDir = runs.resolve("disturbed").toString();
+            CompletableFuture<TrainingMaster.Summary> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return TrainingFixtures.train(cluster, disturbed, TrainingMaster.Start.NEW);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Path metrics = runs.resolve("disturbed/metrics/train.jsonl");
+            while (!Files.exists(metrics) || Files.readAllLines(metrics).size() < 3) {
+                assertFalse(run.isDone(), "the run ended before the executor was killed");
+                Thread.sleep(10);
+            }
+            // in local-cluster the executors are this JVM's only child JVMs (their command lines, with the whole
+            // classpath, are too long for ProcessHandle to report)
+            ProcessHandle executor = ProcessHandle.current().children()
+                    .filter(p -> p.info().command().orElse("").endsWith("java")).findFirst().orElseThrow();
+            executor.destroyForcibly();
+            int killedAfter = Files.readAllLines(metrics).size();
+            TrainingMaster.Summary summary = run.get(4, TimeUnit.MINUTES);
+            System.out.println("executor " + executor.pid() + " killed after round " + killedAfter + " of " + rounds);
+            assertTrue(killedAfter < rounds, "killed mid-run");
+            assertEquals(rounds, summary.rounds());
+            assertEquals(rounds, Files.readAllLines(metrics).size(), "every round once");
+            DistributedTrainingTest.assertClose(undisturbed,
+                    TrainingFixtures.latestState(cluster, disturbed.runDir).values(), 1e-5);
         } finally {
             TestData.stopLocalCluster(cluster);
         }
