@@ -13,6 +13,7 @@ export SPARK_LOCAL_IP=127.0.0.1
 export OMP_WAIT_POLICY=PASSIVE           # executors inherit it: idle OpenMP threads must not spin
 export MALLOC_MMAP_THRESHOLD_=33554432   # and these: freed ND4J buffers are reused, not unmapped and faulted in again
 export MALLOC_TRIM_THRESHOLD_=17179869184
+export MALLOC_ARENA_MAX=2                # and one glibc arena per allocating thread would keep what each freed
 port=${SPARK_MASTER_PORT:-7077}
 
 start() {

@@ -53,6 +53,25 @@ public final class TestData {
                 .getOrCreate();
     }
 
+    /** Code that runs against an HDFS: its URI and the configuration to reach it. */
+    public interface OnHdfs {
+        void run(String uri, org.apache.hadoop.conf.Configuration conf) throws Exception;
+    }
+
+    /** Runs {@code body} against a one-datanode {@code MiniDFSCluster} kept under {@code baseDir}, then stops it. */
+    public static void withMiniHdfs(Path baseDir, OnHdfs body) throws Exception {
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        conf.set(org.apache.hadoop.hdfs.MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDir.toString());
+        org.apache.hadoop.hdfs.MiniDFSCluster cluster =
+                new org.apache.hadoop.hdfs.MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        try {
+            cluster.waitActive();
+            body.run(cluster.getFileSystem().getUri().toString(), conf);
+        } finally {
+            cluster.shutdown();
+        }
+    }
+
     public static void stopLocalCluster(SparkSession cluster) {
         cluster.stop();
         System.clearProperty("spark.testing");

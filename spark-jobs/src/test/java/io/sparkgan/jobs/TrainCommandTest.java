@@ -121,14 +121,11 @@ class TrainCommandTest extends LocalSparkTest {
     @Test
     void overwriteReplacesARunAndAnEmptyDirectory() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty-run"));
-        String[] options = {"--data", data, "--overwrite", "--kimg", "0.016", "--base-width", "4",
-            "--latent", "8", "--workers", "1", "--batch-per-worker", "8", "--averaging-every", "2"};
-        TestData.CliResult first = TestData.cli(concat(new String[] {"train", "--run-dir", empty.toString()},
-                options));
+        String[] options = tinyTrain(empty, "--overwrite", "--kimg", "0.016", "--workers", "1");
+        TestData.CliResult first = TestData.cli(options);
         assertEquals(0, first.exitCode(), first.err());
         String firstId = Files.readString(empty.resolve("run.json"));
-        TestData.CliResult second = TestData.cli(concat(new String[] {"train", "--run-dir", empty.toString()},
-                options));
+        TestData.CliResult second = TestData.cli(options);
         assertEquals(0, second.exitCode(), second.err());
         assertTrue(!Files.readString(empty.resolve("run.json")).equals(firstId), "a new run replaced the old");
     }
@@ -136,10 +133,7 @@ class TrainCommandTest extends LocalSparkTest {
     @Test
     void aSecondTrainerOnARunIsRefusedNamingTheFirst() throws Exception {
         Path runDir = dir.resolve("busy");
-        String[] first = {"train", "--data", data, "--run-dir", runDir.toString(), "--workers", "1",
-            "--batch-per-worker", "8", "--averaging-every", "2", "--base-width", "4", "--latent", "8",
-            "--kimg", "0.016"};
-        assertEquals(0, TestData.cli(first).exitCode());
+        assertEquals(0, TestData.cli(tinyTrain(runDir, "--workers", "1", "--kimg", "0.016")).exitCode());
         assertTrue(Files.notExists(runDir.resolve("run.lock")), "a finished trainer releases its lock");
         String lock = "{\"host\": \"" + java.net.InetAddress.getLocalHost().getHostName() + "\", \"pid\": "
                 + ProcessHandle.current().pid() + ", \"runId\": \"r\", \"since\": \"2026-12-05T00:00:00Z\"}";
@@ -160,10 +154,7 @@ class TrainCommandTest extends LocalSparkTest {
     @Test
     void theSeedSeedsTheWeightsAndTheResolvedNumberOfWorkersIsRecorded() throws Exception {
         Path runDir = dir.resolve("seeded");
-        String[] first = {"train", "--data", data, "--run-dir", runDir.toString(), "--seed", "5",
-            "--batch-per-worker", "8", "--averaging-every", "2", "--base-width", "4", "--latent", "8",
-            "--kimg", "0.032"};
-        TestData.CliResult trained = TestData.cli(first);
+        TestData.CliResult trained = TestData.cli(tinyTrain(runDir, "--seed", "5", "--kimg", "0.032"));
         assertEquals(0, trained.exitCode(), trained.err());
         var run = io.sparkgan.model.Json.MAPPER.readTree(runDir.resolve("run.json").toFile()).get("config");
         assertEquals(5, run.get("model").get("seed").asLong(), "the weights are seeded by --seed");
@@ -186,10 +177,12 @@ class TrainCommandTest extends LocalSparkTest {
         assertEquals(0.064, lastKimg, 1e-9, "images counted across the change: " + rounds);
     }
 
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
+    /** `train` of a tiny network on the test data into {@code runDir}, with more options. */
+    private static String[] tinyTrain(Path runDir, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data, "--run-dir", runDir.toString(),
+                "--batch-per-worker", "8", "--averaging-every", "2", "--base-width", "4", "--latent", "8"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
     }
 
     @Test

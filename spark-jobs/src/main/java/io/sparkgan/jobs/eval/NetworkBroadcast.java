@@ -1,5 +1,6 @@
 package io.sparkgan.jobs.eval;
 
+import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.model.OneDnnLayers;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -33,7 +34,7 @@ final class NetworkBroadcast implements Serializable {
     }
 
     void destroy() {
-        configuration.destroy();
-        parameters.destroy();
+        Broadcasts.destroy(configuration);
+        Broadcasts.destroy(parameters);
     }
 }

@@ -58,6 +58,7 @@ public final class RealReferenceCache {
                     data.uri());
         }
         long start = System.nanoTime();
+        LOG.info("computing the real reference of {} (features of every image, once per evaluator)", data.uri());
         EvaluatorFeatures.Summary summary = EvaluatorFeatures.summarise(data, evaluator, SUBSET, SEED);
         RealReference reference = new RealReference(summary.statistics(), summary.subset().features(),
                 classFrequencies(manifest));

@@ -95,6 +95,7 @@ final class TrainingEvaluation {
     Action afterCheckpoint(MultiLayerNetwork sampler, long round, long step, double kimg, int workers)
             throws IOException {
         long start = System.nanoTime();
+        LOG.info("evaluating step {} ({} samples)", step, config.evalSamples);
         SampleMetrics result = evaluation.ofGenerator(sampler, config.model, config.evalSamples,
                 LatentNoise.derive(config.seed, TrainingMaster.EVAL_NOISE), workers);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -6,6 +6,7 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.model.ClassConditioning;
 import io.sparkgan.model.GanCheckpoint;
 import io.sparkgan.model.GanModelConfig;
@@ -195,7 +196,7 @@ public final class TrainingMaster {
                     (long) config.batchPerWorker * activeWorkers, model.labelWidth(), modelJson, threads);
             WorkerResult result = ParameterAverager.runRound(shards, broadcast, plan);
             GanState averaged = ParameterAverager.average(result, layout);
-            broadcast.destroy();
+            Broadcasts.destroy(broadcast);
             String fault = nonFinite(result, averaged);
             if (fault != null) {
                 rejectedRounds++;

@@ -30,23 +30,17 @@ class ResumeTest extends LocalSparkTest {
 
     @Test
     void interruptedAndResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
-        TrainConfig whole = TrainingFixtures.tinyRun(data, runs.resolve("whole").toString());
-        whole.kimg = TrainingFixtures.kimgFor(whole, 4, 2);
-        TrainingFixtures.train(spark, whole, TrainingMaster.Start.NEW);
-
-        TrainConfig interrupted = TrainingFixtures.tinyRun(data, runs.resolve("interrupted").toString());
-        interrupted.kimg = TrainingFixtures.kimgFor(interrupted, 2, 2);
-        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.NEW);
-        // what a crash mid-checkpoint leaves behind: a temporary directory, and (on a store without atomic
-        // rename) a committed-looking directory without its state file
         Path checkpoints = runs.resolve("interrupted/checkpoints");
-        Files.createDirectories(checkpoints.resolve(".tmp-000000006-crashed"));
-        Files.write(checkpoints.resolve(".tmp-000000006-crashed/generator.zip"), new byte[] {1, 2, 3});
-        Files.createDirectories(checkpoints.resolve("000000099"));
-        Files.write(checkpoints.resolve("000000099/generator.zip"), new byte[] {1, 2, 3});
-
-        interrupted.kimg = whole.kimg;
-        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.RESUME);
+        TrainConfig[] pair = wholeAndResumed("interrupted", data, c -> { }, 4, 2, () -> {
+            // what a crash mid-checkpoint leaves behind: a temporary directory, and (on a store without atomic
+            // rename) a committed-looking directory without its marker
+            Files.createDirectories(checkpoints.resolve(".tmp-000000006-crashed"));
+            Files.write(checkpoints.resolve(".tmp-000000006-crashed/generator.zip"), new byte[] {1, 2, 3});
+            Files.createDirectories(checkpoints.resolve("000000099"));
+            Files.write(checkpoints.resolve("000000099/generator.zip"), new byte[] {1, 2, 3});
+        });
+        TrainConfig whole = pair[0];
+        TrainConfig interrupted = pair[1];
 
         GanState expected = TrainingFixtures.latestState(spark, whole.runDir);
         GanState resumed = TrainingFixtures.latestState(spark, interrupted.runDir);
@@ -56,37 +50,29 @@ class ResumeTest extends LocalSparkTest {
         assertTrue(Files.notExists(checkpoints.resolve("000000099")), "incomplete checkpoint discarded");
         assertEquals("000000008", Files.readString(checkpoints.resolve("latest")).trim());
 
-        List<String> lines = Files.readAllLines(runs.resolve("interrupted/metrics/train.jsonl"));
+        List<String> lines = Files.readAllLines(Path.of(interrupted.runDir, "metrics/train.jsonl"));
         assertEquals(4, lines.size(), String.join("\n", lines));
         for (int round = 0; round < 4; round++) {
             JsonNode line = Json.MAPPER.readTree(lines.get(round));
             assertEquals(round, line.get("round").asInt());
             assertTrue(line.get("dLoss").asDouble() > 0 && line.get("imagesPerSecond").asDouble() > 0);
         }
-        assertTrue(Files.size(runs.resolve("interrupted/samples/000000008.png")) > 0);
+        assertTrue(Files.size(Path.of(interrupted.runDir, "samples/000000008.png")) > 0);
     }
 
     @Test
     void aDamagedLatestCheckpointIsPassedOverAndTheRunEndsExact() throws Exception {
-        TrainConfig whole = TrainingFixtures.tinyRun(data, runs.resolve("whole-damaged").toString());
-        whole.checkpointEvery = 1;
-        whole.kimg = TrainingFixtures.kimgFor(whole, 3, 2);
-        TrainingFixtures.train(spark, whole, TrainingMaster.Start.NEW);
-
-        TrainConfig damaged = TrainingFixtures.tinyRun(data, runs.resolve("damaged").toString());
-        damaged.checkpointEvery = 1;
-        damaged.kimg = TrainingFixtures.kimgFor(damaged, 2, 2);
-        TrainingFixtures.train(spark, damaged, TrainingMaster.Start.NEW);
-        // the latest checkpoint's generator loses its second half (a copy that stopped short), same name
         Path generator = runs.resolve("damaged/checkpoints/000000004/generator.zip");
-        byte[] bytes = Files.readAllBytes(generator);
-        Files.write(generator, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-
-        damaged.kimg = whole.kimg;
-        TrainingFixtures.train(spark, damaged, TrainingMaster.Start.RESUME);
+        TrainConfig[] pair = wholeAndResumed("damaged", data, c -> c.checkpointEvery = 1, 3, 2, () -> {
+            // the latest checkpoint's generator loses its second half (a copy that stopped short), same name
+            byte[] bytes = Files.readAllBytes(generator);
+            Files.write(generator, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        });
+        TrainConfig whole = pair[0];
+        TrainConfig damaged = pair[1];
         assertArrayEquals(TrainingFixtures.latestState(spark, whole.runDir).values(),
                 TrainingFixtures.latestState(spark, damaged.runDir).values(), 0f);
-        assertEquals(3, Files.readAllLines(runs.resolve("damaged/metrics/train.jsonl")).size());
+        assertEquals(3, Files.readAllLines(Path.of(damaged.runDir, "metrics/train.jsonl")).size());
     }
 
     @Test
@@ -99,16 +85,9 @@ class ResumeTest extends LocalSparkTest {
             c.model.augment = DiffAugment.parse("color,translation,cutout");
             c.model.dSteps = 2;
         };
-        TrainConfig whole = TrainingFixtures.tinyRun(data, runs.resolve("whole-controls").toString());
-        controls.accept(whole);
-        whole.kimg = TrainingFixtures.kimgFor(whole, 4, 2);
-        TrainingFixtures.train(spark, whole, TrainingMaster.Start.NEW);
-        TrainConfig interrupted = TrainingFixtures.tinyRun(data, runs.resolve("interrupted-controls").toString());
-        controls.accept(interrupted);
-        interrupted.kimg = TrainingFixtures.kimgFor(interrupted, 2, 2);
-        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.NEW);
-        interrupted.kimg = whole.kimg;
-        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.RESUME);
+        TrainConfig[] pair = wholeAndResumed("controls", data, controls, 4, 2, () -> { });
+        TrainConfig whole = pair[0];
+        TrainConfig interrupted = pair[1];
 
         GanState expected = TrainingFixtures.latestState(spark, whole.runDir);
         GanState resumed = TrainingFixtures.latestState(spark, interrupted.runDir);
@@ -117,7 +96,7 @@ class ResumeTest extends LocalSparkTest {
         GanCheckpoint checkpoint = TrainingFixtures.latestCheckpoint(spark, whole.runDir);
         assertNotEquals(checkpoint.generator().params(), checkpoint.averagedGenerator().params(),
                 "the averaged G lags the trained one");
-        assertTrue(Files.exists(runs.resolve("whole-controls/checkpoints/000000008/generator-ema.zip")));
+        assertTrue(Files.exists(Path.of(whole.runDir, "checkpoints/000000008/generator-ema.zip")));
     }
 
     @Test
@@ -133,25 +112,17 @@ class ResumeTest extends LocalSparkTest {
             c.collapseDLoss = 100;
             c.collapsePatience = 2;
         };
-        TrainConfig whole = TrainingFixtures.tinyRun(evaluated, runs.resolve("whole-rollback").toString());
-        rollingBack.accept(whole);
-        whole.kimg = TrainingFixtures.kimgFor(whole, 3, 2);
-        TrainingFixtures.train(spark, whole, TrainingMaster.Start.NEW);
-
         // stopped right after the rollback at the second evaluation, before another checkpoint
-        TrainConfig interrupted = TrainingFixtures.tinyRun(evaluated, runs.resolve("stopped-rollback").toString());
-        rollingBack.accept(interrupted);
-        interrupted.kimg = TrainingFixtures.kimgFor(interrupted, 2, 2);
-        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.NEW);
-        interrupted.kimg = whole.kimg;
-        TrainingFixtures.train(spark, interrupted, TrainingMaster.Start.RESUME);
+        TrainConfig[] pair = wholeAndResumed("rollback", evaluated, rollingBack, 3, 2, () -> { });
+        TrainConfig whole = pair[0];
+        TrainConfig interrupted = pair[1];
 
-        List<String> evaluations = Files.readAllLines(runs.resolve("whole-rollback/eval/metrics.jsonl"));
+        List<String> evaluations = Files.readAllLines(Path.of(whole.runDir, "eval/metrics.jsonl"));
         JsonNode collapse = Json.MAPPER.readTree(evaluations.get(1)).get("collapse");
         assertEquals("rollback", collapse.get("action").asText(), evaluations.toString());
         assertEquals(2, collapse.get("rollbackTo").asLong(), "back to the first checkpoint, the best");
         assertEquals(withoutTimes(evaluations),
-                withoutTimes(Files.readAllLines(runs.resolve("stopped-rollback/eval/metrics.jsonl"))));
+                withoutTimes(Files.readAllLines(Path.of(interrupted.runDir, "eval/metrics.jsonl"))));
         GanCheckpoint expected = TrainingFixtures.latestCheckpoint(spark, whole.runDir);
         GanCheckpoint resumed = TrainingFixtures.latestCheckpoint(spark, interrupted.runDir);
         assertEquals(whole.model.lrG / 2, resumed.config().lrG, 1e-12, "trained on at the lowered rate");
@@ -193,6 +164,31 @@ class ResumeTest extends LocalSparkTest {
             finals[i] = TrainingFixtures.latestState(spark, config.runDir).values();
         }
         assertArrayEquals(finals[0], finals[1], 0f);
+    }
+
+    /** Something done to a stopped run's directory before it is resumed. */
+    private interface Between {
+        void run() throws Exception;
+    }
+
+    /**
+     * Two runs of {@code setup}: {@code whole-NAME} runs {@code rounds} rounds uninterrupted; {@code NAME} stops
+     * after {@code stopAfter}, has {@code between} done to it, and is resumed to the same budget.
+     */
+    private TrainConfig[] wholeAndResumed(String name, String dataset, Consumer<TrainConfig> setup, int rounds,
+                                          int stopAfter, Between between) throws Exception {
+        TrainConfig whole = TrainingFixtures.tinyRun(dataset, runs.resolve("whole-" + name).toString());
+        setup.accept(whole);
+        whole.kimg = TrainingFixtures.kimgFor(whole, rounds, 2);
+        TrainingFixtures.train(spark, whole, TrainingMaster.Start.NEW);
+        TrainConfig stopped = TrainingFixtures.tinyRun(dataset, runs.resolve(name).toString());
+        setup.accept(stopped);
+        stopped.kimg = TrainingFixtures.kimgFor(stopped, stopAfter, 2);
+        TrainingFixtures.train(spark, stopped, TrainingMaster.Start.NEW);
+        between.run();
+        stopped.kimg = whole.kimg;
+        TrainingFixtures.train(spark, stopped, TrainingMaster.Start.RESUME);
+        return new TrainConfig[] {whole, stopped};
     }
 
     private static List<String> withoutTimes(List<String> lines) {

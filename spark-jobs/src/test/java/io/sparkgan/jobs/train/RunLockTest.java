@@ -1,7 +1,7 @@
 package io.sparkgan.jobs.train;
 
+import io.sparkgan.jobs.TestData;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,15 +34,8 @@ class RunLockTest {
 
     @Test
     void aSecondTrainerIsRefusedWithTheHoldersNameOnHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        try {
-            cluster.waitActive();
-            secondTrainerIsRefused(new RunStorage(cluster.getFileSystem().getUri() + "/runs/a", conf));
-        } finally {
-            cluster.shutdown();
-        }
+        TestData.withMiniHdfs(dir.resolve("hdfs"), (uri, conf) -> secondTrainerIsRefused(new RunStorage(uri + "/runs/a",
+                conf)));
     }
 
     private static void secondTrainerIsRefused(RunStorage storage) throws Exception {

@@ -1,7 +1,7 @@
 package io.sparkgan.jobs.train;
 
+import io.sparkgan.jobs.TestData;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,16 +23,8 @@ class RunStorageTest {
 
     @Test
     void aReplacedFileIsNeverMissingOnHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        try {
-            cluster.waitActive();
-            // fewer: every write to MiniDFSCluster is a round of RPCs
-            neverMissing(new RunStorage(cluster.getFileSystem().getUri() + "/run", conf), 30);
-        } finally {
-            cluster.shutdown();
-        }
+        // fewer writes: every one to MiniDFSCluster is a round of RPCs
+        TestData.withMiniHdfs(dir.resolve("hdfs"), (uri, conf) -> neverMissing(new RunStorage(uri + "/run", conf), 30));
     }
 
     private static void neverMissing(RunStorage storage, int writes) throws Exception {
