@@ -1,0 +1,39 @@
+package io.sparkgan.jobs.train;
+
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** What counts as a checkpoint, and the best one when its pointer file was lost. */
+class CheckpointStoreTest {
+
+    @TempDir
+    Path run;
+
+    @Test
+    void onlyMarkedCheckpointsCountAndTheBestIsDerivedFromTheLogWhenItsPointerIsGone() throws Exception {
+        for (String step : List.of("000000002", "000000004", "000000006")) {
+            Files.createDirectories(run.resolve("checkpoints/" + step));
+            Files.writeString(run.resolve("checkpoints/" + step + "/gan.json"), "{\"training\": {\"images\": 1}}");
+        }
+        Files.writeString(run.resolve("checkpoints/000000002/" + CheckpointStore.MARKER), "{}");
+        Files.writeString(run.resolve("checkpoints/000000004/" + CheckpointStore.MARKER), "{}");
+        // 000000006: renamed into place, killed before its marker
+        Files.createDirectories(run.resolve("eval"));
+        Files.writeString(run.resolve(TrainingMaster.EVAL_LOG), "{\"step\": 2, \"best\": true}\n"
+                + "{\"step\": 4, \"best\": true}\n{\"step\": 6, \"best\": true}\n");
+        CheckpointStore store = new CheckpointStore(new RunStorage(run.toString(), new Configuration()), 3);
+
+        assertEquals(List.of(2L, 4L), store.steps());
+        assertEquals(Optional.of(4L), store.best(), "the last one marked best that exists");
+        Files.writeString(run.resolve("checkpoints/best"), "000000002\n");
+        assertEquals(Optional.of(2L), store.best(), "the pointer wins when it is there");
+    }
+}
