@@ -42,6 +42,9 @@ public final class GanStep {
     private final boolean projection;
     private final int discriminatorOutputs;
     private final int pack;
+    /** The rates the networks' updaters hold now. */
+    private double learningRateG;
+    private double learningRateD;
 
     private final OutputLayerInput discriminatorHead = new OutputLayerInput();
 
@@ -61,7 +64,24 @@ public final class GanStep {
         this.projection = config.conditional && config.conditioning.projection;
         this.discriminatorOutputs = config.discriminatorOutputs();
         this.pack = config.pack;
+        this.learningRateG = config.lrG;
+        this.learningRateD = config.lrD;
         discriminator.addListeners(discriminatorHead);
+    }
+
+    /**
+     * Sets G's and D's learning rates in their updaters (the optimizer state is kept), so that a rate can change
+     * between rounds without building the networks again; nothing happens for a rate that is unchanged.
+     */
+    public void setLearningRates(double lrG, double lrD) {
+        if (lrG != learningRateG) {
+            generator.setLearningRate(lrG);
+            learningRateG = lrG;
+        }
+        if (lrD != learningRateD) {
+            discriminator.setLearningRate(lrD);
+            learningRateD = lrD;
+        }
     }
 
     /** The moving average of G's parameters, or null when {@code emaKimg} is 0. */

@@ -15,9 +15,9 @@ import java.util.Map;
 /**
  * Networks kept in an executor JVM between rounds: building G and D costs 0.1-0.5 s, as much as a few GAN steps,
  * and their weights are overwritten from the broadcast state anyway. Tasks running at the same time in one JVM
- * borrow separate instances. Only the networks of the {@link #MODELS} most recently used model configs are kept:
- * a rollback or a rejected round changes the config (its learning rates), and the old networks would otherwise
- * stay in memory for the life of the executor.
+ * borrow separate instances. Networks are pooled by architecture (the model config without learning rates,
+ * which each round sets), and only those of the {@link #MODELS} most recently used architectures are kept: the
+ * runs that one executor JVM serves one after another would otherwise leave theirs in memory for its life.
  */
 final class NetworkPool {
 
@@ -32,20 +32,20 @@ final class NetworkPool {
     private NetworkPool() {
     }
 
-    static GanStep borrow(String modelConfigJson) {
+    static GanStep borrow(String architectureJson) {
         synchronized (IDLE) {
-            Deque<GanStep> idle = IDLE.get(modelConfigJson);
+            Deque<GanStep> idle = IDLE.get(architectureJson);
             if (idle != null && !idle.isEmpty()) {
                 return idle.pop();
             }
         }
-        GanModelConfig config = parse(modelConfigJson);
+        GanModelConfig config = parse(architectureJson);
         return new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
     }
 
-    static void release(String modelConfigJson, GanStep step) {
+    static void release(String architectureJson, GanStep step) {
         synchronized (IDLE) {
-            IDLE.computeIfAbsent(modelConfigJson, k -> new ArrayDeque<>()).push(step);
+            IDLE.computeIfAbsent(architectureJson, k -> new ArrayDeque<>()).push(step);
         }
     }
 
@@ -56,9 +56,9 @@ final class NetworkPool {
         }
     }
 
-    static GanModelConfig parse(String modelConfigJson) {
+    static GanModelConfig parse(String architectureJson) {
         try {
-            return Json.MAPPER.readValue(modelConfigJson, GanModelConfig.class);
+            return Json.MAPPER.readValue(architectureJson, GanModelConfig.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

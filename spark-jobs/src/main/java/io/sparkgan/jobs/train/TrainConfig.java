@@ -170,6 +170,11 @@ public final class TrainConfig {
         return this;
     }
 
+    /** G's and D's learning rates after a rollback or a rejected round: both x {@code rollbackLrFactor}. */
+    public double[] loweredLearningRates() {
+        return new double[] {model.lrG * rollbackLrFactor, model.lrD * rollbackLrFactor};
+    }
+
     /** Throws IllegalArgumentException naming the option at fault. */
     public void validate() {
         require(data != null && !data.isBlank(), "--data is required");

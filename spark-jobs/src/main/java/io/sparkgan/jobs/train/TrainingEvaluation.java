@@ -130,8 +130,8 @@ final class TrainingEvaluation {
                 guard.restart();
                 rollbackTarget = checkpoints.best().orElse(step);
                 collapse.put("rollbackTo", rollbackTarget);
-                collapse.put("lrG", config.model.lrG * config.rollbackLrFactor);
-                collapse.put("lrD", config.model.lrD * config.rollbackLrFactor);
+                collapse.put("lrG", config.loweredLearningRates()[0]);
+                collapse.put("lrD", config.loweredLearningRates()[1]);
             }
             if (action == Action.STOP) {
                 lastCollapse = message;

@@ -50,6 +50,8 @@ public final class TrainingMaster {
     public static final String EVAL_CHART = "eval/metrics.png";
     /** Rounds rejected for non-finite losses or state, one line each. */
     public static final String REJECTED_LOG = "metrics/rejected-rounds.jsonl";
+    /** The learning rate the executors' networks are built with, before a round sets its own. */
+    private static final double ARCHITECTURE_RATE = 1e-3;
     /** Counter the evaluation noise is derived with from the run seed. */
     public static final long EVAL_NOISE = 0x6576616cL;
 
@@ -181,7 +183,11 @@ public final class TrainingMaster {
                         DataType.FLOAT) : null);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-        String modelJson = workerModelJson();
+        String architecture = architectureJson();
+        if (config.learningRateScale(activeWorkers) != 1) {
+            LOG.info("{} workers: learning rates scaled by {}", activeWorkers,
+                    String.format("%.3f", config.learningRateScale(activeWorkers)));
+        }
         String collapse = null;
         int threads = config.threadsPerWorker > 0 ? config.threadsPerWorker : threadsPerTask(sc, workers);
         long runStart = System.nanoTime();
@@ -190,10 +196,12 @@ public final class TrainingMaster {
         for (; round < totalRounds; round++) {
             long roundStart = System.nanoTime();
             Broadcast<byte[]> broadcast = jsc.broadcast(state.toBytes());
+            double[] rates = workerLearningRates();
             RoundPlan plan = new RoundPlan(config.seed, round * config.averagingEvery, config.averagingEvery,
                     config.batchPerWorker, model.height, model.width, model.channels,
                     !model.architecture.convolutional(), model.latentSize, model.dSteps,
-                    (long) config.batchPerWorker * activeWorkers, model.labelWidth(), modelJson, threads);
+                    (long) config.batchPerWorker * activeWorkers, model.labelWidth(), architecture,
+                    rates[0], rates[1], threads);
             WorkerResult result = ParameterAverager.runRound(shards, broadcast, plan);
             GanState averaged = ParameterAverager.average(result, layout);
             Broadcasts.destroy(broadcast);
@@ -201,7 +209,6 @@ public final class TrainingMaster {
             if (fault != null) {
                 rejectedRounds++;
                 rejectRound(round, fault, rejected, generator, discriminator);
-                modelJson = workerModelJson();
                 round--;  // redone from the state before it
                 continue;
             }
@@ -241,10 +248,10 @@ public final class TrainingMaster {
                         break;
                     }
                     if (action == TrainingEvaluation.Action.ROLLBACK) {
-                        rollBack(checkpoints, evaluator.rollbackTarget(), config.model.lrG * config.rollbackLrFactor,
-                                config.model.lrD * config.rollbackLrFactor, generator, discriminator, average);
+                        double[] lowered = config.loweredLearningRates();
+                        rollBack(checkpoints, evaluator.rollbackTarget(), lowered[0], lowered[1], generator,
+                                discriminator, average);
                         state = GanState.capture(generator, discriminator, average);
-                        modelJson = workerModelJson();
                     }
                 }
             }
@@ -289,8 +296,8 @@ public final class TrainingMaster {
      */
     private void rejectRound(long round, String fault, MetricsLog log, MultiLayerNetwork generator,
                              MultiLayerNetwork discriminator) throws IOException {
-        double lrG = config.model.lrG * config.rollbackLrFactor;
-        double lrD = config.model.lrD * config.rollbackLrFactor;
+        double lrG = config.loweredLearningRates()[0];
+        double lrD = config.loweredLearningRates()[1];
         ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("round", round);
         line.put("step", stepAfter(round));
@@ -329,17 +336,21 @@ public final class TrainingMaster {
                 .applyTo(generator, discriminator, average);
     }
 
-    /** The model as the workers build it: the learning rates scaled for the number of workers (lrScaling). */
-    private String workerModelJson() throws IOException {
-        GanModelConfig worker = config.model.copy();
+    /**
+     * The model as the workers build and pool it: its learning rates replaced by a placeholder, since every round
+     * carries the rates it trains at.
+     */
+    private String architectureJson() throws IOException {
+        GanModelConfig architecture = config.model.copy();
+        architecture.lrG = ARCHITECTURE_RATE;
+        architecture.lrD = ARCHITECTURE_RATE;
+        return Json.MAPPER.writeValueAsString(architecture);
+    }
+
+    /** The rates the workers train at: the run's, scaled for the number of workers (lrScaling). */
+    private double[] workerLearningRates() {
         double scale = config.learningRateScale(activeWorkers);
-        worker.lrG *= scale;
-        worker.lrD *= scale;
-        if (scale != 1) {
-            LOG.info("{} workers: learning rates scaled by {} to G {} D {}", activeWorkers,
-                    String.format("%.3f", scale), worker.lrG, worker.lrD);
-        }
-        return Json.MAPPER.writeValueAsString(worker);
+        return new double[] {config.model.lrG * scale, config.model.lrD * scale};
     }
 
     /**

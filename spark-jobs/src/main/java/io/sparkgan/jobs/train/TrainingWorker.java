@@ -38,11 +38,12 @@ final class TrainingWorker implements Function2<Integer, Iterator<ShardBlock>, I
             Nd4j.getEnvironment().setMaxThreads(plan.threads());
             Nd4j.factory().blas().setMaxThreads(plan.threads());
         }
-        GanStep step = NetworkPool.borrow(plan.modelConfigJson());
+        GanStep step = NetworkPool.borrow(plan.architectureJson());
         try {
+            step.setLearningRates(plan.lrG(), plan.lrD());
             return List.of(train(step, block)).iterator();
         } finally {
-            NetworkPool.release(plan.modelConfigJson(), step);
+            NetworkPool.release(plan.architectureJson(), step);
         }
     }
 

@@ -194,7 +194,7 @@ class DistributedTrainingTest extends LocalSparkTest {
     static RoundPlan plan(TrainConfig config, GanModelConfig model, long firstStep, int steps) throws Exception {
         return new RoundPlan(config.seed, firstStep, steps, config.batchPerWorker, 28, 28, 1, false, model.latentSize,
                 model.dSteps, (long) config.batchPerWorker * 2, model.labelWidth(), Json.MAPPER.writeValueAsString(model),
-                1);
+                model.lrG, model.lrD, 1);
     }
 
     static float[] slice(float[] values, int from, int to) {
