@@ -50,8 +50,8 @@ final class ImageFolderSource implements ImageSource {
     ImageShape target = options.targetShape(ObservedShape.distinct(perPartition.iterator()));
 
     JavaRDD<Row> rows = files.map(file ->
-        DatasetSchema.row(file.id(), file.label(), open(conf, file, (in, what) -> ImageCodec.decode(in, what, maxPixels))
-            .conformTo(target)));
+        DatasetSchema.row(file.id(), file.label(),
+            open(conf, file, (in, what) -> ImageCodec.decode(in, what, maxPixels)).conformTo(target)));
     return new PreparedImages(spark.createDataFrame(rows, DatasetSchema.SCHEMA), listing.labelNames(),
         "image-folder " + listing.root());
   }

@@ -26,11 +26,17 @@ class CheckpointFixtureTest {
         GanModelConfig config = checkpoint.config();
         assertTrue(config.conditional && config.classes == 3 && config.emaKimg == 0.01, config.toString());
         assertEquals(2, checkpoint.trainingState().get("step").asInt());
-        assertEquals("66a3f9b83bb7ad03065f1122ea55e2e3421dc8dad7f1ef06f9ff4480bd97e970", digest(checkpoint.generator().params().toFloatVector()));
-        assertEquals("28b002fe7f29fa930bac14e199e1667022b27899e291866541768fb6c1188d99", digest(checkpoint.discriminator().params().toFloatVector()));
+        assertEquals(
+                "66a3f9b83bb7ad03065f1122ea55e2e3421dc8dad7f1ef06f9ff4480bd97e970",
+                digest(checkpoint.generator().params().toFloatVector()));
+        assertEquals(
+                "28b002fe7f29fa930bac14e199e1667022b27899e291866541768fb6c1188d99",
+                digest(checkpoint.discriminator().params().toFloatVector()));
         assertEquals("77057bf9d08ff4f42019f43f7806e2cdb8f5239ccc0e752adefacb8c23a32ebb",
                 digest(checkpoint.discriminator().getUpdater().getStateViewArray().toFloatVector()));
-        assertEquals("061fb8cc8063ddf978a0c8f4a517f423820fffc3ab75ab81494b7b83abcf4034", digest(checkpoint.averagedGenerator().params().toFloatVector()));
+        assertEquals(
+                "061fb8cc8063ddf978a0c8f4a517f423820fffc3ab75ab81494b7b83abcf4034",
+                digest(checkpoint.averagedGenerator().params().toFloatVector()));
 
         GanStep step = new GanStep(checkpoint.generator(), checkpoint.discriminator(), config);
         StepStats stats = step.step(GanStepTest.realBatch(7, 4, config),

@@ -7,6 +7,7 @@ import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.eval.EvaluatorTrainer;
 import io.sparkgan.jobs.eval.GeneratedImages;
 import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.MetricsLog;
 import io.sparkgan.jobs.train.RunStorage;
@@ -101,7 +102,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private int evaluateRun(SparkSession spark) throws Exception {
-        TrainConfig config = TrainingMaster.storedConfig(spark, target.runDir);
+        TrainConfig config = new RunDirectory(target.runDir, spark.sparkContext().hadoopConfiguration())
+                .storedConfig();
         RunStorage storage = new RunStorage(target.runDir, spark.sparkContext().hadoopConfiguration());
         CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
         long step = checkpoints.resolve(checkpoint, target.runDir);

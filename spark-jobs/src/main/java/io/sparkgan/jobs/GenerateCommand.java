@@ -11,6 +11,7 @@ import io.sparkgan.jobs.eval.SampleBlocks;
 import io.sparkgan.jobs.generate.ClassMix;
 import io.sparkgan.jobs.generate.ContactSheet;
 import io.sparkgan.jobs.generate.PngExport;
+import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.jobs.train.TrainConfig;
@@ -119,7 +120,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     private int generate(SparkSession spark, boolean png) throws Exception {
         // everything that can be refused is checked before the checkpoint is loaded or anything generated
-        TrainConfig config = TrainingMaster.storedConfig(spark, runDir);
+        TrainConfig config = new RunDirectory(runDir, spark.sparkContext().hadoopConfiguration()).storedConfig();
         var hadoop = spark.sparkContext().hadoopConfiguration();
         OutputDirectory pngOutput = png
                 ? new OutputDirectory(hadoop, output, overwrite, PngExport.MARKER, "sparkgan PNG export") : null;

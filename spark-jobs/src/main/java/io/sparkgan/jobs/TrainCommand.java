@@ -1,6 +1,7 @@
 package io.sparkgan.jobs;
 
 import io.sparkgan.data.SparkSessions;
+import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunLock;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingDiverged;
@@ -209,7 +210,8 @@ public final class TrainCommand implements Callable<Integer> {
             SparkSession spark = SparkSessions.getOrCreate("sparkgan train", master);
             if (resume) {
                 // a resumed run keeps its saved options; those given now must agree (only the budget may grow)
-                config = effectiveConfig(TrainingMaster.storedConfig(spark, config.runDir));
+                config = effectiveConfig(new RunDirectory(config.runDir,
+                        spark.sparkContext().hadoopConfiguration()).storedConfig());
                 config.validate();
             }
             TrainingMaster.Summary summary = new TrainingMaster(spark, config, start,

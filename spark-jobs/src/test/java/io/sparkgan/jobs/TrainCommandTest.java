@@ -199,7 +199,8 @@ class TrainCommandTest extends LocalSparkTest {
 
     @Test
     void anOutOfRangeLabelIsNamedBeforeTraining() throws Exception {
-        Path copy = rewriteShard("relabelled", "height, width, channels, image", "case when id = 5 then 12 else label end");
+        Path copy = rewriteShard("relabelled", "height, width, channels, image",
+                "case when id = 5 then 12 else label end");
         TestData.CliResult result = TestData.cli("train", "--data", copy.toString(), "--conditional",
                 "--run-dir", dir.resolve("run-relabelled").toString(), "--kimg", "0.016", "--base-width", "4");
         assertEquals(2, result.exitCode(), result.err());

@@ -58,8 +58,8 @@ public final class GeneratedImages {
     }
 
     /**
-     * {@code count} labelled samples of a conditional generator, every class with real images alike, held by Spark (cached, not
-     * written anywhere): what the Classification Accuracy Score trains its classifier on.
+     * {@code count} labelled samples of a conditional generator, every class with real images alike, held by
+     * Spark (cached, not written anywhere): what the Classification Accuracy Score trains its classifier on.
      */
     public static ImageDataset of(SparkSession spark, MultiLayerNetwork generator, GanModelConfig model,
                                   List<String> labelNames, double[] realFrequencies, int count, long seed,

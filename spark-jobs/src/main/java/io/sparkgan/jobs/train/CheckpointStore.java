@@ -165,7 +165,7 @@ public final class CheckpointStore {
         }
         List<Long> steps = steps();
         Optional<Long> best = Optional.empty();
-        for (JsonNode line : MetricsLog.existing(storage, TrainingMaster.EVAL_LOG).entries()) {
+        for (JsonNode line : MetricsLog.existing(storage, RunDirectory.EVAL_LOG).entries()) {
             if (line.path("best").asBoolean() && steps.contains(line.path("step").asLong())) {
                 best = Optional.of(line.path("step").asLong());
             }

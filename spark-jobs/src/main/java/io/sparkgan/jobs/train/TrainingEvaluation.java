@@ -49,7 +49,7 @@ final class TrainingEvaluation {
         this.config = config;
         this.storage = storage;
         this.checkpoints = checkpoints;
-        this.log = new MetricsLog(storage, TrainingMaster.EVAL_LOG);
+        this.log = new MetricsLog(storage, RunDirectory.EVAL_LOG);
         this.guard = new CollapseGuard(config.collapseThresholds());
         log.truncateAfter("step", lastStep);
         for (JsonNode line : log.entries()) {
@@ -78,7 +78,7 @@ final class TrainingEvaluation {
      * stopped between that decision and its next checkpoint resumes from it.
      */
     static JsonNode rollbackAt(RunStorage storage, long step) throws IOException {
-        for (JsonNode line : MetricsLog.existing(storage, TrainingMaster.EVAL_LOG).entries()) {
+        for (JsonNode line : MetricsLog.existing(storage, RunDirectory.EVAL_LOG).entries()) {
             JsonNode collapse = line.path("collapse");
             if (line.path("step").asLong() == step && "rollback".equals(collapse.path("action").asText())) {
                 return collapse;
@@ -142,7 +142,7 @@ final class TrainingEvaluation {
         line.put("best", best);
         // the rollback is durable from here: a resumed run replays it from this line (see rollbackAt)
         log.append(line);
-        storage.writeAtomically(TrainingMaster.EVAL_CHART, MetricsChart.png(log.entries()));
+        storage.writeAtomically(RunDirectory.EVAL_CHART, MetricsChart.png(log.entries()));
         if (best) {
             bestFid = result.fid();
             checkpoints.markBest(step);

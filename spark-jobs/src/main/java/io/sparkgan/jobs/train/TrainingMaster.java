@@ -16,7 +16,6 @@ import io.sparkgan.model.GeneratorAverage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.LatentNoise;
 import io.sparkgan.model.SampleGrid;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -30,7 +29,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -44,12 +42,6 @@ import java.util.UUID;
 public final class TrainingMaster {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingMaster.class);
-    /** Where the evaluations during training go, one line each. */
-    public static final String EVAL_LOG = "eval/metrics.jsonl";
-    /** Those evaluations as curves. */
-    public static final String EVAL_CHART = "eval/metrics.png";
-    /** Rounds rejected for non-finite losses or state, one line each. */
-    public static final String REJECTED_LOG = "metrics/rejected-rounds.jsonl";
     /** The learning rate the executors' networks are built with, before a round sets its own. */
     private static final double ARCHITECTURE_RATE = 1e-3;
     /** Counter the evaluation noise is derived with from the run seed. */
@@ -109,8 +101,10 @@ public final class TrainingMaster {
             config.model.seed = config.seed;
         }
         // everything that can be wrong with the input is checked before the run directory is written to
-        RunStorage storage = new RunStorage(config.runDir, spark.sparkContext().hadoopConfiguration());
-        String resumedRunId = checkRunDirectory(storage);
+        RunDirectory run = new RunDirectory(config.runDir, spark.sparkContext().hadoopConfiguration());
+        RunStorage storage = run.storage();
+        String resumedRunId = start == Start.RESUME ? run.requireSameRun(config, options.changeWorkers())
+                : run.checkFree(start == Start.OVERWRITE);
         ImageDataset dataset = DatasetReader.read(spark, config.data);
         fitModelToDataset(dataset.manifest());
 
@@ -141,7 +135,11 @@ public final class TrainingMaster {
         SampleEvaluation evaluation = openEvaluation();
         String runId = resumedRunId != null ? resumedRunId : UUID.randomUUID().toString();
         try (RunLock lock = RunLock.acquire(storage, runId, options.breakLock())) {
-            claimRunDirectory(storage, runId, resumedRunId != null);
+            if (resumedRunId != null) {
+                run.recordResume(runId, config);
+            } else {
+                run.claim(runId, config, start == Start.OVERWRITE);
+            }
             return trainRounds(storage, runId, shards, workers, budgetImages, evaluation);
         } finally {
             shards.unpersist(false);
@@ -159,8 +157,8 @@ public final class TrainingMaster {
         // samples and evaluations come from the averaged G when there is one
         MultiLayerNetwork sampler = average != null ? GanNetworks.generator(model) : generator;
         CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
-        MetricsLog metrics = new MetricsLog(storage, "metrics/train.jsonl");
-        MetricsLog rejected = new MetricsLog(storage, REJECTED_LOG);
+        MetricsLog metrics = new MetricsLog(storage, RunDirectory.TRAIN_LOG);
+        MetricsLog rejected = new MetricsLog(storage, RunDirectory.REJECTED_LOG);
         long round = resumePoint(checkpoints, generator, discriminator, average);
         metrics.truncateAfter("round", round - 1);
         // images are counted from the resume point: the number of workers may have changed (--change-workers)
@@ -462,130 +460,6 @@ public final class TrainingMaster {
         return round;
     }
 
-    /** The effective config saved in a run directory's run.json: what --resume starts from. */
-    public static TrainConfig storedConfig(SparkSession spark, String runDir) throws IOException {
-        JsonNode run = readRun(new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()));
-        return Json.MAPPER.treeToValue(run.get("config"), TrainConfig.class);
-    }
-
-    private static JsonNode readRun(RunStorage storage) throws IOException {
-        if (!storage.exists("run.json")) {
-            throw new IllegalArgumentException(storage.root() + " holds no run (no run.json)");
-        }
-        JsonNode run = Json.MAPPER.readTree(storage.readString("run.json"));
-        GanModelConfig.upgradeStored(run.path("config").path("model"));
-        return run;
-    }
-
-    /**
-     * Checks that the run directory may be used as asked, writing nothing: a new run needs an empty or missing
-     * directory, --overwrite one that is empty or holds a run (never anything else: it deletes what is there), a
-     * resumed one must be this run. Returns the run id when resuming, else null.
-     *
-     * @param ignored a file that does not count as content (the lock, once this trainer holds it)
-     */
-    private String checkRunDirectory(RunStorage storage, String... ignored) throws IOException {
-        if (start == Start.RESUME) {
-            JsonNode existing = readRun(storage);
-            requireSameRun(Json.MAPPER.treeToValue(existing.get("config"), TrainConfig.class));
-            return existing.get("runId").asText();
-        }
-        if (!storage.fs().exists(storage.root())) {
-            return null;
-        }
-        if (storage.fs().isFile(storage.root())) {
-            throw new IllegalArgumentException("run directory " + storage.root() + " is a file");
-        }
-        List<String> content = Arrays.stream(storage.fs().listStatus(storage.root()))
-                .map(f -> f.getPath().getName()).filter(name -> !Arrays.asList(ignored).contains(name)).toList();
-        boolean hasRun = content.contains("run.json");
-        if (content.isEmpty() || (start == Start.OVERWRITE && hasRun)) {
-            return null;
-        }
-        if (start == Start.OVERWRITE) {
-            throw new IllegalArgumentException("run directory " + storage.root() + " holds no sparkgan run (no"
-                    + " run.json) and is not empty: --overwrite only replaces a run or an empty directory;"
-                    + " choose another --run-dir or delete it yourself if it should go");
-        }
-        throw new IllegalArgumentException("run directory " + config.runDir + " is not empty"
-                + (hasRun ? " (it holds another run)" : "")
-                + ": use --resume to continue it or --overwrite to replace it");
-    }
-
-    /**
-     * Under the run lock: checks again what {@link #checkRunDirectory} checked (another trainer may have changed the
-     * directory since), then starts a new run (replacing what --overwrite allows to replace) or keeps the resumed one.
-     */
-    private void claimRunDirectory(RunStorage storage, String runId, boolean resumed) throws IOException {
-        if (resumed) {
-            ObjectNode run = (ObjectNode) readRun(storage);
-            if (!runId.equals(run.get("runId").asText())) {
-                throw new IllegalStateException(config.runDir + " now holds another run: it was replaced while"
-                        + " this one was being prepared");
-            }
-            int stored = run.path("config").path("workers").asInt();
-            if (stored != config.workers) {
-                // recorded, so that the next resume keeps these shards
-                ((ObjectNode) run.get("config")).put("workers", config.workers);
-                run.withArray("workerChanges").addObject().put("from", stored).put("to", config.workers)
-                        .put("at", Instant.now().toString());
-                storage.writeAtomically("run.json", Json.MAPPER.writeValueAsString(run));
-            }
-            return;
-        }
-        checkRunDirectory(storage, RunLock.FILE);
-        for (FileStatus child : storage.fs().listStatus(storage.root())) {
-            if (!child.getPath().getName().equals(RunLock.FILE)) {
-                storage.fs().delete(child.getPath(), true);
-            }
-        }
-        ObjectNode run = Json.MAPPER.createObjectNode();
-        run.put("runId", runId);
-        run.put("createdAt", Instant.now().toString());
-        run.set("config", Json.MAPPER.valueToTree(config));
-        run.set("versions", versions());
-        storage.writeAtomically("run.json", Json.MAPPER.writeValueAsString(run));
-    }
-
-    /** A resumed run must be the same run: same data, model, seed and parallelism (the budget may grow). */
-    private void requireSameRun(TrainConfig stored) {
-        TrainConfig mine = TrainConfig.fromJson(config.toJson());
-        mine.kimg = stored.kimg;
-        mine.epochs = stored.epochs;
-        if (stored.workers == 0 && config.workers == 0) {
-            LOG.warn("{} was started before sparkgan recorded the number of workers: resuming with this cluster's"
-                    + " task slots, which may differ from the run's", config.runDir);
-        } else if (stored.workers != 0 && config.workers != stored.workers) {
-            if (!options.changeWorkers()) {
-                throw new IllegalArgumentException("--resume: the run in " + config.runDir + " was trained with "
-                        + stored.workers + " workers, not " + config.workers + "; another number changes its shards,"
-                        + " minibatches and averaging, so the run will not match an uninterrupted one: pass"
-                        + " --change-workers to do it anyway");
-            }
-            LOG.warn("*** resuming {} with {} workers instead of {} (--change-workers): shards, minibatches and"
-                    + " images per round change from here on; the run is no longer reproducible from its seed ***",
-                    config.runDir, config.workers, stored.workers);
-        }
-        mine.workers = stored.workers;
-        // the weights' seed is the run's (or, in runs from before that rule, the one they stored)
-        config.model.seed = stored.model.seed;
-        mine.model = stored.model.copy();
-        if (!mine.toJson().equals(stored.toJson()) || !sameModel(stored.model)) {
-            throw new IllegalArgumentException("--resume: the options differ from the run in " + config.runDir
-                    + " (only --kimg/--epochs may change); its config is in run.json");
-        }
-    }
-
-    private boolean sameModel(GanModelConfig stored) {
-        GanModelConfig mine = config.model.copy();
-        if (mine.height == 0) {
-            mine.height = stored.height;
-            mine.width = stored.width;
-            mine.channels = stored.channels;
-        }
-        return Json.MAPPER.valueToTree(mine).equals(Json.MAPPER.valueToTree(stored));
-    }
-
     private void fitModelToDataset(DatasetManifest manifest) {
         GanModelConfig model = config.model;
         if (model.conditional) {
@@ -615,15 +489,6 @@ public final class TrainingMaster {
                     + manifest.shape() + " images");
         }
         model.validate();
-    }
-
-    private static ObjectNode versions() {
-        ObjectNode versions = Json.MAPPER.createObjectNode();
-        versions.put("sparkgan", String.valueOf(TrainingMaster.class.getPackage().getImplementationVersion()));
-        versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
-        versions.put("java", System.getProperty("java.version"));
-        versions.put("nd4jBackend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
-        return versions;
     }
 
     /**

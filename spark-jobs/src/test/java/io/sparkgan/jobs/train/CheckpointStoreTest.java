@@ -27,7 +27,7 @@ class CheckpointStoreTest {
         Files.writeString(run.resolve("checkpoints/000000004/" + CheckpointStore.MARKER), "{}");
         // 000000006: renamed into place, killed before its marker
         Files.createDirectories(run.resolve("eval"));
-        Files.writeString(run.resolve(TrainingMaster.EVAL_LOG), "{\"step\": 2, \"best\": true}\n"
+        Files.writeString(run.resolve(RunDirectory.EVAL_LOG), "{\"step\": 2, \"best\": true}\n"
                 + "{\"step\": 4, \"best\": true}\n{\"step\": 6, \"best\": true}\n");
         CheckpointStore store = new CheckpointStore(new RunStorage(run.toString(), new Configuration()), 3);
 

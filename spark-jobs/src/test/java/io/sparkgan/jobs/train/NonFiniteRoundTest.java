@@ -38,7 +38,7 @@ class NonFiniteRoundTest extends LocalSparkTest {
         System.setProperty(FaultInjection.NON_FINITE, "2:1");
         TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
 
-        List<String> rejected = Files.readAllLines(runs.resolve("nan-once/" + TrainingMaster.REJECTED_LOG));
+        List<String> rejected = Files.readAllLines(runs.resolve("nan-once/" + RunDirectory.REJECTED_LOG));
         assertEquals(1, rejected.size(), rejected.toString());
         JsonNode line = Json.MAPPER.readTree(rejected.get(0));
         assertEquals(1, line.get("round").asInt());
@@ -63,7 +63,7 @@ class NonFiniteRoundTest extends LocalSparkTest {
         assertEquals(4, result.exitCode(), result.err());
         assertTrue(result.err().contains("partitions [0]") && result.err().contains("--max-rejected-rounds 2"),
                 result.err());
-        assertEquals(3, Files.readAllLines(runDir.resolve(TrainingMaster.REJECTED_LOG)).size());
+        assertEquals(3, Files.readAllLines(runDir.resolve(RunDirectory.REJECTED_LOG)).size());
         CheckpointStore store = new CheckpointStore(
                 new RunStorage(runDir.toString(), spark.sparkContext().hadoopConfiguration()), 10);
         assertEquals(List.of(2L), store.steps(), "only the round before the fault was checkpointed");

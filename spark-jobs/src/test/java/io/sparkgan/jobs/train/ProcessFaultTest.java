@@ -90,8 +90,10 @@ class ProcessFaultTest extends LocalSparkTest {
 
     /** What `train --resume --run-dir` does: the stored options. */
     private void resume(Path runDir, boolean breakLock) throws Exception {
-        new TrainingMaster(spark, TrainingMaster.storedConfig(spark, runDir.toString()), TrainingMaster.Start.RESUME,
-                new TrainingMaster.Options(breakLock, false)).train();
+        TrainConfig stored = new RunDirectory(runDir.toString(), spark.sparkContext().hadoopConfiguration())
+                .storedConfig();
+        new TrainingMaster(spark, stored, TrainingMaster.Start.RESUME, new TrainingMaster.Options(breakLock, false))
+                .train();
     }
 
     private CheckpointStore store(Path runDir) {

@@ -1,0 +1,182 @@
+package io.sparkgan.jobs.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.Json;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A run directory as a whole: what its files are called, whether it may be used as asked (a new run, an
+ * overwrite, a resume of the same run), claiming it for a new run, and reading its {@code run.json}. Training,
+ * evaluation and generation all go through here; the files inside are written by {@link CheckpointStore},
+ * {@link MetricsLog} and {@link RunLock}.
+ */
+public final class RunDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunDirectory.class);
+    /** Run id, effective config, versions, and any change of the number of workers. */
+    public static final String RUN_JSON = "run.json";
+    /** One line per round. */
+    public static final String TRAIN_LOG = "metrics/train.jsonl";
+    /** Rounds rejected for non-finite losses or state, one line each. */
+    public static final String REJECTED_LOG = "metrics/rejected-rounds.jsonl";
+    /** Where the evaluations during training go, one line each. */
+    public static final String EVAL_LOG = "eval/metrics.jsonl";
+    /** Those evaluations as curves. */
+    public static final String EVAL_CHART = "eval/metrics.png";
+
+    private final RunStorage storage;
+
+    public RunDirectory(String uri, Configuration conf) {
+        this.storage = new RunStorage(uri, conf);
+    }
+
+    public RunStorage storage() {
+        return storage;
+    }
+
+    /** The effective config saved in run.json: what --resume, evaluate and generate start from. */
+    public TrainConfig storedConfig() throws IOException {
+        return Json.MAPPER.treeToValue(readRun().get("config"), TrainConfig.class);
+    }
+
+    private JsonNode readRun() throws IOException {
+        if (!storage.exists(RUN_JSON)) {
+            throw new IllegalArgumentException(storage.root() + " holds no run (no " + RUN_JSON + ")");
+        }
+        JsonNode run = Json.MAPPER.readTree(storage.readString(RUN_JSON));
+        GanModelConfig.upgradeStored(run.path("config").path("model"));
+        return run;
+    }
+
+    /**
+     * Checks, writing nothing, that a new run may start here: the directory is missing or empty, or with
+     * {@code overwrite} holds a run (never anything else: an overwrite deletes what is there).
+     *
+     * @param ignored files that do not count as content (the lock, once this trainer holds it)
+     * @return null, as there is no run to resume
+     */
+    public String checkFree(boolean overwrite, String... ignored) throws IOException {
+        if (!storage.fs().exists(storage.root())) {
+            return null;
+        }
+        if (storage.fs().isFile(storage.root())) {
+            throw new IllegalArgumentException("run directory " + storage.root() + " is a file");
+        }
+        List<String> content = Arrays.stream(storage.fs().listStatus(storage.root()))
+                .map(f -> f.getPath().getName()).filter(name -> !Arrays.asList(ignored).contains(name)).toList();
+        boolean hasRun = content.contains(RUN_JSON);
+        if (content.isEmpty() || (overwrite && hasRun)) {
+            return null;
+        }
+        if (overwrite) {
+            throw new IllegalArgumentException("run directory " + storage.root() + " holds no sparkgan run (no "
+                    + RUN_JSON + ") and is not empty: --overwrite only replaces a run or an empty directory;"
+                    + " choose another --run-dir or delete it yourself if it should go");
+        }
+        throw new IllegalArgumentException("run directory " + storage.root() + " is not empty"
+                + (hasRun ? " (it holds another run)" : "")
+                + ": use --resume to continue it or --overwrite to replace it");
+    }
+
+    /**
+     * Under the run lock: checks again that a new run may start (another trainer may have changed the directory
+     * since {@link #checkFree}), empties it (all but the lock) and writes run.json.
+     */
+    void claim(String runId, TrainConfig config, boolean overwrite) throws IOException {
+        checkFree(overwrite, RunLock.FILE);
+        for (FileStatus child : storage.fs().listStatus(storage.root())) {
+            if (!child.getPath().getName().equals(RunLock.FILE)) {
+                storage.fs().delete(child.getPath(), true);
+            }
+        }
+        ObjectNode run = Json.MAPPER.createObjectNode();
+        run.put("runId", runId);
+        run.put("createdAt", Instant.now().toString());
+        run.set("config", Json.MAPPER.valueToTree(config));
+        run.set("versions", versions());
+        storage.writeAtomically(RUN_JSON, Json.MAPPER.writeValueAsString(run));
+    }
+
+    /**
+     * A resumed run must be the same run: same data, model, seed and parallelism (the budget may grow; the number
+     * of workers only with {@code changeWorkers}). Adopts the stored weight seed. Returns the run id.
+     */
+    public String requireSameRun(TrainConfig config, boolean changeWorkers) throws IOException {
+        JsonNode run = readRun();
+        TrainConfig stored = Json.MAPPER.treeToValue(run.get("config"), TrainConfig.class);
+        TrainConfig mine = TrainConfig.fromJson(config.toJson());
+        mine.kimg = stored.kimg;
+        mine.epochs = stored.epochs;
+        if (stored.workers == 0 && config.workers == 0) {
+            LOG.warn("{} was started before sparkgan recorded the number of workers: resuming with this cluster's"
+                    + " task slots, which may differ from the run's", config.runDir);
+        } else if (stored.workers != 0 && config.workers != stored.workers) {
+            if (!changeWorkers) {
+                throw new IllegalArgumentException("--resume: the run in " + config.runDir + " was trained with "
+                        + stored.workers + " workers, not " + config.workers + "; another number changes its shards,"
+                        + " minibatches and averaging, so the run will not match an uninterrupted one: pass"
+                        + " --change-workers to do it anyway");
+            }
+            LOG.warn("*** resuming {} with {} workers instead of {} (--change-workers): shards, minibatches and"
+                    + " images per round change from here on; the run is no longer reproducible from its seed ***",
+                    config.runDir, config.workers, stored.workers);
+        }
+        mine.workers = stored.workers;
+        // the weights' seed is the run's (or, in runs from before that rule, the one they stored)
+        config.model.seed = stored.model.seed;
+        mine.model = stored.model.copy();
+        if (!mine.toJson().equals(stored.toJson()) || !sameModel(config.model, stored.model)) {
+            throw new IllegalArgumentException("--resume: the options differ from the run in " + config.runDir
+                    + " (only --kimg/--epochs may change); its config is in " + RUN_JSON);
+        }
+        return run.get("runId").asText();
+    }
+
+    /**
+     * Under the run lock: checks that the directory still holds run {@code runId}, and records a changed number of
+     * workers so that the next resume keeps these shards.
+     */
+    void recordResume(String runId, TrainConfig config) throws IOException {
+        ObjectNode run = (ObjectNode) readRun();
+        if (!runId.equals(run.get("runId").asText())) {
+            throw new IllegalStateException(config.runDir + " now holds another run: it was replaced while"
+                    + " this one was being prepared");
+        }
+        int stored = run.path("config").path("workers").asInt();
+        if (stored != config.workers) {
+            ((ObjectNode) run.get("config")).put("workers", config.workers);
+            run.withArray("workerChanges").addObject().put("from", stored).put("to", config.workers)
+                    .put("at", Instant.now().toString());
+            storage.writeAtomically(RUN_JSON, Json.MAPPER.writeValueAsString(run));
+        }
+    }
+
+    private static boolean sameModel(GanModelConfig given, GanModelConfig stored) {
+        GanModelConfig mine = given.copy();
+        if (mine.height == 0) {
+            mine.height = stored.height;
+            mine.width = stored.width;
+            mine.channels = stored.channels;
+        }
+        return Json.MAPPER.valueToTree(mine).equals(Json.MAPPER.valueToTree(stored));
+    }
+
+    private static ObjectNode versions() {
+        ObjectNode versions = Json.MAPPER.createObjectNode();
+        versions.put("sparkgan", String.valueOf(RunDirectory.class.getPackage().getImplementationVersion()));
+        versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("nd4jBackend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
+        return versions;
+    }
+}
