@@ -1,5 +1,6 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.perf.OneDnnLayers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

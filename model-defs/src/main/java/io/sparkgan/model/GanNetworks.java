@@ -1,5 +1,9 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.perf.LinearConvolution2D;
+import io.sparkgan.model.perf.LinearDeconvolution2D;
+import io.sparkgan.model.perf.VectorisedLeakyReLU;
+import io.sparkgan.model.perf.OneDnnLayers;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

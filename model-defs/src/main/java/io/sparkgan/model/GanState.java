@@ -1,5 +1,6 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.perf.NativeFloats;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

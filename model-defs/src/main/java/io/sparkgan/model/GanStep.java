@@ -1,5 +1,6 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.perf.LinearConvolution2D;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;

@@ -112,7 +112,8 @@ public final class NetworkArchive {
         return entries;
     }
 
-    private static MultiLayerConfiguration configuration(String json, String location) throws IOException {
+    private static MultiLayerConfiguration configuration(String stored, String location) throws IOException {
+        String json = upgradeClassNames(stored);
         JsonNode tree;
         try {
             tree = Json.MAPPER.readTree(json);
@@ -132,6 +133,20 @@ public final class NetworkArchive {
             throw new IOException(location + ": " + CONFIGURATION + " is not a network configuration: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The class names of sparkgan's layers in networks written before they moved (checkpoint format 1). */
+    private static final Map<String, String> MOVED_CLASSES = Map.of(
+            "io.sparkgan.model.LinearConvolution2D", "io.sparkgan.model.perf.LinearConvolution2D",
+            "io.sparkgan.model.LinearDeconvolution2D", "io.sparkgan.model.perf.LinearDeconvolution2D",
+            "io.sparkgan.model.VectorisedLeakyReLU", "io.sparkgan.model.perf.VectorisedLeakyReLU");
+
+    private static String upgradeClassNames(String json) {
+        String upgraded = json;
+        for (Map.Entry<String, String> moved : MOVED_CLASSES.entrySet()) {
+            upgraded = upgraded.replace("\"" + moved.getKey() + "\"", "\"" + moved.getValue() + "\"");
+        }
+        return upgraded;
     }
 
     private static INDArray array(byte[] bytes) throws IOException {

@@ -1,5 +1,6 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.perf.OneDnnLayers;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

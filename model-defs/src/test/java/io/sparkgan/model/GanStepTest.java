@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class GanStepTest {
+public class GanStepTest {
 
     static GanModelConfig smallDcgan() {
         GanModelConfig config = GanModelConfig.dcgan(16, 16, 1);
@@ -21,7 +21,7 @@ class GanStepTest {
     }
 
     /** Stand-in images in [-1, 1], from a Java RNG (ND4J's global RNG does not restart exactly on setSeed). */
-    static INDArray realBatch(long seed, int batch, GanModelConfig config) {
+    public static INDArray realBatch(long seed, int batch, GanModelConfig config) {
         int pixels = config.channels * config.height * config.width;
         return Transforms.tanh(LatentNoise.sample(seed, batch, pixels, DataType.FLOAT))
                 .reshape(batch, config.channels, config.height, config.width);

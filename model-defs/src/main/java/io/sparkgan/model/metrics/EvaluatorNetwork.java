@@ -1,6 +1,6 @@
 package io.sparkgan.model.metrics;
 
-import io.sparkgan.model.OneDnnLayers;
+import io.sparkgan.model.perf.OneDnnLayers;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;

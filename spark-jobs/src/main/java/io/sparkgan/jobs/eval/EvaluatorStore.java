@@ -7,7 +7,7 @@ import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.NetworkArchive;
-import io.sparkgan.model.OneDnnLayers;
+import io.sparkgan.model.perf.OneDnnLayers;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;

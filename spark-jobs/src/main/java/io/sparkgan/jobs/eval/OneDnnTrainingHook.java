@@ -1,6 +1,6 @@
 package io.sparkgan.jobs.eval;
 
-import io.sparkgan.model.OneDnnLayers;
+import io.sparkgan.model.perf.OneDnnLayers;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;

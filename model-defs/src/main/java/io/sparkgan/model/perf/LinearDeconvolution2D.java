@@ -1,4 +1,4 @@
-package io.sparkgan.model;
+package io.sparkgan.model.perf;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;

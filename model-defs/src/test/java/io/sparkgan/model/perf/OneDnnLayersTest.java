@@ -1,5 +1,9 @@
-package io.sparkgan.model;
+package io.sparkgan.model.perf;
 
+import io.sparkgan.model.GanStepTest;
+import io.sparkgan.model.GanNetworks;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.LatentNoise;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;

@@ -1,4 +1,4 @@
-package io.sparkgan.model;
+package io.sparkgan.model.perf;
 
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;

@@ -1,5 +1,8 @@
-package io.sparkgan.model;
+package io.sparkgan.model.perf;
 
+import io.sparkgan.model.GanNetworks;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.LatentNoise;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
