@@ -263,6 +263,27 @@ class TrainCommandTest extends LocalSparkTest {
     }
 
     @Test
+    void everyDefaultTheHelpPrintsIsTheConfigsDefault() {
+        // giving an option the value its help calls the default must leave the config at its defaults
+        java.util.regex.Pattern stated = java.util.regex.Pattern.compile("\\(default ([^ ;),]+)");
+        String defaults = new io.sparkgan.jobs.train.TrainConfig().toJson();
+        int checked = 0;
+        for (picocli.CommandLine.Model.OptionSpec option
+                : new picocli.CommandLine(new TrainCommand()).getCommandSpec().options()) {
+            java.util.regex.Matcher matcher = stated.matcher(String.join(" ", option.description()));
+            if (!matcher.find()) {
+                continue;
+            }
+            TrainCommand command = new TrainCommand();
+            new picocli.CommandLine(command).parseArgs(option.longestName(), matcher.group(1));
+            assertEquals(defaults, command.effectiveConfig(new io.sparkgan.jobs.train.TrainConfig()).toJson(),
+                    option.longestName() + ": its help says the default is " + matcher.group(1));
+            checked++;
+        }
+        assertTrue(checked >= 20, "options with a stated default: " + checked);
+    }
+
+    @Test
     void unknownOptionsAndBadValuesAreNamed() {
         TestData.CliResult unknown = TestData.cli("train", "--data", data, "--run-dir", "x", "--learning-rate", "1");
         assertEquals(2, unknown.exitCode());
