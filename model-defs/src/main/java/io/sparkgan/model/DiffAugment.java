@@ -1,5 +1,6 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.training.GanStep;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -1,5 +1,7 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.training.GeneratorAverage;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,8 +21,9 @@ public final class GanModelConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /**
-     * Network family: DCGAN (Radford et al., 4x4 stride-2 layers) or DCGAN_K5 (the 5x5 DCGAN of the TensorFlow
-     * tutorial) for images, small MLPs for low-dimensional toy data. See {@link GanNetworks}.
+     * Network family: DCGAN (Radford et al., 4x4 stride-2 layers), DCGAN_K5 (the 5x5 DCGAN of the TensorFlow
+     * tutorial) or DCGAN_RESIDUAL (the DCGAN with a residual block in G, a graph) for images, small MLPs for
+     * low-dimensional toy data. See {@link GanNetworks}.
      */
     public Architecture architecture = Architecture.DCGAN;
 
@@ -101,7 +104,7 @@ public final class GanModelConfig implements Serializable {
     public long seed = 42;
 
     public enum Architecture {
-        DCGAN, DCGAN_K5, MLP;
+        DCGAN, DCGAN_K5, DCGAN_RESIDUAL, MLP;
 
         public boolean convolutional() {
             return this != MLP;

@@ -1,5 +1,9 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.training.GanStep;
+import io.sparkgan.model.training.StepStats;
 import io.sparkgan.model.toy.GaussianRing;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -70,7 +74,7 @@ class AdversarialLossesTest {
     @Test
     void gradientReachingTheGeneratorKeepsItsSizeWhenDIsSaturated() {
         GanModelConfig config = GanModelConfig.mlp(2, 4);
-        MultiLayerNetwork d = GanNetworks.discriminator(config);
+        MultiLayerNetwork d = GanNetworks.discriminator(config).layerStack();
         INDArray fake = new GaussianRing(8, 2, 0.02).sample(16, new SplittableRandom(3));
         INDArray targets = Nd4j.ones(DataType.FLOAT, 16, 1);
         double[] norms = new double[3];
@@ -177,7 +181,7 @@ class AdversarialLossesTest {
         for (GanLoss loss : new GanLoss[] {GanLoss.HINGE, GanLoss.NON_SATURATING}) {
             GanModelConfig config = GanModelConfig.mlp(2, 4);
             config.loss = loss;
-            MultiLayerNetwork d = GanNetworks.discriminator(config);
+            MultiLayerNetwork d = GanNetworks.discriminator(config).layerStack();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ModelSerializer.writeModel(d, bytes, true);
             MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(

@@ -1,5 +1,11 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.ClassConditioning;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.state.CheckpointFiles;
+import io.sparkgan.model.state.GanCheckpoint;
+import io.sparkgan.model.training.GanStep;
+import io.sparkgan.model.training.StepStats;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -33,7 +39,7 @@ class CheckpointFixtureTest {
                 "28b002fe7f29fa930bac14e199e1667022b27899e291866541768fb6c1188d99",
                 digest(checkpoint.discriminator().params().toFloatVector()));
         assertEquals("77057bf9d08ff4f42019f43f7806e2cdb8f5239ccc0e752adefacb8c23a32ebb",
-                digest(checkpoint.discriminator().getUpdater().getStateViewArray().toFloatVector()));
+                digest(checkpoint.discriminator().updaterState().toFloatVector()));
         assertEquals(
                 "061fb8cc8063ddf978a0c8f4a517f423820fffc3ab75ab81494b7b83abcf4034",
                 digest(checkpoint.averagedGenerator().params().toFloatVector()));

@@ -1,5 +1,7 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.sampling.ClassLayout;
+import io.sparkgan.model.sampling.DiscriminatorRejection;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

@@ -1,5 +1,9 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.training.CollapseGuard;
+import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.metrics.PrecisionRecall;
 import io.sparkgan.model.toy.GaussianRing;
 import org.junit.jupiter.api.Test;
@@ -23,7 +27,7 @@ class CollapseGuardTest {
     /** Evaluates G on the ring as the train job evaluates it on images: modes covered and recall. */
     private static CollapseGuard.Observation evaluate(GanStep step, GanModelConfig config, INDArray noise,
                                                       double dLoss) {
-        INDArray samples = step.generator().output(noise, false);
+        INDArray samples = step.generator().output(noise);
         GaussianRing.Coverage coverage = RING.coverage(samples, 20);
         double[][] real = RING.sample(1000, new SplittableRandom(5)).castTo(DataType.DOUBLE).toDoubleMatrix();
         double recall = PrecisionRecall.between(real, samples.castTo(DataType.DOUBLE).toDoubleMatrix(), 3).recall();

@@ -1,5 +1,9 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.ClassConditioning;
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.toy.GaussianRing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,13 +63,13 @@ class ConditionalGanTest {
         config.classes = 4;
         config.conditioning = GanModelConfig.Conditioning.PROJECTION;
         GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
-        INDArray headBefore = step.discriminator().getOutputLayer().getParam("W").dup();
+        INDArray headBefore = step.discriminator().layerStack().getOutputLayer().getParam("W").dup();
         assertArrayEquals(new long[] {config.mlpHidden, 4}, headBefore.shape());
         int[] labels = {1, 3, 1, 3};
         step.step(new GaussianRing(4, 1.0, 0.02).sample(4, new SplittableRandom(3), new int[4]),
                 LatentNoise.sample(5, 4, config.latentSize, DataType.FLOAT),
                 ClassConditioning.oneHot(labels, 4, DataType.FLOAT), 0, true);
-        INDArray moved = step.discriminator().getOutputLayer().getParam("W").sub(headBefore).amax(0);
+        INDArray moved = step.discriminator().layerStack().getOutputLayer().getParam("W").sub(headBefore).amax(0);
         assertEquals(0.0, moved.getDouble(0), 0);
         assertEquals(0.0, moved.getDouble(2), 0);
         assertTrue(moved.getDouble(1) > 0 && moved.getDouble(3) > 0, moved.toString());
@@ -97,7 +101,7 @@ class ConditionalGanTest {
                 Arrays.fill(asked, mode);
                 INDArray input = ClassConditioning.generatorInput(LatentNoise.sample(99 + mode, 200,
                         config.latentSize, DataType.FLOAT), ClassConditioning.oneHot(asked, 8, DataType.FLOAT));
-                onMode[mode] = ring.shareNear(step.generator().output(input, false), mode);
+                onMode[mode] = ring.shareNear(step.generator().output(input), mode);
             }
             double mean = Arrays.stream(onMode).average().orElse(0);
             System.out.println(conditioning + " conditional ring, share on the mode asked for: "

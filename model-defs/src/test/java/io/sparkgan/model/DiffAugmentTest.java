@@ -1,5 +1,6 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.sampling.LatentNoise;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

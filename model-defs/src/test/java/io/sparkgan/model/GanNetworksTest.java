@@ -1,5 +1,7 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.sampling.LatentNoise;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,8 +22,8 @@ class GanNetworksTest {
         GanModelConfig config = GanModelConfig.dcgan(h, w, c);
         config.baseWidth = 16;
         assertEquals(stages, GanNetworks.upscalingStages(h, w));
-        MultiLayerNetwork g = GanNetworks.generator(config);
-        MultiLayerNetwork d = GanNetworks.discriminator(config);
+        MultiLayerNetwork g = GanNetworks.generator(config).layerStack();
+        MultiLayerNetwork d = GanNetworks.discriminator(config).layerStack();
         INDArray images = g.output(LatentNoise.sample(1, 3, config.latentSize, DataType.FLOAT));
         assertArrayEquals(new long[] {3, c, h, w}, images.shape());
         assertTrue(images.amaxNumber().doubleValue() <= 1.0, "tanh output");

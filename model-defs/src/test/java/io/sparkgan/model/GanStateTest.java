@@ -1,5 +1,9 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.state.GanState;
+import io.sparkgan.model.training.GanStep;
+import io.sparkgan.model.nets.Network;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,10 +61,9 @@ class GanStateTest {
         assertTrue(error.getMessage().contains("does not fit"), error.getMessage());
     }
 
-    private static void assertSameState(MultiLayerNetwork expected, MultiLayerNetwork actual) {
+    private static void assertSameState(Network expected, Network actual) {
         assertEquals(expected.params(), actual.params());
-        assertEquals(expected.getUpdater().getStateViewArray(), actual.getUpdater().getStateViewArray());
-        assertEquals(expected.getLayerWiseConfigurations().getIterationCount(),
-                actual.getLayerWiseConfigurations().getIterationCount());
+        assertEquals(expected.updaterState(), actual.updaterState());
+        assertEquals(expected.iterations(), actual.iterations());
     }
 }

@@ -1,5 +1,10 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.training.GanStep;
+import io.sparkgan.model.training.StepStats;
+import io.sparkgan.model.nets.Network;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,8 +35,8 @@ public class GanStepTest {
     @Test
     void statsAreTheDiscriminatorsOutputsAndLossesBeforeItsUpdate() {
         GanModelConfig config = smallDcgan();
-        MultiLayerNetwork g = GanNetworks.generator(config);
-        MultiLayerNetwork d = GanNetworks.discriminator(config);
+        MultiLayerNetwork g = GanNetworks.generator(config).layerStack();
+        MultiLayerNetwork d = GanNetworks.discriminator(config).layerStack();
         INDArray real = realBatch(3, 8, config);
         INDArray z = LatentNoise.sample(4, 8, config.latentSize, DataType.FLOAT);
         INDArray fake = g.output(z, true);
@@ -42,7 +47,7 @@ public class GanStepTest {
         double expectedFake = onFake.meanNumber().doubleValue();
         double expectedLoss = -mean(Nd4j.math.log(onReal)) - mean(Nd4j.math.log(onFake.rsub(1)));
 
-        StepStats stats = new GanStep(g, d, config).step(real, z);
+        StepStats stats = new GanStep(Network.of(g), Network.of(d), config).step(real, z);
 
         assertEquals(expectedReal, stats.dReal(), 1e-5);
         assertEquals(expectedFake, stats.dFake(), 1e-5);
@@ -58,7 +63,7 @@ public class GanStepTest {
         INDArray[] second = runSteps(config, 3);
         assertEquals(first[0], second[0]);
         assertEquals(first[1], second[1]);
-        MultiLayerNetwork fresh = GanNetworks.generator(config);
+        Network fresh = GanNetworks.generator(config);
         assertNotEquals(fresh.params(), first[0]);
         assertTrue(Double.isFinite(first[0].sumNumber().doubleValue()) && Double.isFinite(first[1].sumNumber().doubleValue()));
     }
@@ -74,7 +79,7 @@ public class GanStepTest {
         assertEquals(g, step.generator().params());
         assertNotEquals(d, step.discriminator().params());
         assertTrue(Double.isNaN(stats.gLoss()) && Double.isFinite(stats.dLoss()));
-        assertEquals(0, step.generator().getLayerWiseConfigurations().getIterationCount());
+        assertEquals(0, step.generator().iterations());
     }
 
     private static INDArray[] runSteps(GanModelConfig config, int steps) {

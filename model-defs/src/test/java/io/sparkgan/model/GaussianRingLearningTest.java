@@ -1,5 +1,8 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.toy.GaussianRing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,6 +65,6 @@ class GaussianRingLearningTest {
 
     private static GaussianRing.Coverage coverage(GaussianRing ring, GanStep step, GanModelConfig config) {
         INDArray z = LatentNoise.sample(99, 2000, config.latentSize, DataType.FLOAT);
-        return ring.coverage(step.generator().output(z, false), 20);
+        return ring.coverage(step.generator().output(z), 20);
     }
 }

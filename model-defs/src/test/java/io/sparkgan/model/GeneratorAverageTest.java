@@ -1,6 +1,10 @@
 package io.sparkgan.model;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.state.CheckpointFiles;
+import io.sparkgan.model.state.GanCheckpoint;
+import io.sparkgan.model.training.GeneratorAverage;
+import io.sparkgan.model.nets.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +32,13 @@ class GeneratorAverageTest {
     @Test
     void theAverageMovesTowardsTheGeneratorByOneMinusBeta() {
         GanModelConfig config = GanModelConfig.mlp(2, 3);
-        MultiLayerNetwork g = GanNetworks.generator(config);
+        Network g = GanNetworks.generator(config);
         GeneratorAverage average = new GeneratorAverage(g);
         INDArray start = average.values().dup();
         g.params().addi(1);
         average.update(g, 0.75);
         assertTrue(average.values().sub(start).sub(0.25).amaxNumber().doubleValue() < 1e-6);
-        MultiLayerNetwork copy = average.applyTo(GanNetworks.generator(config));
+        Network copy = average.applyTo(GanNetworks.generator(config));
         assertEquals(average.values(), copy.params());
     }
 
@@ -45,8 +49,8 @@ class GeneratorAverageTest {
     void checkpointsKeepTheAveragedGeneratorAndRefuseToLoseIt() throws Exception {
         GanModelConfig config = GanModelConfig.mlp(2, 3);
         config.emaKimg = 1;
-        MultiLayerNetwork g = GanNetworks.generator(config);
-        MultiLayerNetwork averaged = GanNetworks.generator(config);
+        Network g = GanNetworks.generator(config);
+        Network averaged = GanNetworks.generator(config);
         averaged.params().addi(0.5);
         CheckpointFiles files = CheckpointFiles.localDirectory(dir);
         new GanCheckpoint(config, g, GanNetworks.discriminator(config), averaged, null).write(files);

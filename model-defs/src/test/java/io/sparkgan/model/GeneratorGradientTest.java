@@ -1,8 +1,11 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.ClassConditioning;
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.nets.Network;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -12,7 +15,6 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -44,6 +46,16 @@ class GeneratorGradientTest {
         config.baseWidth = 2;
         config.latentSize = 4;
         config.batchNorm = false;
+        checkGeneratorGradient(config, 3);
+    }
+
+    /** G as a graph (a residual block joined by an element-wise add): the same backprop through the seam. */
+    @Test
+    void residualGraphGeneratorGradientMatchesFiniteDifferences() {
+        GanModelConfig config = GanModelConfig.dcgan(16, 16, 1);
+        config.architecture = GanModelConfig.Architecture.DCGAN_RESIDUAL;
+        config.baseWidth = 2;
+        config.latentSize = 4;
         checkGeneratorGradient(config, 3);
     }
 
@@ -94,8 +106,8 @@ class GeneratorGradientTest {
     }
 
     private static void checkGeneratorGradient(GanModelConfig config, int batch) {
-        MultiLayerNetwork g = GanNetworks.generator(config, DataType.DOUBLE);
-        MultiLayerNetwork d = GanNetworks.discriminator(config, DataType.DOUBLE);
+        Network g = GanNetworks.generator(config, DataType.DOUBLE);
+        MultiLayerNetwork d = GanNetworks.discriminator(config, DataType.DOUBLE).layerStack();
         INDArray labels = null;
         if (config.conditional) {
             int[] classes = new int[batch];
@@ -116,22 +128,20 @@ class GeneratorGradientTest {
         DiffAugment.Augmentation augmentation = augment.enabled() ? augment.sample(new SplittableRandom(3), batch,
                 config.channels, config.height, config.width) : null;
 
-        g.setInput(z);
-        List<INDArray> activations = g.feedForward(true, false);
-        INDArray fake = activations.get(activations.size() - 1);
+        INDArray fake = g.forwardForTraining(z);
         INDArray inputGradient = ClassConditioning.sampleGradient(d.calculateGradients(
                 ClassConditioning.discriminatorInput(augmentation != null ? augmentation.apply(fake) : fake,
                         inputLabels), targets, null, mask).getSecond(), inputLabels, fake.size(1));
         if (augmentation != null) {
             inputGradient = augmentation.backward(inputGradient);
         }
-        Gradient analytic = g.backpropGradient(inputGradient, LayerWorkspaceMgr.noWorkspaces()).getFirst();
+        Gradient analytic = g.backprop(inputGradient);
         Map<String, INDArray> analyticByParam = Map.copyOf(analytic.gradientForVariable());
         assertEquals(dParamsBefore, d.params(), "computing G's gradient must not change D");
 
         SplittableRandom pick = new SplittableRandom(11);
         int checked = 0;
-        for (Map.Entry<String, INDArray> param : g.paramTable().entrySet()) {
+        for (Map.Entry<String, INDArray> param : g.model().paramTable().entrySet()) {
             String name = param.getKey();
             if (isRunningStatistic(name)) {
                 continue;
@@ -161,10 +171,10 @@ class GeneratorGradientTest {
     }
 
     /** Sum over the batch of D's loss with G's target (DL4J's score is the batch mean). */
-    private static double generatorLoss(MultiLayerNetwork g, MultiLayerNetwork d,
+    private static double generatorLoss(Network g, MultiLayerNetwork d,
                                         DiffAugment.Augmentation augmentation, INDArray labels, INDArray z,
                                         INDArray targets, INDArray mask) {
-        INDArray fake = g.output(z, true);
+        INDArray fake = g.forwardForTraining(z);
         INDArray seen = ClassConditioning.discriminatorInput(augmentation != null ? augmentation.apply(fake) : fake,
                 labels);
         return d.score(new DataSet(seen, targets, null, mask), true) * z.size(0);

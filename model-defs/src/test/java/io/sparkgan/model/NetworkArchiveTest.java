@@ -1,5 +1,8 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.state.CheckpointFiles;
+import io.sparkgan.model.state.GanCheckpoint;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

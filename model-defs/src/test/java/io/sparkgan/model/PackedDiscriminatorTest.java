@@ -1,5 +1,9 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.training.GanStep;
+import io.sparkgan.model.nets.Network;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -36,12 +40,12 @@ class PackedDiscriminatorTest {
         int batch = 6;
         GanStep step = new GanStep(GanNetworks.generator(config, DataType.DOUBLE),
                 GanNetworks.discriminator(config, DataType.DOUBLE), config);
-        MultiLayerNetwork g = GanNetworks.generator(config, DataType.DOUBLE);
-        MultiLayerNetwork d = GanNetworks.discriminator(config, DataType.DOUBLE);
+        MultiLayerNetwork g = GanNetworks.generator(config, DataType.DOUBLE).layerStack();
+        MultiLayerNetwork d = GanNetworks.discriminator(config, DataType.DOUBLE).layerStack();
         assertEquals(2, config.discriminatorChannels(), "D takes a pack of two 1-channel images");
         INDArray real = GanStepTest.realBatch(3, batch, config).castTo(DataType.DOUBLE);
         INDArray z = LatentNoise.sample(4, batch, config.latentSize, DataType.DOUBLE);
-        Map<String, INDArray> before = Map.copyOf(copies(step.generator().paramTable()));
+        Map<String, INDArray> before = Map.copyOf(copies(step.generator().layerStack().paramTable()));
 
         step.step(real, z);
 
@@ -53,7 +57,7 @@ class PackedDiscriminatorTest {
             if (name.endsWith("_mean") || name.endsWith("_var") || name.endsWith("_log10stdev")) {
                 continue;
             }
-            INDArray moved = step.generator().getParam(name).sub(before.get(name));
+            INDArray moved = step.generator().layerStack().getParam(name).sub(before.get(name));
             INDArray values = param.getValue();
             for (int k = 0; k < Math.min(6, values.length()); k++) {
                 long[] at = Shape.ind2subC(values.shape(), pick.nextLong(values.length()));

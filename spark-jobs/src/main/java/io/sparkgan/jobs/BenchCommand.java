@@ -1,11 +1,11 @@
 package io.sparkgan.jobs;
 
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.GanNetworks;
-import io.sparkgan.model.GanStep;
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.Json;
-import io.sparkgan.model.LatentNoise;
-import io.sparkgan.model.NetworkFlops;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.nets.NetworkFlops;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -77,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
             INDArray real = Transforms.tanh(LatentNoise.sample(1, batch, pixels, DataType.FLOAT))
                     .reshape(batch, config.channels, config.height, config.width);
             INDArray z = LatentNoise.sample(2, batch, config.latentSize, DataType.FLOAT);
-            Runnable work = generate ? () -> step.generator().output(z, false).close() : () -> step.step(real, z);
+            Runnable work = generate ? () -> step.generator().output(z).close() : () -> step.step(real, z);
             for (int t : threads) {
                 Map<String, Object> result = time(work, t, batch, gflopPerImage);
                 result.put("what", what);

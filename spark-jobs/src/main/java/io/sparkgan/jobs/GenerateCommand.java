@@ -16,8 +16,8 @@ import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingMaster;
-import io.sparkgan.model.ClassLayout;
-import io.sparkgan.model.GanCheckpoint;
+import io.sparkgan.model.sampling.ClassLayout;
+import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import org.apache.spark.api.java.JavaRDD;
@@ -25,7 +25,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.sparkgan.model.nets.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -129,7 +129,7 @@ public final class GenerateCommand implements Callable<Integer> {
         long step = checkpoints.resolve(checkpoint, runDir);
         GanCheckpoint loaded = checkpoints.load(step);
         GanModelConfig model = loaded.config();
-        MultiLayerNetwork generator = chooseGenerator(loaded);
+        Network generator = chooseGenerator(loaded);
         boolean averaged = generator != loaded.generator();
         ClassMix mix = model.conditional ? ClassMix.parse(classes, model.classes, config.data, hadoop) : null;
         if (!model.conditional && classes != null) {
@@ -177,7 +177,7 @@ public final class GenerateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private MultiLayerNetwork chooseGenerator(GanCheckpoint loaded) {
+    private Network chooseGenerator(GanCheckpoint loaded) {
         if (Boolean.TRUE.equals(ema) && loaded.averagedGenerator() == null) {
             throw new IllegalArgumentException("--ema: run " + runDir + " was trained without a moving average of G"
                     + " (--ema-kimg 0)");

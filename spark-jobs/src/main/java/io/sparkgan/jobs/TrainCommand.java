@@ -111,7 +111,8 @@ public final class TrainCommand implements Callable<Integer> {
     String augment;
 
     @Option(names = "--architecture", paramLabel = "A",
-            description = "DCGAN (default, Radford et al.) or DCGAN_K5 (the TensorFlow tutorial's 5x5 DCGAN)")
+            description = "DCGAN (default, Radford et al.), DCGAN_K5 (the TensorFlow tutorial's 5x5 DCGAN) or"
+                    + " DCGAN_RESIDUAL (the DCGAN with a residual block in G)")
     GanModelConfig.Architecture architecture;
 
     @Option(names = "--latent", paramLabel = "N", description = "latent size (default 100)")

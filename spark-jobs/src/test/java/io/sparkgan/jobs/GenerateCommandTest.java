@@ -6,9 +6,9 @@ import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.RunStorage;
-import io.sparkgan.model.ClassConditioning;
-import io.sparkgan.model.DiscriminatorRejection;
-import io.sparkgan.model.GanCheckpoint;
+import io.sparkgan.model.nets.ClassConditioning;
+import io.sparkgan.model.sampling.DiscriminatorRejection;
+import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.Json;
 import org.apache.spark.sql.Row;
@@ -130,7 +130,7 @@ class GenerateCommandTest extends LocalSparkTest {
         DatasetManifest trainingData = DatasetManifest.read(data, spark.sparkContext().hadoopConfiguration());
         DatasetManifest manifest = DatasetManifest.read(kept, spark.sparkContext().hadoopConfiguration());
         double[] realShares = trainingData.classCounts().stream().mapToDouble(n -> n / 64.0).toArray();
-        assertEquals(Arrays.stream(io.sparkgan.model.ClassLayout.apportion(realShares, 600)).boxed().toList(),
+        assertEquals(Arrays.stream(io.sparkgan.model.sampling.ClassLayout.apportion(realShares, 600)).boxed().toList(),
                 manifest.classCounts());
         assertEquals("0.25", manifest.properties().get("keepFraction"));
         assertTrue(manifest.properties().get("filter").startsWith("discriminator rejection sampling"));

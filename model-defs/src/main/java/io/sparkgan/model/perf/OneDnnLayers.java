@@ -1,6 +1,8 @@
 package io.sparkgan.model.perf;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
@@ -44,12 +46,12 @@ public final class OneDnnLayers {
     }
 
     /** Installs the helpers on every convolution and batch-norm layer; returns how many layers now use oneDNN. */
-    public static int enable(MultiLayerNetwork net) {
+    public static int enable(Model net) {
         if (!Nd4j.getEnvironment().isCPU()) {
             return 0;
         }
         int enabled = 0;
-        for (Layer layer : net.getLayers()) {
+        for (Layer layer : layers(net)) {
             Kind kind = kindOf(layer);
             // oneDNN kernels are float; double networks (gradient checks) keep the reference path
             if (kind != null && layer.params().dataType() == DataType.FLOAT) {
@@ -61,8 +63,8 @@ public final class OneDnnLayers {
     }
 
     /** Removes the helpers again: the reference Java paths, for comparisons. */
-    public static void disable(MultiLayerNetwork net) {
-        for (Layer layer : net.getLayers()) {
+    public static void disable(Model net) {
+        for (Layer layer : layers(net)) {
             Kind kind = kindOf(layer);
             if (kind != null) {
                 set(kind.helper(), layer, null);
@@ -71,15 +73,20 @@ public final class OneDnnLayers {
     }
 
     /** Number of convolution and batch-norm layers whose helper is oneDNN's. */
-    public static int activeLayers(MultiLayerNetwork net) {
+    public static int activeLayers(Model net) {
         int active = 0;
-        for (Layer layer : net.getLayers()) {
+        for (Layer layer : layers(net)) {
             Kind kind = kindOf(layer);
             if (kind != null && kind.helperClass().isInstance(get(kind.helper(), layer))) {
                 active++;
             }
         }
         return active;
+    }
+
+    /** The layers of a layer stack or of a graph. */
+    private static Layer[] layers(Model net) {
+        return net instanceof ComputationGraph graph ? graph.getLayers() : ((MultiLayerNetwork) net).getLayers();
     }
 
     private static Kind kindOf(Layer layer) {

@@ -1,9 +1,9 @@
 package io.sparkgan.model.perf;
 
 import io.sparkgan.model.GanStepTest;
-import io.sparkgan.model.GanNetworks;
+import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.LatentNoise;
+import io.sparkgan.model.sampling.LatentNoise;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
@@ -29,8 +29,8 @@ class OneDnnLayersTest {
     @Test
     void discriminatorConvolutionsAndBatchNormRunOnOneDnnAndAgreeWithTheReferencePath() throws Exception {
         GanModelConfig config = GanModelConfig.dcgan(28, 28, 1);
-        MultiLayerNetwork fast = GanNetworks.discriminator(config);
-        MultiLayerNetwork reference = GanNetworks.discriminator(config);
+        MultiLayerNetwork fast = GanNetworks.discriminator(config).layerStack();
+        MultiLayerNetwork reference = GanNetworks.discriminator(config).layerStack();
         OneDnnLayers.disable(reference);
         assertEquals(3, OneDnnLayers.activeLayers(fast), "2 convolutions, 1 batch norm");
         assertEquals(0, OneDnnLayers.activeLayers(reference));
@@ -54,8 +54,8 @@ class OneDnnLayersTest {
     void generatorBatchNormRunsOnOneDnnAndAgreesWithTheReferencePath() throws Exception {
         GanModelConfig config = GanModelConfig.dcgan(28, 28, 1);
         config.baseWidth = 16;
-        MultiLayerNetwork fast = GanNetworks.generator(config);
-        MultiLayerNetwork reference = GanNetworks.generator(config);
+        MultiLayerNetwork fast = GanNetworks.generator(config).layerStack();
+        MultiLayerNetwork reference = GanNetworks.generator(config).layerStack();
         OneDnnLayers.disable(reference);
         assertEquals(2, OneDnnLayers.activeLayers(fast), "2 batch norms");
 

@@ -1,8 +1,8 @@
 package io.sparkgan.model.perf;
 
-import io.sparkgan.model.GanNetworks;
+import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.LatentNoise;
+import io.sparkgan.model.sampling.LatentNoise;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
@@ -38,7 +38,7 @@ class VectorisedLeakyReLUTest {
     @Test
     void survivesTheNetworkConfigurationJson() {
         GanModelConfig config = GanModelConfig.dcgan(16, 16, 1);
-        String json = GanNetworks.discriminator(config).getLayerWiseConfigurations().toJson();
+        String json = GanNetworks.discriminator(config).layerStack().getLayerWiseConfigurations().toJson();
         var restored = org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(json);
         // D's first convolution is followed by its LeakyReLU as a layer of its own
         var leaky = (org.deeplearning4j.nn.conf.layers.ActivationLayer) restored.getConf(1).getLayer();

@@ -1,5 +1,6 @@
 package io.sparkgan.jobs.eval;
 
+import io.sparkgan.model.nets.Network;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
@@ -41,7 +42,7 @@ public final class EvaluatorFeatures {
     /** Features of every image of a dataset, ordered by image id. */
     public static FeatureSet extract(ImageDataset data, MultiLayerNetwork evaluator) {
         JavaSparkContext jsc = jsc(data);
-        NetworkBroadcast net = new NetworkBroadcast(jsc, evaluator);
+        NetworkBroadcast net = new NetworkBroadcast(jsc, Network.of(evaluator));
         try {
             return toFeatureSet(ofRows(data, net).collect(), EvaluatorNetwork.kindOf(evaluator));
         } finally {
@@ -56,7 +57,7 @@ public final class EvaluatorFeatures {
      */
     public static Summary summarise(ImageDataset data, MultiLayerNetwork evaluator, int subset, long seed) {
         JavaSparkContext jsc = jsc(data);
-        NetworkBroadcast net = new NetworkBroadcast(jsc, evaluator);
+        NetworkBroadcast net = new NetworkBroadcast(jsc, Network.of(evaluator));
         try {
             JavaRDD<ImageFeatures> features = ofRows(data, net).cache();
             FeatureStatistics statistics = features.mapPartitions(rows -> {
@@ -81,17 +82,17 @@ public final class EvaluatorFeatures {
      * Features of the samples a generator makes ({@link SampleBlocks}), made and featurised on the executors in up
      * to {@code partitions} tasks: the images never travel.
      */
-    public static FeatureSet ofGenerator(JavaSparkContext jsc, MultiLayerNetwork generator, SampleBlocks samples,
+    public static FeatureSet ofGenerator(JavaSparkContext jsc, Network generator, SampleBlocks samples,
                                          MultiLayerNetwork evaluator, int partitions) {
         if (samples.filtered()) {
             throw new IllegalArgumentException("evaluation takes a generator's samples as they come, unfiltered");
         }
         NetworkBroadcast g = new NetworkBroadcast(jsc, generator);
-        NetworkBroadcast e = new NetworkBroadcast(jsc, evaluator);
+        NetworkBroadcast e = new NetworkBroadcast(jsc, Network.of(evaluator));
         try {
             List<ImageFeatures> rows = samples.blocks(jsc, partitions).mapPartitions(assigned -> {
-                MultiLayerNetwork gen = g.build();
-                MultiLayerNetwork eval = e.build();
+                Network gen = g.build();
+                MultiLayerNetwork eval = e.build().layerStack();
                 List<ImageFeatures> out = new ArrayList<>();
                 while (assigned.hasNext()) {
                     int block = assigned.next();
@@ -113,7 +114,7 @@ public final class EvaluatorFeatures {
         int width = m.width();
         int channels = m.channels();
         return data.rows().select(DatasetSchema.ID, DatasetSchema.IMAGE).javaRDD().mapPartitions(rows -> {
-            MultiLayerNetwork evaluator = net.build();
+            MultiLayerNetwork evaluator = net.build().layerStack();
             return new Batched(rows, evaluator, height, width, channels);
         });
     }

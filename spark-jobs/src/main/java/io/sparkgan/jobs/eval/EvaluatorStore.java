@@ -6,7 +6,7 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.model.Json;
-import io.sparkgan.model.NetworkArchive;
+import io.sparkgan.model.nets.NetworkArchive;
 import io.sparkgan.model.perf.OneDnnLayers;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import org.apache.hadoop.conf.Configuration;
@@ -113,7 +113,7 @@ public final class EvaluatorStore {
 
     public MultiLayerNetwork loadNetwork() throws IOException {
         try (InputStream in = storage.fs().open(storage.path(MODEL))) {
-            MultiLayerNetwork net = NetworkArchive.read(in, storage.path(MODEL).toString(), false);
+            MultiLayerNetwork net = NetworkArchive.read(in, storage.path(MODEL).toString(), false).layerStack();
             OneDnnLayers.enable(net);
             return net;
         }

@@ -1,5 +1,6 @@
 package io.sparkgan.jobs.eval;
 
+import io.sparkgan.model.nets.Network;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
@@ -10,7 +11,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,16 +33,16 @@ public final class GeneratedImages {
      * set. The broadcast networks are not destroyed here: rows that Spark recomputes (an evicted cache, a retried
      * task) need them, and the context cleaner drops them once the RDD is gone.
      */
-    public static JavaRDD<Row> rows(JavaSparkContext jsc, SampleBlocks samples, MultiLayerNetwork generator,
-                                    MultiLayerNetwork discriminator, GanModelConfig model, int partitions) {
+    public static JavaRDD<Row> rows(JavaSparkContext jsc, SampleBlocks samples, Network generator,
+                                    Network discriminator, GanModelConfig model, int partitions) {
         NetworkBroadcast g = new NetworkBroadcast(jsc, generator);
         NetworkBroadcast d = samples.filtered() ? new NetworkBroadcast(jsc, discriminator) : null;
         int height = model.height;
         int width = model.width;
         int channels = model.channels;
         return samples.blocks(jsc, partitions).mapPartitions(assigned -> {
-            MultiLayerNetwork gen = g.build();
-            MultiLayerNetwork dis = d == null ? null : d.build();
+            Network gen = g.build();
+            Network dis = d == null ? null : d.build();
             List<Row> out = new ArrayList<>();
             while (assigned.hasNext()) {
                 int block = assigned.next();
@@ -61,7 +61,7 @@ public final class GeneratedImages {
      * {@code count} labelled samples of a conditional generator, every class with real images alike, held by
      * Spark (cached, not written anywhere): what the Classification Accuracy Score trains its classifier on.
      */
-    public static ImageDataset of(SparkSession spark, MultiLayerNetwork generator, GanModelConfig model,
+    public static ImageDataset of(SparkSession spark, Network generator, GanModelConfig model,
                                   List<String> labelNames, double[] realFrequencies, int count, long seed,
                                   int partitions) {
         if (!model.conditional) {

@@ -1,7 +1,7 @@
 package io.sparkgan.jobs.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkgan.model.SampleGrid;
+import io.sparkgan.model.sampling.SampleGrid;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,11 +1,10 @@
 package io.sparkgan.jobs.eval;
 
+import io.sparkgan.model.nets.Network;
 import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.model.perf.OneDnnLayers;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
@@ -21,15 +20,14 @@ final class NetworkBroadcast implements Serializable {
     private final Broadcast<String> configuration;
     private final Broadcast<float[]> parameters;
 
-    NetworkBroadcast(JavaSparkContext jsc, MultiLayerNetwork net) {
-        this.configuration = jsc.broadcast(net.getLayerWiseConfigurations().toJson());
+    NetworkBroadcast(JavaSparkContext jsc, Network net) {
+        this.configuration = jsc.broadcast(net.configurationJson());
         this.parameters = jsc.broadcast(net.params().toFloatVector());
     }
 
-    MultiLayerNetwork build() {
-        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration.value()));
-        net.init(Nd4j.createFromArray(parameters.value()), false);
-        OneDnnLayers.enable(net);
+    Network build() {
+        Network net = Network.fromConfiguration(configuration.value(), Nd4j.createFromArray(parameters.value()));
+        OneDnnLayers.enable(net.model());
         return net;
     }
 

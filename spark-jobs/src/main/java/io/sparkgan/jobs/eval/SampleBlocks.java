@@ -1,13 +1,13 @@
 package io.sparkgan.jobs.eval;
 
-import io.sparkgan.model.ClassConditioning;
-import io.sparkgan.model.ClassLayout;
-import io.sparkgan.model.DiscriminatorRejection;
+import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.nets.ClassConditioning;
+import io.sparkgan.model.sampling.ClassLayout;
+import io.sparkgan.model.sampling.DiscriminatorRejection;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.LatentNoise;
+import io.sparkgan.model.sampling.LatentNoise;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -136,7 +136,7 @@ public final class SampleBlocks implements Serializable {
     }
 
     /** The images of one block, NCHW in [-1, 1] on the 8-bit grid (D is only used to filter, may be null then). */
-    public INDArray generate(MultiLayerNetwork generator, MultiLayerNetwork discriminator, GanModelConfig model,
+    public INDArray generate(Network generator, Network discriminator, GanModelConfig model,
                       int block) {
         int[] labels = labels(block);
         if (!filtered()) {
@@ -177,7 +177,7 @@ public final class SampleBlocks implements Serializable {
         for (int from = 0; from < scores.length; from += SIZE) {
             int to = Math.min(scores.length, from + SIZE);
             INDArray slice = quantised(generator.output(input.get(NDArrayIndex.interval(from, to),
-                    NDArrayIndex.all()), false));
+                    NDArrayIndex.all())));
             double[] sliceScores = DiscriminatorRejection.scores(discriminator, model, slice, oneHot == null ? null
                     : oneHot.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()));
             System.arraycopy(sliceScores, 0, scores, from, sliceScores.length);
@@ -201,11 +201,11 @@ public final class SampleBlocks implements Serializable {
         return out;
     }
 
-    private INDArray draw(MultiLayerNetwork generator, long noiseSeed, int n, int[] labels) {
+    private INDArray draw(Network generator, long noiseSeed, int n, int[] labels) {
         INDArray noise = LatentNoise.sample(noiseSeed, n, latentSize, DataType.FLOAT);
         INDArray input = labels == null ? noise : ClassConditioning.generatorInput(noise,
                 ClassConditioning.oneHot(labels, layout.classes(), DataType.FLOAT));
-        return quantised(generator.output(input, false));
+        return quantised(generator.output(input));
     }
 
     /** Images in [-1, 1] rounded to the 256 levels of 8-bit pixels. */

@@ -1,5 +1,6 @@
 package io.sparkgan.jobs.eval;
 
+import io.sparkgan.model.nets.Network;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
@@ -97,7 +98,7 @@ public final class SampleEvaluation {
      * Metrics of {@code samples} images from a generator of {@code model}, made on {@code partitions} executor
      * tasks; for a conditional model also the share the evaluator classes as the class asked for.
      */
-    public SampleMetrics ofGenerator(MultiLayerNetwork generator, GanModelConfig model, int samples, long seed,
+    public SampleMetrics ofGenerator(Network generator, GanModelConfig model, int samples, long seed,
                                      int partitions) {
         long start = System.nanoTime();
         SampleBlocks blocks = SampleBlocks.of(model, samples, seed, reference.classFrequencies());

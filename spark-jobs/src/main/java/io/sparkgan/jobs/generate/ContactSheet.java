@@ -1,9 +1,9 @@
 package io.sparkgan.jobs.generate;
 
+import io.sparkgan.model.nets.Network;
 import io.sparkgan.jobs.eval.SampleBlocks;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.SampleGrid;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.sparkgan.model.sampling.SampleGrid;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,7 +24,7 @@ public final class ContactSheet {
     private ContactSheet() {
     }
 
-    public static byte[] png(SampleBlocks samples, MultiLayerNetwork generator, MultiLayerNetwork discriminator,
+    public static byte[] png(SampleBlocks samples, Network generator, Network discriminator,
                              GanModelConfig model) {
         int classes = model.conditional ? model.classes : 1;
         int wanted = model.conditional ? COLUMNS : UNCONDITIONAL;

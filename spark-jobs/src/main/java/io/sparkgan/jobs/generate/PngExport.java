@@ -2,7 +2,7 @@ package io.sparkgan.jobs.generate;
 
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.OutputDirectory;
-import io.sparkgan.model.SampleGrid;
+import io.sparkgan.model.sampling.SampleGrid;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;

@@ -1,9 +1,10 @@
 package io.sparkgan.jobs.train;
 
-import io.sparkgan.model.CheckpointFiles;
+import io.sparkgan.jobs.engine.FaultInjection;
+import io.sparkgan.model.state.CheckpointFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkgan.model.GanCheckpoint;
+import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.Json;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -31,6 +32,8 @@ import java.util.regex.Pattern;
  * {@code keep} checkpoints and the best survive pruning.
  */
 public final class CheckpointStore {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointStore.class);
 
     static final String DIR = "checkpoints";
     /** Written last into a committed checkpoint: its files' sizes and SHA-256. */
@@ -145,6 +148,31 @@ public final class CheckpointStore {
     public OptionalLong latest() throws IOException {
         List<Long> steps = steps();
         return steps.isEmpty() ? OptionalLong.empty() : OptionalLong.of(steps.get(steps.size() - 1));
+    }
+
+    /** A checkpoint and its step. */
+    record Loaded(long step, GanCheckpoint checkpoint) {
+    }
+
+    /**
+     * The newest checkpoint that verifies and loads, or none: a crash or a copying rename may have damaged a later
+     * one, which is skipped with a warning.
+     */
+    Optional<Loaded> newestIntact() throws IOException {
+        List<Long> steps = steps();
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            long step = steps.get(i);
+            try {
+                String problem = verify(step);
+                if (problem != null) {
+                    throw new IOException(problem);
+                }
+                return Optional.of(new Loaded(step, load(step)));
+            } catch (IOException e) {
+                LOG.warn("checkpoint {} does not verify ({}); resuming from an earlier one", step, e.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     public GanCheckpoint load(long step) throws IOException {

@@ -3,7 +3,8 @@ package io.sparkgan.jobs.train;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.sparkgan.model.CollapseGuard;
+import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.model.training.CollapseGuard;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.MetricSuite;
@@ -168,6 +169,36 @@ public final class TrainConfig {
             averagingEvery = (int) Math.max(1, Math.round(LOCAL_DRIFT / Math.max(model.lrG, model.lrD)));
         }
         return this;
+    }
+
+    /**
+     * Fits the model to the dataset it trains on: the image shape (checked against one set by hand), the classes
+     * of a conditional model, and for an MLP the rows' values as one vector. Errors name the dataset.
+     */
+    public void fitModelTo(DatasetManifest manifest) {
+        if (model.conditional) {
+            if (!manifest.labelled()) {
+                throw new IllegalArgumentException("--conditional: dataset " + data + " has no labels");
+            }
+            model.classes = manifest.numClasses();
+        }
+        if (!model.architecture.convolutional()) {
+            // an MLP takes each row's h*w*c values as one vector (low-dimensional toy data stored as tiny images)
+            long values = (long) manifest.height() * manifest.width() * manifest.channels();
+            if (values != model.dataDim) {
+                throw new IllegalArgumentException("the MLP is configured for " + model.dataDim + " values per sample"
+                        + " but dataset " + data + " holds " + manifest.shape() + " images (" + values + ")");
+            }
+        } else if (!(model.height == 0 && model.width == 0 && model.channels == 0)
+                && (model.height != manifest.height() || model.width != manifest.width()
+                || model.channels != manifest.channels())) {
+            throw new IllegalArgumentException("the model is configured for " + model.height + "x" + model.width
+                    + "x" + model.channels + " images but dataset " + data + " holds " + manifest.shape() + " images");
+        }
+        model.height = manifest.height();
+        model.width = manifest.width();
+        model.channels = manifest.channels();
+        model.validate();
     }
 
     /** G's and D's learning rates after a rollback or a rejected round: both x {@code rollbackLrFactor}. */

@@ -1,15 +1,15 @@
 package io.sparkgan.jobs.train;
 
+import io.sparkgan.model.nets.Network;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.eval.MetricsChart;
 import io.sparkgan.jobs.eval.SampleEvaluation;
-import io.sparkgan.model.CollapseGuard;
+import io.sparkgan.model.training.CollapseGuard;
 import io.sparkgan.model.Json;
-import io.sparkgan.model.LatentNoise;
+import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.metrics.SampleMetrics;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +92,7 @@ final class TrainingEvaluation {
         return lastCollapse;
     }
 
-    Action afterCheckpoint(MultiLayerNetwork sampler, long round, long step, double kimg, int workers)
+    Action afterCheckpoint(Network sampler, long round, long step, double kimg, int workers)
             throws IOException {
         long start = System.nanoTime();
         LOG.info("evaluating step {} ({} samples)", step, config.evalSamples);

@@ -1,14 +1,15 @@
 package io.sparkgan.jobs.eval;
 
+import io.sparkgan.model.nets.Network;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.GanNetworks;
+import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.ImageTensors;
-import io.sparkgan.model.LatentNoise;
+import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.metrics.FeatureSet;
 import io.sparkgan.model.metrics.MetricSuite;
@@ -156,7 +157,7 @@ class EvaluationProtocolTest extends LocalSparkTest {
     void generatedSamplesAreTheSameWhateverThePartitioningAndMatchOneMachine() {
         GanModelConfig model = GanModelConfig.dcgan(28, 28, 1);
         model.baseWidth = 8;
-        MultiLayerNetwork generator = GanNetworks.generator(model);
+        Network generator = GanNetworks.generator(model);
         var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
         int count = 600;   // three blocks, the last one partial
         SampleBlocks samples = SampleBlocks.of(model, count, 9, null);
@@ -169,7 +170,7 @@ class EvaluationProtocolTest extends LocalSparkTest {
         }
         // the second block on one machine
         INDArray noise = LatentNoise.sample(LatentNoise.derive(9, 1), 256, model.latentSize, DataType.FLOAT);
-        FeatureSet local = features(generator.output(noise, false));
+        FeatureSet local = features(generator.output(noise));
         for (int i = 0; i < 256; i++) {
             assertArrayEquals(local.features()[i], one.features()[256 + i], 1e-5, "sample " + (256 + i));
         }

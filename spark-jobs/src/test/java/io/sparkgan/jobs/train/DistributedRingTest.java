@@ -5,7 +5,7 @@ import io.sparkgan.data.DatasetWriter;
 import io.sparkgan.data.PixelImage;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.LatentNoise;
+import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.toy.GaussianRing;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,7 +92,7 @@ class DistributedRingTest extends LocalSparkTest {
         assertEquals(STEPS_PER_WORKER, summary.rounds(), "the automatic period at 2e-3 is one step");
 
         INDArray z = LatentNoise.sample(99, 2000, model.latentSize, DataType.FLOAT);
-        INDArray samples = TrainingFixtures.latestCheckpoint(spark, config.runDir).generator().output(z, false);
+        INDArray samples = TrainingFixtures.latestCheckpoint(spark, config.runDir).generator().output(z);
         GaussianRing.Coverage coverage = RING.coverage(samples, 20);
         String figures = workers + " workers: " + coverage.modesCovered() + " modes, " + coverage.highQualityFraction()
                 + " within 3 std, per mode " + Arrays.toString(coverage.pointsPerMode());

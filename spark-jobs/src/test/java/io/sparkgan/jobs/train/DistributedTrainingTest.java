@@ -1,5 +1,12 @@
 package io.sparkgan.jobs.train;
 
+import io.sparkgan.jobs.engine.Minibatch;
+import io.sparkgan.jobs.engine.LocalTrainer;
+import io.sparkgan.jobs.engine.EngineWorker;
+import io.sparkgan.jobs.engine.BatchPrefetcher;
+import io.sparkgan.jobs.engine.RoundPlan;
+import io.sparkgan.jobs.engine.ShardBlock;
+import io.sparkgan.jobs.engine.ShardLoader;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.LocalSparkTest;
@@ -7,13 +14,16 @@ import io.sparkgan.jobs.TestData;
 import io.sparkgan.model.DiffAugment;
 import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.GanNetworks;
-import io.sparkgan.model.GanState;
-import io.sparkgan.model.GanStep;
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.state.GanState;
+import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.Json;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import io.sparkgan.model.nets.GraphNetwork;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,9 +41,12 @@ class DistributedTrainingTest extends LocalSparkTest {
     @TempDir
     Path runs;
 
-    @Test
-    void oneWorkerEqualsTheSingleMachineEngine() throws Exception {
-        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("one").toString());
+    /** A layer-stack G and a graph G (a residual block joined by an element-wise add) through the same engine. */
+    @ParameterizedTest
+    @EnumSource(value = GanModelConfig.Architecture.class, names = {"DCGAN", "DCGAN_RESIDUAL"})
+    void oneWorkerEqualsTheSingleMachineEngine(GanModelConfig.Architecture architecture) throws Exception {
+        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("one-" + architecture).toString());
+        config.model.architecture = architecture;
         config.workers = 1;
         config.kimg = TrainingFixtures.kimgFor(config, 3, 1);
         TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
@@ -45,11 +58,14 @@ class DistributedTrainingTest extends LocalSparkTest {
         RoundPlan plan = plan(config, model, 0, 6);
         try (BatchPrefetcher batches = new BatchPrefetcher(block, plan)) {
             for (int i = 0; i < 6; i++) {
-                BatchPrefetcher.Batch batch = batches.next();
-                local.step(batch.real(), batch.noise());
+                Minibatch batch = batches.next();
+                local.step(batch.real(), GanTrainer.noise(config.seed, block.partition(), i, config.batchPerWorker,
+                        model.latentSize));
             }
         }
         GanState single = GanState.capture(local.generator(), local.discriminator());
+        assertEquals(architecture == GanModelConfig.Architecture.DCGAN_RESIDUAL,
+                TrainingFixtures.latestCheckpoint(spark, config.runDir).generator() instanceof GraphNetwork);
         assertEquals(6, distributed.generatorIterations());
         assertClose(single.values(), distributed.values(), 1e-6);
     }
@@ -80,9 +96,9 @@ class DistributedTrainingTest extends LocalSparkTest {
             INDArray[] noise = new INDArray[2];
             for (int p = 0; p < 2; p++) {
                 try (BatchPrefetcher batches = new BatchPrefetcher(shards.get(p), plan(config, model, 0, 1))) {
-                    BatchPrefetcher.Batch batch = batches.next();
+                    Minibatch batch = batches.next();
                     real[p] = batch.real();
-                    noise[p] = batch.noise();
+                    noise[p] = GanTrainer.noise(config.seed, p, 0, config.batchPerWorker, model.latentSize);
                 }
             }
             big.step(Nd4j.concat(0, real), Nd4j.concat(0, noise));
@@ -135,11 +151,12 @@ class DistributedTrainingTest extends LocalSparkTest {
             if (block.size() == 0) {
                 continue;
             }
-            GanStep step = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model);
-            new TrainingWorker(broadcast, plan).train(step, block);
-            workers[block.partition] = GanState.capture(step.generator(), step.discriminator()).values();
+            LocalTrainer trainer = plan.trainer().create();
+            plan.trainer().configure(trainer);
+            new EngineWorker(broadcast, plan).train(trainer, block);
+            workers[block.partition()] = trainer.capture().values();
             for (int i = 0; i < mean.length; i++) {
-                mean[i] += workers[block.partition][i] / 2.0;
+                mean[i] += workers[block.partition()][i] / 2.0;
             }
         }
         float[] expected = new float[mean.length];
@@ -192,9 +209,9 @@ class DistributedTrainingTest extends LocalSparkTest {
     }
 
     static RoundPlan plan(TrainConfig config, GanModelConfig model, long firstStep, int steps) throws Exception {
-        return new RoundPlan(config.seed, firstStep, steps, config.batchPerWorker, 28, 28, 1, false, model.latentSize,
-                model.dSteps, (long) config.batchPerWorker * 2, model.labelWidth(), Json.MAPPER.writeValueAsString(model),
-                model.lrG, model.lrD, 1);
+        return new RoundPlan(config.seed, firstStep, steps, config.batchPerWorker, 28, 28, 1, false,
+                model.labelWidth(), 1, new GanTrainerSpec(Json.MAPPER.writeValueAsString(model), model.lrG, model.lrD,
+                config.seed, (long) config.batchPerWorker * 2));
     }
 
     static float[] slice(float[] values, int from, int to) {

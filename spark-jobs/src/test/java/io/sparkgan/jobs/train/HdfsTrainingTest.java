@@ -1,7 +1,7 @@
 package io.sparkgan.jobs.train;
 
 import io.sparkgan.jobs.TestData;
-import io.sparkgan.model.GanState;
+import io.sparkgan.model.state.GanState;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

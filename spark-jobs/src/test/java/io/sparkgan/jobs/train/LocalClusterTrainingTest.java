@@ -2,7 +2,7 @@ package io.sparkgan.jobs.train;
 
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.GanState;
+import io.sparkgan.model.state.GanState;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,11 @@
 package io.sparkgan.jobs.train;
 
+import io.sparkgan.jobs.engine.EngineWorker;
+import io.sparkgan.jobs.engine.FaultInjection;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
-import io.sparkgan.model.GanCheckpoint;
+import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,7 @@ class NonFiniteRoundTest extends LocalSparkTest {
         GanCheckpoint last = TrainingFixtures.latestCheckpoint(spark, config.runDir);
         assertEquals(config.model.lrG / 2, last.config().lrG, 1e-12);
         assertEquals(1, last.trainingState().get("rejectedRounds").asInt());
-        assertTrue(TrainingWorker.allFinite(TrainingFixtures.latestState(spark, config.runDir).values()));
+        assertTrue(EngineWorker.allFinite(TrainingFixtures.latestState(spark, config.runDir).values()));
     }
 
     @Test
@@ -67,7 +69,7 @@ class NonFiniteRoundTest extends LocalSparkTest {
         CheckpointStore store = new CheckpointStore(
                 new RunStorage(runDir.toString(), spark.sparkContext().hadoopConfiguration()), 10);
         assertEquals(List.of(2L), store.steps(), "only the round before the fault was checkpointed");
-        assertTrue(TrainingWorker.allFinite(TrainingFixtures.latestState(spark, runDir.toString()).values()));
+        assertTrue(EngineWorker.allFinite(TrainingFixtures.latestState(spark, runDir.toString()).values()));
         assertFalse(Files.exists(runDir.resolve("run.lock")), "a stopped run releases its lock");
     }
 }

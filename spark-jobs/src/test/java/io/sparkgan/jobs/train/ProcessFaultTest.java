@@ -1,5 +1,6 @@
 package io.sparkgan.jobs.train;
 
+import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.SparkGanCli;
 import org.junit.jupiter.api.Test;

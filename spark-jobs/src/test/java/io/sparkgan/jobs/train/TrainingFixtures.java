@@ -1,9 +1,9 @@
 package io.sparkgan.jobs.train;
 
-import io.sparkgan.model.GanCheckpoint;
+import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.GanState;
-import io.sparkgan.model.GeneratorAverage;
+import io.sparkgan.model.state.GanState;
+import io.sparkgan.model.training.GeneratorAverage;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
