@@ -1,10 +1,10 @@
 package io.sparkgan.model;
 
-import io.sparkgan.model.nets.GanNetworks;
-import io.sparkgan.model.training.GeneratorAverage;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.training.GeneratorAverage;
 
 import java.io.Serializable;
 import java.util.EnumSet;

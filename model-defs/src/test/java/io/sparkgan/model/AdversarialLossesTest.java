@@ -2,9 +2,9 @@ package io.sparkgan.model;
 
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.toy.GaussianRing;
 import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.training.StepStats;
-import io.sparkgan.model.toy.GaussianRing;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;

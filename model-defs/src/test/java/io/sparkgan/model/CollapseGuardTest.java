@@ -1,11 +1,11 @@
 package io.sparkgan.model;
 
+import io.sparkgan.model.metrics.PrecisionRecall;
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.toy.GaussianRing;
 import io.sparkgan.model.training.CollapseGuard;
 import io.sparkgan.model.training.GanStep;
-import io.sparkgan.model.metrics.PrecisionRecall;
-import io.sparkgan.model.toy.GaussianRing;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

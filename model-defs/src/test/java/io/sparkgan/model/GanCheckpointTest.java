@@ -1,13 +1,13 @@
 package io.sparkgan.model;
 
 import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.perf.OneDnnLayers;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.state.CheckpointFiles;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.training.StepStats;
-import io.sparkgan.model.nets.Network;
-import io.sparkgan.model.perf.OneDnnLayers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,9 +3,9 @@ package io.sparkgan.model;
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,10 +1,9 @@
 package io.sparkgan.model;
 
 import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.state.GanState;
 import io.sparkgan.model.training.GanStep;
-import io.sparkgan.model.nets.Network;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -2,8 +2,8 @@ package io.sparkgan.model;
 
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
-import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.toy.GaussianRing;
+import io.sparkgan.model.training.GanStep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,13 +1,13 @@
 package io.sparkgan.model;
 
 import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.state.CheckpointFiles;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.training.GeneratorAverage;
-import io.sparkgan.model.nets.Network;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.nio.file.Files;

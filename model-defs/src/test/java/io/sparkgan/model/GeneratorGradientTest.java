@@ -2,8 +2,8 @@ package io.sparkgan.model;
 
 import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.nets.GanNetworks;
-import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.sampling.LatentNoise;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package io.sparkgan.jobs;
 
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.nets.GanNetworks;
-import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.Json;
-import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.nets.NetworkFlops;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.training.GanStep;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -7,24 +7,23 @@ import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.eval.EvaluatorTrainer;
 import io.sparkgan.jobs.eval.GeneratedImages;
 import io.sparkgan.jobs.eval.SampleEvaluation;
-import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.MetricsLog;
+import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingMaster;
-import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.Json;
-import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.metrics.MetricSuite;
 import io.sparkgan.model.metrics.SampleMetrics;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.state.GanCheckpoint;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**

@@ -1,26 +1,23 @@
 package io.sparkgan.model.nets;
 
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.perf.LinearConvolution2D;
-import io.sparkgan.model.perf.LinearDeconvolution2D;
-import io.sparkgan.model.perf.VectorisedLeakyReLU;
-import io.sparkgan.model.perf.OneDnnLayers;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.nets.SequentialNetwork;
+import io.sparkgan.model.perf.LinearConvolution2D;
+import io.sparkgan.model.perf.LinearDeconvolution2D;
+import io.sparkgan.model.perf.OneDnnLayers;
+import io.sparkgan.model.perf.VectorisedLeakyReLU;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -47,10 +44,8 @@ import org.nd4j.linalg.learning.config.Sgd;
  * dropout in D is left out: it would make D's forward pass draw from ND4J's global RNG, and every draw in a
  * sparkgan run is a pure function of (seed, partition, step).
  *
- * <p>DCGAN_RESIDUAL is the DCGAN with one residual block in G at its first feature map (3x3 convolution, batch
- * norm, ReLU, 3x3 convolution, batch norm, added to the block's input by an element-wise vertex), so G is a
- * {@link ComputationGraph}; D is the DCGAN's. It exists to prove that a graph generator trains like a layer stack
- * (and it is the shape of the super-resolution generator to come).
+ * <p>DCGAN_RESIDUAL is the DCGAN with a residual block in G ({@link ResidualGenerator}), a graph; D is the
+ * DCGAN's.
  *
  * <p>G's transposed convolutions are {@link LinearDeconvolution2D}s, with tanh as a layer of its own at the end;
  * D's convolutions are {@link LinearConvolution2D}s, each followed by its batch norm and LeakyReLU layers.
@@ -77,7 +72,7 @@ public final class GanNetworks {
         return switch (config.architecture) {
             case DCGAN -> initialised(dcganGenerator(config, dataType));
             case DCGAN_K5 -> initialised(kernel5Generator(config, dataType));
-            case DCGAN_RESIDUAL -> initialised(residualGenerator(config, dataType));
+            case DCGAN_RESIDUAL -> initialised(ResidualGenerator.configuration(config, dataType));
             case MLP -> initialised(mlpGenerator(config, dataType));
         };
     }
@@ -123,7 +118,8 @@ public final class GanNetworks {
         return builder(config, seed, lr, dataType).list();
     }
 
-    private static NeuralNetConfiguration.Builder builder(GanModelConfig config, long seed, double lr,
+    /** The settings every network of {@code config} shares: seed, data type, optimizer, weight init. */
+    static NeuralNetConfiguration.Builder builder(GanModelConfig config, long seed, double lr,
                                                           DataType dataType) {
         IUpdater updater = config.optimizer == GanModelConfig.OptimizerKind.ADAM
                 ? new Adam(lr, config.beta1, config.beta2, 1e-8)
@@ -163,59 +159,6 @@ public final class GanNetworks {
         list.layer(layer, new ActivationLayer.Builder().activation(Activation.TANH).build());
         list.setInputType(InputType.feedForward(c.generatorInputSize()));
         return list.build();
-    }
-
-    private static ComputationGraphConfiguration residualGenerator(GanModelConfig c, DataType dataType) {
-        int stages = upscalingStages(c.height, c.width);
-        int startH = c.height >> stages;
-        int startW = c.width >> stages;
-        int channels = c.baseWidth << (stages - 1);
-        // no workspaces: a graph's layers cache arrays of the forward pass (batch norm's deviation) in a workspace
-        // that is closed before an external gradient is backpropagated
-        ComputationGraphConfiguration.GraphBuilder graph = builder(c, c.seed, c.lrG, dataType)
-                .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
-                .graphBuilder().addInputs("z");
-        graph.addLayer("dense", new DenseLayer.Builder().nIn(c.generatorInputSize())
-                .nOut((long) startH * startW * channels)
-                .activation(Activation.IDENTITY).hasBias(!c.batchNorm).build(), "z");
-        String last = normalisedActivation(graph, "start", c.batchNorm, channels, Activation.RELU,
-                new FeedForwardToCnnPreProcessor(startH, startW, channels), "dense");
-        graph.addLayer("block-conv1", new LinearConvolution2D(3, 1, 1, channels, !c.batchNorm), last);
-        String inner = normalisedActivation(graph, "block-1", c.batchNorm, channels, Activation.RELU, null,
-                "block-conv1");
-        graph.addLayer("block-conv2", new LinearConvolution2D(3, 1, 1, channels, !c.batchNorm), inner);
-        String branch = "block-conv2";
-        if (c.batchNorm) {
-            graph.addLayer("block-bn2", new BatchNormalization.Builder().nOut(channels).build(), branch);
-            branch = "block-bn2";
-        }
-        graph.addVertex("block-add", new ElementWiseVertex(ElementWiseVertex.Op.Add), last, branch);
-        last = "block-add";
-        for (int s = 1; s < stages; s++) {
-            channels /= 2;
-            graph.addLayer("up" + s, new LinearDeconvolution2D(4, 2, 1, channels, !c.batchNorm), last);
-            last = normalisedActivation(graph, "up" + s, c.batchNorm, channels, Activation.RELU, null, "up" + s);
-        }
-        graph.addLayer("to-image", new LinearDeconvolution2D(4, 2, 1, c.channels, true), last);
-        graph.addLayer("image", new ActivationLayer.Builder().activation(Activation.TANH).build(), "to-image");
-        graph.setOutputs("image");
-        graph.setInputTypes(InputType.feedForward(c.generatorInputSize()));
-        return graph.build();
-    }
-
-    /** Batch norm (when on) and the activation after vertex {@code input}; returns the activation's name. */
-    private static String normalisedActivation(ComputationGraphConfiguration.GraphBuilder graph, String name,
-                                               boolean batchNorm, int channels, Activation activation,
-                                               InputPreProcessor preProcessor, String input) {
-        String last = input;
-        if (batchNorm) {
-            graph.addLayer(name + "-bn", new BatchNormalization.Builder().nOut(channels).build(), preProcessor, last);
-            last = name + "-bn";
-            preProcessor = null;
-        }
-        graph.addLayer(name + "-act", new ActivationLayer.Builder().activation(activation).build(), preProcessor,
-                last);
-        return name + "-act";
     }
 
     private static MultiLayerConfiguration dcganDiscriminator(GanModelConfig c, DataType dataType) {

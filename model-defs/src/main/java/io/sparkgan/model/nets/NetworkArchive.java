@@ -1,7 +1,7 @@
 package io.sparkgan.model.nets;
 
-import io.sparkgan.model.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkgan.model.Json;
 import io.sparkgan.model.nets.Network;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;

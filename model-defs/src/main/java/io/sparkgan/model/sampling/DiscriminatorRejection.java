@@ -1,8 +1,8 @@
 package io.sparkgan.model.sampling;
 
-import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.nets.ClassConditioning;
+import io.sparkgan.model.nets.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;

@@ -3,11 +3,11 @@ package io.sparkgan.model.sampling;
 import io.sparkgan.model.ImageTensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
 
 /** Lays out a batch of generated images [n, C, H, W] in [-1, 1] as one PNG grid, row by row, 1 px gaps. */
 public final class SampleGrid {

@@ -1,12 +1,12 @@
 package io.sparkgan.model.state;
 
-import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.Json;
-import io.sparkgan.model.nets.NetworkArchive;
-import io.sparkgan.model.perf.OneDnnLayers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.Json;
 import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.nets.NetworkArchive;
+import io.sparkgan.model.perf.OneDnnLayers;
 import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.IOException;

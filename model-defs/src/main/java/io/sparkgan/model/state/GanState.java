@@ -1,8 +1,8 @@
 package io.sparkgan.model.state;
 
-import io.sparkgan.model.training.GeneratorAverage;
-import io.sparkgan.model.perf.NativeFloats;
 import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.perf.NativeFloats;
+import io.sparkgan.model.training.GeneratorAverage;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

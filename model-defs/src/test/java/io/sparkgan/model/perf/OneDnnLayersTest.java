@@ -1,8 +1,8 @@
 package io.sparkgan.model.perf;
 
+import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.GanStepTest;
 import io.sparkgan.model.nets.GanNetworks;
-import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.sampling.LatentNoise;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;

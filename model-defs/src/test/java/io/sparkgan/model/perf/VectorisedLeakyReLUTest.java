@@ -1,7 +1,7 @@
 package io.sparkgan.model.perf;
 
-import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.IActivation;

@@ -1,7 +1,7 @@
 package io.sparkgan.jobs.engine;
 
-import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.ImageTensors;
+import io.sparkgan.model.nets.ClassConditioning;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

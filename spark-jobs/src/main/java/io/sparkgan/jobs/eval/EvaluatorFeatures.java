@@ -1,6 +1,5 @@
 package io.sparkgan.jobs.eval;
 
-import io.sparkgan.model.nets.Network;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
@@ -8,12 +7,11 @@ import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.metrics.FeatureSet;
 import io.sparkgan.model.metrics.FeatureStatistics;
+import io.sparkgan.model.nets.Network;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Serializable;

@@ -6,14 +6,13 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.model.Json;
+import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.nets.NetworkArchive;
 import io.sparkgan.model.perf.OneDnnLayers;
-import io.sparkgan.model.metrics.EvaluatorNetwork;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

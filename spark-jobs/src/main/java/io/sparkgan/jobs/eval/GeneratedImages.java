@@ -1,11 +1,11 @@
 package io.sparkgan.jobs.eval;
 
-import io.sparkgan.model.nets.Network;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.ImageTensors;
+import io.sparkgan.model.nets.Network;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;

@@ -1,7 +1,7 @@
 package io.sparkgan.jobs.eval;
 
-import io.sparkgan.model.nets.Network;
 import io.sparkgan.jobs.spark.Broadcasts;
+import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.perf.OneDnnLayers;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;

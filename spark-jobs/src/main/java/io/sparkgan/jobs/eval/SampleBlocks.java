@@ -1,10 +1,10 @@
 package io.sparkgan.jobs.eval;
 
-import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.nets.ClassConditioning;
+import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.ClassLayout;
 import io.sparkgan.model.sampling.DiscriminatorRejection;
-import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.sampling.LatentNoise;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

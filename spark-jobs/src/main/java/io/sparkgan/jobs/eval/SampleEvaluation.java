@@ -1,6 +1,5 @@
 package io.sparkgan.jobs.eval;
 
-import io.sparkgan.model.nets.Network;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
@@ -12,6 +11,7 @@ import io.sparkgan.model.metrics.FeatureSet;
 import io.sparkgan.model.metrics.MetricSuite;
 import io.sparkgan.model.metrics.RealReference;
 import io.sparkgan.model.metrics.SampleMetrics;
+import io.sparkgan.model.nets.Network;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

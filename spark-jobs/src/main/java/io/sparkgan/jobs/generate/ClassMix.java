@@ -5,7 +5,6 @@ import io.sparkgan.data.DatasetManifest;
 import org.apache.hadoop.conf.Configuration;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 

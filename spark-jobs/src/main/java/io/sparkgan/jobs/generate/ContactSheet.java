@@ -1,8 +1,8 @@
 package io.sparkgan.jobs.generate;
 
-import io.sparkgan.model.nets.Network;
 import io.sparkgan.jobs.eval.SampleBlocks;
 import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.SampleGrid;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

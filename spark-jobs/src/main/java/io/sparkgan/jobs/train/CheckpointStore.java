@@ -1,23 +1,17 @@
 package io.sparkgan.jobs.train;
 
-import io.sparkgan.jobs.engine.FaultInjection;
-import io.sparkgan.model.state.CheckpointFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkgan.model.state.GanCheckpoint;
+import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.model.Json;
+import io.sparkgan.model.state.GanCheckpoint;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -66,7 +60,7 @@ public final class CheckpointStore {
         Path committed = storage.path(DIR + "/" + name(step));
         Path temporary = storage.path(DIR + "/.tmp-" + name(step) + "-" + UUID.randomUUID());
         ObjectNode listing = Json.MAPPER.createObjectNode();
-        checkpoint.write(files(fs, temporary, listing));
+        checkpoint.write(new HadoopCheckpointFiles(fs, temporary, listing));
         FaultInjection.haltAt("checkpoint-written", step);
         if (fs.exists(committed)) {
             fs.delete(committed, true);
@@ -103,7 +97,7 @@ public final class CheckpointStore {
                         + file.getValue().get("size").asLong();
             }
             try (InputStream in = storage.fs().open(path)) {
-                if (!sha256(in).equals(file.getValue().get("sha256").asText())) {
+                if (!HadoopCheckpointFiles.sha256(in).equals(file.getValue().get("sha256").asText())) {
                     return file.getKey() + " does not match its checksum";
                 }
             }
@@ -176,7 +170,7 @@ public final class CheckpointStore {
     }
 
     public GanCheckpoint load(long step) throws IOException {
-        return GanCheckpoint.read(files(storage.fs(), storage.path(DIR + "/" + name(step))));
+        return GanCheckpoint.read(new HadoopCheckpointFiles(storage.fs(), storage.path(DIR + "/" + name(step)), null));
     }
 
     void markBest(long step) throws IOException {
@@ -220,23 +214,6 @@ public final class CheckpointStore {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sha256(InputStream in) throws IOException {
-        MessageDigest digest = sha256();
-        byte[] buffer = new byte[1 << 16];
-        for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-            digest.update(buffer, 0, n);
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
     private void prune() throws IOException {
         List<Long> steps = steps();
         Optional<Long> best = best();
@@ -246,61 +223,6 @@ public final class CheckpointStore {
                 storage.fs().delete(storage.path(DIR + "/" + name(step)), true);
             }
         }
-    }
-
-    private static CheckpointFiles files(FileSystem fs, Path dir) {
-        return files(fs, dir, null);
-    }
-
-    /** The files of a checkpoint directory; with a listing, each file written is entered in it (size, SHA-256). */
-    private static CheckpointFiles files(FileSystem fs, Path dir, ObjectNode listing) {
-        return new CheckpointFiles() {
-            @Override
-            public OutputStream create(String name) throws IOException {
-                OutputStream out = fs.create(new Path(dir, name), true);
-                if (listing == null) {
-                    return out;
-                }
-                MessageDigest digest = sha256();
-                return new DigestOutputStream(out, digest) {
-                    private long size;
-
-                    @Override
-                    public void write(int b) throws IOException {
-                        super.write(b);
-                        size++;
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        super.write(b, off, len);
-                        size += len;
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        super.close();
-                        listing.putObject(name).put("size", size)
-                                .put("sha256", HexFormat.of().formatHex(digest.digest()));
-                    }
-                };
-            }
-
-            @Override
-            public InputStream open(String name) throws IOException {
-                return fs.open(new Path(dir, name));
-            }
-
-            @Override
-            public boolean exists(String name) throws IOException {
-                return fs.exists(new Path(dir, name));
-            }
-
-            @Override
-            public String location(String name) {
-                return new Path(dir, name).toString();
-            }
-        };
     }
 
     /**

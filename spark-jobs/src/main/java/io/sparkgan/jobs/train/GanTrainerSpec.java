@@ -3,9 +3,9 @@ package io.sparkgan.jobs.train;
 import io.sparkgan.jobs.engine.LocalTrainer;
 import io.sparkgan.jobs.engine.TrainerSpec;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.training.GanStep;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sparkgan.data.DatasetManifest;
-import io.sparkgan.model.training.CollapseGuard;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.MetricSuite;
+import io.sparkgan.model.training.CollapseGuard;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,15 +1,15 @@
 package io.sparkgan.jobs.train;
 
-import io.sparkgan.model.nets.Network;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.eval.MetricsChart;
 import io.sparkgan.jobs.eval.SampleEvaluation;
-import io.sparkgan.model.training.CollapseGuard;
 import io.sparkgan.model.Json;
-import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.metrics.SampleMetrics;
+import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.training.CollapseGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

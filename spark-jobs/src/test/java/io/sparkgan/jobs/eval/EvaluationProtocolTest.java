@@ -1,20 +1,20 @@
 package io.sparkgan.jobs.eval;
 
-import io.sparkgan.model.nets.Network;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.ImageTensors;
-import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.metrics.FeatureSet;
 import io.sparkgan.model.metrics.MetricSuite;
 import io.sparkgan.model.metrics.RealReference;
 import io.sparkgan.model.metrics.SampleMetrics;
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.sampling.LatentNoise;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;

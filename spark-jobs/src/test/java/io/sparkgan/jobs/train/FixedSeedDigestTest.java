@@ -1,7 +1,6 @@
 package io.sparkgan.jobs.train;
 
 import io.sparkgan.jobs.LocalSparkTest;
-import io.sparkgan.model.state.GanState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,12 +1,12 @@
 package io.sparkgan.jobs.train;
 
-import io.sparkgan.jobs.engine.EngineWorker;
-import io.sparkgan.jobs.engine.FaultInjection;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
-import io.sparkgan.model.state.GanCheckpoint;
+import io.sparkgan.jobs.engine.EngineWorker;
+import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.model.Json;
+import io.sparkgan.model.state.GanCheckpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,8 @@
 package io.sparkgan.jobs.train;
 
-import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.SparkGanCli;
+import io.sparkgan.jobs.engine.FaultInjection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

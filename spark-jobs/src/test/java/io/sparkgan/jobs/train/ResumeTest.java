@@ -2,10 +2,10 @@ package io.sparkgan.jobs.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.LocalSparkTest;
-import io.sparkgan.model.Json;
 import io.sparkgan.model.DiffAugment;
-import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.GanLoss;
+import io.sparkgan.model.Json;
+import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

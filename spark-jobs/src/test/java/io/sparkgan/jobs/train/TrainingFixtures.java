@@ -1,7 +1,7 @@
 package io.sparkgan.jobs.train;
 
-import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
 import io.sparkgan.model.training.GeneratorAverage;
 import org.apache.spark.sql.SparkSession;
