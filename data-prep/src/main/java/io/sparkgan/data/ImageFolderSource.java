@@ -25,44 +25,56 @@ import org.apache.spark.util.SerializableConfiguration;
  */
 final class ImageFolderSource implements ImageSource {
 
-  private final String input;
+    private final String input;
 
-  ImageFolderSource(String input) {
-    this.input = input;
-  }
-
-  @Override
-  public PreparedImages prepare(SparkSession spark, PrepOptions options) {
-    ImageFolderListing listing = ImageFolderListing.list(spark.sparkContext().hadoopConfiguration(), input, options);
-    SerializableConfiguration conf = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
-    JavaRDD<ImageFile> files = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(listing.files(), ImageSource.partitionsFor(listing.files().size()));
-
-    long maxPixels = options.maxPixels();
-    List<ObservedShape> perPartition = files.mapPartitions(partition -> {
-      List<ObservedShape> shapes = new ArrayList<>();
-      partition.forEachRemaining(file -> {
-        ImageCodec.Header header = open(conf, file, (in, what) -> ImageCodec.readHeader(in, what, maxPixels));
-        shapes.add(new ObservedShape(header.height(), header.width(), header.gray(), file.path()));
-      });
-      return ObservedShape.distinct(shapes.iterator()).iterator();
-    }).collect();
-    ImageShape target = options.targetShape(ObservedShape.distinct(perPartition.iterator()));
-
-    JavaRDD<Row> rows = files.map(file ->
-        DatasetSchema.row(file.id(), file.label(),
-            open(conf, file, (in, what) -> ImageCodec.decode(in, what, maxPixels)).conformTo(target)));
-    return new PreparedImages(spark.createDataFrame(rows, DatasetSchema.SCHEMA), listing.labelNames(),
-        "image-folder " + listing.root());
-  }
-
-  /** Applies {@code reader} to the file's contents; the reader gets the path to name in its errors. */
-  private static <T> T open(SerializableConfiguration conf, ImageFile file, BiFunction<InputStream, String, T> reader) {
-    Path path = new Path(file.path());
-    try (InputStream in = new BufferedInputStream(path.getFileSystem(conf.value()).open(path))) {
-      return reader.apply(in, file.path());
-    } catch (IOException e) {
-      throw new DatasetException("cannot read " + file.path() + ": " + e, e);
+    ImageFolderSource(String input) {
+        this.input = input;
     }
-  }
+
+    @Override
+    public PreparedImages prepare(SparkSession spark, PrepOptions options) {
+        ImageFolderListing listing =
+                ImageFolderListing.list(spark.sparkContext().hadoopConfiguration(), input, options);
+        SerializableConfiguration conf =
+                new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
+        JavaRDD<ImageFile> files = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(
+                        listing.files(),
+                        ImageSource.partitionsFor(listing.files().size()));
+
+        long maxPixels = options.maxPixels();
+        List<ObservedShape> perPartition = files.mapPartitions(partition -> {
+                    List<ObservedShape> shapes = new ArrayList<>();
+                    partition.forEachRemaining(file -> {
+                        ImageCodec.Header header =
+                                open(conf, file, (in, what) -> ImageCodec.readHeader(in, what, maxPixels));
+                        shapes.add(new ObservedShape(header.height(), header.width(), header.gray(), file.path()));
+                    });
+                    return ObservedShape.distinct(shapes.iterator()).iterator();
+                })
+                .collect();
+        ImageShape target = options.targetShape(ObservedShape.distinct(perPartition.iterator()));
+
+        JavaRDD<Row> rows = files.map(file -> DatasetSchema.row(
+                file.id(),
+                file.label(),
+                open(conf, file, (in, what) -> ImageCodec.decode(in, what, maxPixels))
+                        .conformTo(target)));
+        return new PreparedImages(
+                spark.createDataFrame(rows, DatasetSchema.SCHEMA),
+                listing.labelNames(),
+                "image-folder " + listing.root());
+    }
+
+    /** Applies {@code reader} to the file's contents; the reader gets the path to name in its errors. */
+    private static <T> T open(
+            SerializableConfiguration conf, ImageFile file, BiFunction<InputStream, String, T> reader) {
+        Path path = new Path(file.path());
+        try (InputStream in =
+                new BufferedInputStream(path.getFileSystem(conf.value()).open(path))) {
+            return reader.apply(in, file.path());
+        } catch (IOException e) {
+            throw new DatasetException("cannot read " + file.path() + ": " + e, e);
+        }
+    }
 }

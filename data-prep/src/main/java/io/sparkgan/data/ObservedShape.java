@@ -14,18 +14,20 @@ import java.util.TreeMap;
  */
 record ObservedShape(int height, int width, boolean gray, String example) implements Serializable {
 
-  String size() {
-    return height + "x" + width;
-  }
+    String size() {
+        return height + "x" + width;
+    }
 
-  /**
-   * One entry per distinct size and colour kind, keeping the alphabetically first example: a survey job calls
-   * this per partition so that only a handful of entries travel to the driver, and the driver again on those.
-   */
-  static List<ObservedShape> distinct(Iterator<ObservedShape> shapes) {
-    Map<String, ObservedShape> byKind = new TreeMap<>();
-    shapes.forEachRemaining(shape -> byKind.merge(shape.size() + (shape.gray ? " gray" : " colour"), shape,
-        (kept, other) -> kept.example.compareTo(other.example) <= 0 ? kept : other));
-    return List.copyOf(byKind.values());
-  }
+    /**
+     * One entry per distinct size and colour kind, keeping the alphabetically first example: a survey job calls
+     * this per partition so that only a handful of entries travel to the driver, and the driver again on those.
+     */
+    static List<ObservedShape> distinct(Iterator<ObservedShape> shapes) {
+        Map<String, ObservedShape> byKind = new TreeMap<>();
+        shapes.forEachRemaining(shape -> byKind.merge(
+                shape.size() + (shape.gray ? " gray" : " colour"),
+                shape,
+                (kept, other) -> kept.example.compareTo(other.example) <= 0 ? kept : other));
+        return List.copyOf(byKind.values());
+    }
 }

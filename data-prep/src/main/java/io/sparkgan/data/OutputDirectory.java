@@ -17,100 +17,100 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutputDirectory {
 
-  private static final Logger LOG = LoggerFactory.getLogger(OutputDirectory.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OutputDirectory.class);
 
-  private final FileSystem fs;
-  private final Path target;
-  private final boolean overwrite;
-  private final String marker;
-  private final String kind;
+    private final FileSystem fs;
+    private final Path target;
+    private final boolean overwrite;
+    private final String marker;
+    private final String kind;
 
-  /**
-   * Checks the target at once, so that a command refuses before it does any work.
-   *
-   * @param marker the file that every output of this kind has (e.g. {@code _manifest.json})
-   * @param kind what such an output is called in messages (e.g. "sparkgan dataset")
-   */
-  public OutputDirectory(Configuration conf, String uri, boolean overwrite, String marker, String kind) {
-    this.overwrite = overwrite;
-    this.marker = marker;
-    this.kind = kind;
-    try {
-      Path path = new Path(uri);
-      this.fs = path.getFileSystem(conf);
-      this.target = fs.makeQualified(path);
-      if (target.getParent() == null) {
-        throw new DatasetException("cannot write to the root directory " + target);
-      }
-      check();
-    } catch (IOException e) {
-      throw new DatasetException("cannot check output " + uri + ": " + e, e);
+    /**
+     * Checks the target at once, so that a command refuses before it does any work.
+     *
+     * @param marker the file that every output of this kind has (e.g. {@code _manifest.json})
+     * @param kind what such an output is called in messages (e.g. "sparkgan dataset")
+     */
+    public OutputDirectory(Configuration conf, String uri, boolean overwrite, String marker, String kind) {
+        this.overwrite = overwrite;
+        this.marker = marker;
+        this.kind = kind;
+        try {
+            Path path = new Path(uri);
+            this.fs = path.getFileSystem(conf);
+            this.target = fs.makeQualified(path);
+            if (target.getParent() == null) {
+                throw new DatasetException("cannot write to the root directory " + target);
+            }
+            check();
+        } catch (IOException e) {
+            throw new DatasetException("cannot check output " + uri + ": " + e, e);
+        }
     }
-  }
 
-  public Path target() {
-    return target;
-  }
-
-  public FileSystem fileSystem() {
-    return fs;
-  }
-
-  /** A fresh hidden sibling of the target to write into. */
-  public Path temporary() {
-    return new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-  }
-
-  private void check() throws IOException {
-    if (!fs.exists(target)) {
-      return;
+    public Path target() {
+        return target;
     }
-    if (!overwrite) {
-      throw new DatasetException("output " + target + " already exists; pass --overwrite to replace it");
-    }
-    boolean ours = fs.exists(new Path(target, marker));
-    if (!ours && (fs.isFile(target) || fs.listStatus(target).length > 0)) {
-      throw new DatasetException("output " + target + " exists and is not a " + kind + " (it has no " + marker
-          + "); --overwrite only replaces those, delete it yourself if it should go");
-    }
-  }
 
-  /** Moves a completely written temporary directory into place (replacing the old output when allowed). */
-  public void commit(Path temp) {
-    try {
-      if (!fs.exists(target)) {
-        rename(temp, target);
-        return;
-      }
-      // Checked again: the target may have appeared while the output was being written.
-      check();
-      Path old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
-      rename(target, old);
-      try {
-        rename(temp, target);
-      } catch (DatasetException e) {
-        rename(old, target);
-        throw e;
-      }
-      discard(old);
-    } catch (IOException e) {
-      throw new DatasetException("cannot move the new output into " + target + ": " + e, e);
+    public FileSystem fileSystem() {
+        return fs;
     }
-  }
 
-  /** Deletes a temporary (or replaced) directory; a failure is only logged. */
-  public void discard(Path path) {
-    try {
-      fs.delete(path, true);
-    } catch (IOException e) {
-      LOG.warn("could not delete {}: {}", path, e.toString());
+    /** A fresh hidden sibling of the target to write into. */
+    public Path temporary() {
+        return new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
     }
-  }
 
-  /** Renames, failing loudly when the file system says no. */
-  public void rename(Path from, Path to) throws IOException {
-    if (!fs.rename(from, to)) {
-      throw new DatasetException("cannot rename " + from + " to " + to);
+    private void check() throws IOException {
+        if (!fs.exists(target)) {
+            return;
+        }
+        if (!overwrite) {
+            throw new DatasetException("output " + target + " already exists; pass --overwrite to replace it");
+        }
+        boolean ours = fs.exists(new Path(target, marker));
+        if (!ours && (fs.isFile(target) || fs.listStatus(target).length > 0)) {
+            throw new DatasetException("output " + target + " exists and is not a " + kind + " (it has no " + marker
+                    + "); --overwrite only replaces those, delete it yourself if it should go");
+        }
     }
-  }
+
+    /** Moves a completely written temporary directory into place (replacing the old output when allowed). */
+    public void commit(Path temp) {
+        try {
+            if (!fs.exists(target)) {
+                rename(temp, target);
+                return;
+            }
+            // Checked again: the target may have appeared while the output was being written.
+            check();
+            Path old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
+            rename(target, old);
+            try {
+                rename(temp, target);
+            } catch (DatasetException e) {
+                rename(old, target);
+                throw e;
+            }
+            discard(old);
+        } catch (IOException e) {
+            throw new DatasetException("cannot move the new output into " + target + ": " + e, e);
+        }
+    }
+
+    /** Deletes a temporary (or replaced) directory; a failure is only logged. */
+    public void discard(Path path) {
+        try {
+            fs.delete(path, true);
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", path, e.toString());
+        }
+    }
+
+    /** Renames, failing loudly when the file system says no. */
+    public void rename(Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new DatasetException("cannot rename " + from + " to " + to);
+        }
+    }
 }

@@ -24,264 +24,310 @@ import picocli.CommandLine.TypeConversionException;
 
 /** {@code sparkgan prep}: makes a dataset from images, or with {@code --validate} checks one. */
 @Command(
-    name = "prep",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = {
-        "Prepares an image dataset (Parquet shards plus _manifest.json, on any Hadoop file system) from MNIST IDX"
-            + " files, a folder of PNG/JPEG images (labels from class sub-folders), Spark's image data source or an"
-            + " existing Parquet table.",
-        "With --validate, checks an existing dataset against its manifest instead.",
-        "Exit codes: 0 success, 2 bad options, bad input or an invalid dataset."
-    })
+        name = "prep",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Prepares an image dataset (Parquet shards plus _manifest.json, on any Hadoop file system) from MNIST IDX"
+                    + " files, a folder of PNG/JPEG images (labels from class sub-folders), Spark's image data source or an"
+                    + " existing Parquet table.",
+            "With --validate, checks an existing dataset against its manifest instead.",
+            "Exit codes: 0 success, 2 bad options, bad input or an invalid dataset."
+        })
 public class PrepCommand implements Callable<Integer> {
 
-  static final int FAILED = 2;
+    static final int FAILED = 2;
 
-  /** Where the images come from. */
-  public enum Source {
-    MNIST_IDX, IMAGE_FOLDER, SPARK_IMAGE, PARQUET
-  }
-
-  /** Options that only one source understands. */
-  private static final Map<String, Source> SOURCE_OPTIONS = Map.of(
-      "--split", Source.MNIST_IDX,
-      "--image-col", Source.PARQUET,
-      "--label-col", Source.PARQUET,
-      "--shape", Source.PARQUET);
-
-  /** Options that say how to run rather than what to make, left out of the manifest's provenance. */
-  private static final Set<String> RUN_OPTIONS = Set.of("--output", "--overwrite", "--master", "--verbose",
-      "--max-image-pixels");
-
-  @Spec
-  private CommandSpec spec;
-
-  @Option(names = "--from", paramLabel = "SOURCE", converter = SourceConverter.class,
-      description = "mnist-idx, image-folder, spark-image or parquet")
-  private Source from;
-
-  @Option(names = "--input", paramLabel = "PATH",
-      description = "mnist-idx: the images IDX file or a folder holding the split; image-folder, spark-image: the"
-          + " folder; parquet: the file or folder")
-  private String input;
-
-  @Option(names = "--output", paramLabel = "URI",
-      description = "dataset directory (local path, file://, hdfs://, s3a://)")
-  private String output;
-
-  @Option(names = "--shards", paramLabel = "N", description = "exactly N Parquet files (default: one per 10000 images,"
-      + " or one per input partition for parquet)")
-  private Integer shards;
-
-  @Option(names = "--resize", paramLabel = "HxW", converter = SizeConverter.class,
-      description = "resize every image (area averaging down, bilinear up); needed when sizes differ")
-  private ImageSize resize;
-
-  @Option(names = "--channels", paramLabel = "1|3", converter = ChannelsConverter.class,
-      description = "1 (gray) or 3 (RGB); default 1 if every image is gray, else 3")
-  private Integer channels;
-
-  @Option(names = "--limit", paramLabel = "N", description = "keep only the first N records")
-  private Long limit;
-
-  @Option(names = "--max-image-pixels", paramLabel = "N",
-      description = "refuse an encoded image whose header claims more pixels (default 64000000: decompression bombs)")
-  private long maxImagePixels = ImageCodec.DEFAULT_MAX_PIXELS;
-
-  @Option(names = "--overwrite", description = "replace an existing dataset at --output")
-  private boolean overwrite;
-
-  @Option(names = "--split", paramLabel = "train|test", converter = SplitConverter.class,
-      description = "mnist-idx with a folder --input: which files (default train)")
-  private MnistIdxSource.Split split;
-
-  @Option(names = "--image-col", paramLabel = "NAME", description = "parquet: the image column (default image)")
-  private String imageColumn;
-
-  @Option(names = "--label-col", paramLabel = "NAME",
-      description = "parquet: the label column (default label, if present)")
-  private String labelColumn;
-
-  @Option(names = "--shape", paramLabel = "HxWxC", converter = ShapeConverter.class,
-      description = "parquet: the shape of raw pixel bytes when there are no height/width/channels columns")
-  private ImageShape shape;
-
-  @Option(names = "--validate", paramLabel = "URI", description = "validate this dataset and print its summary")
-  private String validate;
-
-  @Option(names = "--master", paramLabel = "MASTER",
-      description = "Spark master (default: spark.master from spark-submit, else " + SparkSessions.LOCAL_MASTER + ")")
-  private String master;
-
-  @Option(names = "--verbose", description = "print stack traces of errors")
-  private boolean verbose;
-
-  @Override
-  public Integer call() {
-    ParseResult given = spec.commandLine().getParseResult();
-    checkOptions(given);
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      SparkSession spark = SparkSessions.getOrCreate("sparkgan prep", master);
-      if (validate != null) {
-        ValidationReport report = DatasetValidator.validate(spark, validate);
-        out.print(report.summary());
-        out.flush();
-        report.requireValid();
-      } else {
-        // The writer checks the output before the source reads anything.
-        DatasetWriter writer = new DatasetWriter(spark, output, shards, overwrite);
-        PreparedImages prepared = source().prepare(spark, new PrepOptions(resize, channels, limit, maxImagePixels));
-        DatasetManifest manifest = writer.write(prepared.rows(), prepared.labelNames(), prepared.description(),
-            provenance(given));
-        out.print(manifest.describe(output));
-      }
-      out.flush();
-      return 0;
-    } catch (Exception e) {
-      // Exception, not RuntimeException: Spark throws its checked SparkException undeclared.
-      DatasetException known = DatasetException.findIn(e);
-      err.println("error: " + (known != null ? known.getMessage() : e.toString()));
-      if (verbose) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return FAILED;
+    /** Where the images come from. */
+    public enum Source {
+        MNIST_IDX,
+        IMAGE_FOLDER,
+        SPARK_IMAGE,
+        PARQUET
     }
-  }
 
-  private void checkOptions(ParseResult given) {
-    if (validate != null) {
-      List<String> others = given.matchedOptions().stream().map(OptionSpec::longestName)
-          .filter(name -> !Set.of("--validate", "--master", "--verbose").contains(name))
-          .toList();
-      if (!others.isEmpty()) {
-        throw new ParameterException(spec.commandLine(), "--validate takes no other options than --master and"
-            + " --verbose, but got " + String.join(", ", others));
-      }
-      return;
-    }
-    List<String> missing = new ArrayList<>();
-    if (from == null) {
-      missing.add("--from");
-    }
-    if (input == null) {
-      missing.add("--input");
-    }
-    if (output == null) {
-      missing.add("--output");
-    }
-    if (!missing.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "Missing required options: " + String.join(", ", missing)
-          + " (or --validate URI)");
-    }
-    for (Map.Entry<String, Source> option : SOURCE_OPTIONS.entrySet()) {
-      if (given.hasMatchedOption(option.getKey()) && from != option.getValue()) {
-        throw new ParameterException(spec.commandLine(), option.getKey() + " applies only to --from "
-            + cliName(option.getValue()));
-      }
-    }
-    if (shards != null && shards < 1) {
-      throw new ParameterException(spec.commandLine(), "--shards must be at least 1, got " + shards);
-    }
-    if (limit != null && limit < 1) {
-      throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
-    }
-    if (maxImagePixels < 1) {
-      throw new ParameterException(spec.commandLine(), "--max-image-pixels must be at least 1, got " + maxImagePixels);
-    }
-  }
+    /** Options that only one source understands. */
+    private static final Map<String, Source> SOURCE_OPTIONS = Map.of(
+            "--split", Source.MNIST_IDX,
+            "--image-col", Source.PARQUET,
+            "--label-col", Source.PARQUET,
+            "--shape", Source.PARQUET);
 
-  private ImageSource source() {
-    return switch (from) {
-      case MNIST_IDX -> new MnistIdxSource(input, split == null ? MnistIdxSource.Split.TRAIN : split);
-      case IMAGE_FOLDER -> new ImageFolderSource(input);
-      case SPARK_IMAGE -> new SparkImageSource(input);
-      case PARQUET ->
-          new ParquetSource(input, imageColumn == null ? DatasetSchema.IMAGE : imageColumn, labelColumn, shape);
-    };
-  }
+    /** Options that say how to run rather than what to make, left out of the manifest's provenance. */
+    private static final Set<String> RUN_OPTIONS =
+            Set.of("--output", "--overwrite", "--master", "--verbose", "--max-image-pixels");
 
-  /** The options that shaped the dataset, as typed, under "prep.<option>". */
-  private static Map<String, String> provenance(ParseResult given) {
-    Map<String, String> properties = new TreeMap<>();
-    for (OptionSpec option : given.matchedOptions()) {
-      if (!RUN_OPTIONS.contains(option.longestName())) {
-        properties.put("prep." + option.longestName().substring(2), String.join(" ", option.originalStringValues()));
-      }
-    }
-    return properties;
-  }
+    @Spec
+    private CommandSpec spec;
 
-  /** An enum constant's command-line spelling: lower case, '-' for '_'. */
-  private static String cliName(Enum<?> constant) {
-    return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
+    @Option(
+            names = "--from",
+            paramLabel = "SOURCE",
+            converter = SourceConverter.class,
+            description = "mnist-idx, image-folder, spark-image or parquet")
+    private Source from;
 
-  /** Parses enum constants by their {@link #cliName}, listing the valid ones when the value is not one. */
-  private abstract static class CliEnumConverter<E extends Enum<E>> implements ITypeConverter<E> {
-    private final Class<E> type;
+    @Option(
+            names = "--input",
+            paramLabel = "PATH",
+            description = "mnist-idx: the images IDX file or a folder holding the split; image-folder, spark-image: the"
+                    + " folder; parquet: the file or folder")
+    private String input;
 
-    CliEnumConverter(Class<E> type) {
-      this.type = type;
-    }
+    @Option(
+            names = "--output",
+            paramLabel = "URI",
+            description = "dataset directory (local path, file://, hdfs://, s3a://)")
+    private String output;
+
+    @Option(
+            names = "--shards",
+            paramLabel = "N",
+            description = "exactly N Parquet files (default: one per 10000 images,"
+                    + " or one per input partition for parquet)")
+    private Integer shards;
+
+    @Option(
+            names = "--resize",
+            paramLabel = "HxW",
+            converter = SizeConverter.class,
+            description = "resize every image (area averaging down, bilinear up); needed when sizes differ")
+    private ImageSize resize;
+
+    @Option(
+            names = "--channels",
+            paramLabel = "1|3",
+            converter = ChannelsConverter.class,
+            description = "1 (gray) or 3 (RGB); default 1 if every image is gray, else 3")
+    private Integer channels;
+
+    @Option(names = "--limit", paramLabel = "N", description = "keep only the first N records")
+    private Long limit;
+
+    @Option(
+            names = "--max-image-pixels",
+            paramLabel = "N",
+            description =
+                    "refuse an encoded image whose header claims more pixels (default 64000000: decompression bombs)")
+    private long maxImagePixels = ImageCodec.DEFAULT_MAX_PIXELS;
+
+    @Option(names = "--overwrite", description = "replace an existing dataset at --output")
+    private boolean overwrite;
+
+    @Option(
+            names = "--split",
+            paramLabel = "train|test",
+            converter = SplitConverter.class,
+            description = "mnist-idx with a folder --input: which files (default train)")
+    private MnistIdxSource.Split split;
+
+    @Option(names = "--image-col", paramLabel = "NAME", description = "parquet: the image column (default image)")
+    private String imageColumn;
+
+    @Option(
+            names = "--label-col",
+            paramLabel = "NAME",
+            description = "parquet: the label column (default label, if present)")
+    private String labelColumn;
+
+    @Option(
+            names = "--shape",
+            paramLabel = "HxWxC",
+            converter = ShapeConverter.class,
+            description = "parquet: the shape of raw pixel bytes when there are no height/width/channels columns")
+    private ImageShape shape;
+
+    @Option(names = "--validate", paramLabel = "URI", description = "validate this dataset and print its summary")
+    private String validate;
+
+    @Option(
+            names = "--master",
+            paramLabel = "MASTER",
+            description =
+                    "Spark master (default: spark.master from spark-submit, else " + SparkSessions.LOCAL_MASTER + ")")
+    private String master;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    private boolean verbose;
 
     @Override
-    public E convert(String value) {
-      return Arrays.stream(type.getEnumConstants()).filter(c -> cliName(c).equals(value)).findFirst()
-          .orElseThrow(() -> new TypeConversionException("expected one of " + Arrays.stream(type.getEnumConstants())
-              .map(PrepCommand::cliName).collect(Collectors.joining(", ")) + ", got '" + value + "'"));
+    public Integer call() {
+        ParseResult given = spec.commandLine().getParseResult();
+        checkOptions(given);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan prep", master);
+            if (validate != null) {
+                ValidationReport report = DatasetValidator.validate(spark, validate);
+                out.print(report.summary());
+                out.flush();
+                report.requireValid();
+            } else {
+                // The writer checks the output before the source reads anything.
+                DatasetWriter writer = new DatasetWriter(spark, output, shards, overwrite);
+                PreparedImages prepared =
+                        source().prepare(spark, new PrepOptions(resize, channels, limit, maxImagePixels));
+                DatasetManifest manifest =
+                        writer.write(prepared.rows(), prepared.labelNames(), prepared.description(), provenance(given));
+                out.print(manifest.describe(output));
+            }
+            out.flush();
+            return 0;
+        } catch (Exception e) {
+            // Exception, not RuntimeException: Spark throws its checked SparkException undeclared.
+            DatasetException known = DatasetException.findIn(e);
+            err.println("error: " + (known != null ? known.getMessage() : e.toString()));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return FAILED;
+        }
     }
-  }
 
-  static final class SourceConverter extends CliEnumConverter<Source> {
-    SourceConverter() {
-      super(Source.class);
+    private void checkOptions(ParseResult given) {
+        if (validate != null) {
+            List<String> others = given.matchedOptions().stream()
+                    .map(OptionSpec::longestName)
+                    .filter(name ->
+                            !Set.of("--validate", "--master", "--verbose").contains(name))
+                    .toList();
+            if (!others.isEmpty()) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--validate takes no other options than --master and" + " --verbose, but got "
+                                + String.join(", ", others));
+            }
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        if (from == null) {
+            missing.add("--from");
+        }
+        if (input == null) {
+            missing.add("--input");
+        }
+        if (output == null) {
+            missing.add("--output");
+        }
+        if (!missing.isEmpty()) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Missing required options: " + String.join(", ", missing) + " (or --validate URI)");
+        }
+        for (Map.Entry<String, Source> option : SOURCE_OPTIONS.entrySet()) {
+            if (given.hasMatchedOption(option.getKey()) && from != option.getValue()) {
+                throw new ParameterException(
+                        spec.commandLine(), option.getKey() + " applies only to --from " + cliName(option.getValue()));
+            }
+        }
+        if (shards != null && shards < 1) {
+            throw new ParameterException(spec.commandLine(), "--shards must be at least 1, got " + shards);
+        }
+        if (limit != null && limit < 1) {
+            throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
+        }
+        if (maxImagePixels < 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--max-image-pixels must be at least 1, got " + maxImagePixels);
+        }
     }
-  }
 
-  static final class SplitConverter extends CliEnumConverter<MnistIdxSource.Split> {
-    SplitConverter() {
-      super(MnistIdxSource.Split.class);
+    private ImageSource source() {
+        return switch (from) {
+            case MNIST_IDX -> new MnistIdxSource(input, split == null ? MnistIdxSource.Split.TRAIN : split);
+            case IMAGE_FOLDER -> new ImageFolderSource(input);
+            case SPARK_IMAGE -> new SparkImageSource(input);
+            case PARQUET ->
+                new ParquetSource(input, imageColumn == null ? DatasetSchema.IMAGE : imageColumn, labelColumn, shape);
+        };
     }
-  }
 
-  /** Turns a parser's IllegalArgumentException into picocli's error for the option. */
-  private static <T> T parse(String value, Function<String, T> parser) {
-    try {
-      return parser.apply(value);
-    } catch (IllegalArgumentException e) {
-      throw new TypeConversionException(e.getMessage());
+    /** The options that shaped the dataset, as typed, under "prep.<option>". */
+    private static Map<String, String> provenance(ParseResult given) {
+        Map<String, String> properties = new TreeMap<>();
+        for (OptionSpec option : given.matchedOptions()) {
+            if (!RUN_OPTIONS.contains(option.longestName())) {
+                properties.put(
+                        "prep." + option.longestName().substring(2), String.join(" ", option.originalStringValues()));
+            }
+        }
+        return properties;
     }
-  }
 
-  static final class SizeConverter implements ITypeConverter<ImageSize> {
-    @Override
-    public ImageSize convert(String value) {
-      return parse(value, ImageSize::parse);
+    /** An enum constant's command-line spelling: lower case, '-' for '_'. */
+    private static String cliName(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
-  }
 
-  static final class ShapeConverter implements ITypeConverter<ImageShape> {
-    @Override
-    public ImageShape convert(String value) {
-      ImageShape parsed = parse(value, ImageShape::parse);
-      if (parsed.channels() != 1 && parsed.channels() != 3) {
-        throw new TypeConversionException("channels must be 1 or 3, got '" + value + "'");
-      }
-      return parsed;
-    }
-  }
+    /** Parses enum constants by their {@link #cliName}, listing the valid ones when the value is not one. */
+    private abstract static class CliEnumConverter<E extends Enum<E>> implements ITypeConverter<E> {
+        private final Class<E> type;
 
-  static final class ChannelsConverter implements ITypeConverter<Integer> {
-    @Override
-    public Integer convert(String value) {
-      if (!value.equals("1") && !value.equals("3")) {
-        throw new TypeConversionException("expected 1 (gray) or 3 (RGB), got '" + value + "'");
-      }
-      return Integer.valueOf(value);
+        CliEnumConverter(Class<E> type) {
+            this.type = type;
+        }
+
+        @Override
+        public E convert(String value) {
+            return Arrays.stream(type.getEnumConstants())
+                    .filter(c -> cliName(c).equals(value))
+                    .findFirst()
+                    .orElseThrow(() -> new TypeConversionException("expected one of "
+                            + Arrays.stream(type.getEnumConstants())
+                                    .map(PrepCommand::cliName)
+                                    .collect(Collectors.joining(", "))
+                            + ", got '" + value + "'"));
+        }
     }
-  }
+
+    static final class SourceConverter extends CliEnumConverter<Source> {
+        SourceConverter() {
+            super(Source.class);
+        }
+    }
+
+    static final class SplitConverter extends CliEnumConverter<MnistIdxSource.Split> {
+        SplitConverter() {
+            super(MnistIdxSource.Split.class);
+        }
+    }
+
+    /** Turns a parser's IllegalArgumentException into picocli's error for the option. */
+    private static <T> T parse(String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    static final class SizeConverter implements ITypeConverter<ImageSize> {
+        @Override
+        public ImageSize convert(String value) {
+            return parse(value, ImageSize::parse);
+        }
+    }
+
+    static final class ShapeConverter implements ITypeConverter<ImageShape> {
+        @Override
+        public ImageShape convert(String value) {
+            ImageShape parsed = parse(value, ImageShape::parse);
+            if (parsed.channels() != 1 && parsed.channels() != 3) {
+                throw new TypeConversionException("channels must be 1 or 3, got '" + value + "'");
+            }
+            return parsed;
+        }
+    }
+
+    static final class ChannelsConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (!value.equals("1") && !value.equals("3")) {
+                throw new TypeConversionException("expected 1 (gray) or 3 (RGB), got '" + value + "'");
+            }
+            return Integer.valueOf(value);
+        }
+    }
 }

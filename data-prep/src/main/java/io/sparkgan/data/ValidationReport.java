@@ -9,26 +9,26 @@ import java.util.List;
  */
 public record ValidationReport(String uri, DatasetManifest manifest, List<String> problems) {
 
-  public boolean valid() {
-    return problems.isEmpty();
-  }
-
-  /** The manifest's summary and the verdict, for printing. */
-  public String summary() {
-    StringBuilder out = new StringBuilder(manifest.describe(uri));
-    if (valid()) {
-      out.append("status   valid\n");
-    } else {
-      out.append("status   ").append(problems.size()).append(problems.size() == 1 ? " problem\n" : " problems\n");
-      problems.forEach(problem -> out.append("  - ").append(problem).append('\n'));
+    public boolean valid() {
+        return problems.isEmpty();
     }
-    return out.toString();
-  }
 
-  /** Throws a {@link DatasetException} listing the problems, if there are any. */
-  public void requireValid() {
-    if (!valid()) {
-      throw new DatasetException("dataset " + uri + " is not valid: " + String.join("; ", problems));
+    /** The manifest's summary and the verdict, for printing. */
+    public String summary() {
+        StringBuilder out = new StringBuilder(manifest.describe(uri));
+        if (valid()) {
+            out.append("status   valid\n");
+        } else {
+            out.append("status   ").append(problems.size()).append(problems.size() == 1 ? " problem\n" : " problems\n");
+            problems.forEach(problem -> out.append("  - ").append(problem).append('\n'));
+        }
+        return out.toString();
     }
-  }
+
+    /** Throws a {@link DatasetException} listing the problems, if there are any. */
+    public void requireValid() {
+        if (!valid()) {
+            throw new DatasetException("dataset " + uri + " is not valid: " + String.join("; ", problems));
+        }
+    }
 }

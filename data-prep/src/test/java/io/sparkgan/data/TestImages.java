@@ -11,61 +11,61 @@ import javax.imageio.ImageIO;
 /** Small images with known pixels, encoded as the tests' input files. */
 final class TestImages {
 
-  private TestImages() {}
+    private TestImages() {}
 
-  /** Gray with value 10 * x + y at (x, y). */
-  static BufferedImage grayGradient(int height, int width) {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.getRaster().setSample(x, y, 0, 10 * x + y);
-      }
+    /** Gray with value 10 * x + y at (x, y). */
+    static BufferedImage grayGradient(int height, int width) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.getRaster().setSample(x, y, 0, 10 * x + y);
+            }
+        }
+        return image;
     }
-    return image;
-  }
 
-  /** One colour everywhere; ARGB images keep the alpha given. */
-  static BufferedImage solid(int height, int width, int type, int argb) {
-    BufferedImage image = new BufferedImage(width, height, type);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, argb);
-      }
+    /** One colour everywhere; ARGB images keep the alpha given. */
+    static BufferedImage solid(int height, int width, int type, int argb) {
+        BufferedImage image = new BufferedImage(width, height, type);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, argb);
+            }
+        }
+        return image;
     }
-    return image;
-  }
 
-  /** A two-entry palette image: entry 1 (the given RGB) at (0, 0), entry 0 (black) elsewhere. */
-  static BufferedImage palette(int height, int width, int red, int green, int blue) {
-    IndexColorModel colours = new IndexColorModel(1, 2, new byte[] {0, (byte) red}, new byte[] {0, (byte) green},
-        new byte[] {0, (byte) blue});
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY, colours);
-    image.getRaster().setSample(0, 0, 0, 1);
-    return image;
-  }
-
-  /** Writes the image in the format its name ends with (png or jpg). */
-  static Path write(BufferedImage image, Path file) throws IOException {
-    Files.createDirectories(file.getParent());
-    String name = file.getFileName().toString();
-    if (!ImageIO.write(image, name.substring(name.lastIndexOf('.') + 1), file.toFile())) {
-      throw new IOException("no ImageIO writer for " + file);
+    /** A two-entry palette image: entry 1 (the given RGB) at (0, 0), entry 0 (black) elsewhere. */
+    static BufferedImage palette(int height, int width, int red, int green, int blue) {
+        IndexColorModel colours = new IndexColorModel(
+                1, 2, new byte[] {0, (byte) red}, new byte[] {0, (byte) green}, new byte[] {0, (byte) blue});
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY, colours);
+        image.getRaster().setSample(0, 0, 0, 1);
+        return image;
     }
-    return file;
-  }
 
-  static byte[] png(BufferedImage image) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", out);
-    return out.toByteArray();
-  }
-
-  /** The unsigned bytes of one pixel of a dataset image. */
-  static int[] pixel(byte[] pixels, ImageShape shape, int y, int x) {
-    int[] values = new int[shape.channels()];
-    for (int c = 0; c < values.length; c++) {
-      values[c] = pixels[(y * shape.width() + x) * shape.channels() + c] & 0xff;
+    /** Writes the image in the format its name ends with (png or jpg). */
+    static Path write(BufferedImage image, Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        String name = file.getFileName().toString();
+        if (!ImageIO.write(image, name.substring(name.lastIndexOf('.') + 1), file.toFile())) {
+            throw new IOException("no ImageIO writer for " + file);
+        }
+        return file;
     }
-    return values;
-  }
+
+    static byte[] png(BufferedImage image) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    /** The unsigned bytes of one pixel of a dataset image. */
+    static int[] pixel(byte[] pixels, ImageShape shape, int y, int x) {
+        int[] values = new int[shape.channels()];
+        for (int c = 0; c < values.length; c++) {
+            values[c] = pixels[(y * shape.width() + x) * shape.channels() + c] & 0xff;
+        }
+        return values;
+    }
 }

@@ -1,14 +1,13 @@
 package io.sparkgan.model;
 
 import io.sparkgan.model.training.GanStep;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Differentiable augmentation (Zhao et al., 2020, "DiffAugment"): random colour changes, translation and cutout,
@@ -29,7 +28,11 @@ import java.util.stream.Collectors;
 public final class DiffAugment {
 
     /** The operations a policy may hold. */
-    public enum Kind { COLOR, TRANSLATION, CUTOUT }
+    public enum Kind {
+        COLOR,
+        TRANSLATION,
+        CUTOUT
+    }
 
     private final Set<Kind> policy;
 
@@ -56,7 +59,8 @@ public final class DiffAugment {
 
     /** The policy as {@code --augment} writes it. */
     public static String format(Set<Kind> policy) {
-        return policy.isEmpty() ? "none"
+        return policy.isEmpty()
+                ? "none"
                 : policy.stream().map(k -> k.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(","));
     }
 
@@ -85,8 +89,8 @@ public final class DiffAugment {
             cutY[i] = random.nextInt(height);
             cutX[i] = random.nextInt(width);
         }
-        return new Augmentation(n, channels, height, width, brightness, saturation, contrast, shiftY, shiftX,
-                cutY, cutX);
+        return new Augmentation(
+                n, channels, height, width, brightness, saturation, contrast, shiftY, shiftX, cutY, cutX);
     }
 
     /** One drawn augmentation of a batch: the forward map and its transpose. */
@@ -103,8 +107,18 @@ public final class DiffAugment {
         private final int[] cutY;
         private final int[] cutX;
 
-        private Augmentation(int n, int c, int h, int w, double[] brightness, double[] saturation,
-                             double[] contrast, int[] shiftY, int[] shiftX, int[] cutY, int[] cutX) {
+        private Augmentation(
+                int n,
+                int c,
+                int h,
+                int w,
+                double[] brightness,
+                double[] saturation,
+                double[] contrast,
+                int[] shiftY,
+                int[] shiftX,
+                int[] cutY,
+                int[] cutX) {
             this.n = n;
             this.c = c;
             this.h = h;

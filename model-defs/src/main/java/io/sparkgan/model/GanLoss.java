@@ -28,7 +28,11 @@ public enum GanLoss {
     /** Whether one-sided label smoothing (a real target below 1) means anything for this loss. */
     public final boolean smoothable;
 
-    GanLoss(Activation outputActivation, double realTarget, double fakeTarget, double generatorTarget,
+    GanLoss(
+            Activation outputActivation,
+            double realTarget,
+            double fakeTarget,
+            double generatorTarget,
             boolean smoothable) {
         this.outputActivation = outputActivation;
         this.realTarget = realTarget;

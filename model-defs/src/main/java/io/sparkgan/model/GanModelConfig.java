@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.training.GeneratorAverage;
-
 import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.Set;
@@ -29,6 +28,7 @@ public final class GanModelConfig implements Serializable {
 
     /** Image shape (DCGAN). Sides must be multiples of 4. 0 = taken from the training dataset. */
     public int height;
+
     public int width;
     public int channels;
 
@@ -48,6 +48,7 @@ public final class GanModelConfig implements Serializable {
 
     /** MLP: hidden units per layer and number of hidden layers (same for G and D). */
     public int mlpHidden = 128;
+
     public int mlpLayers = 2;
 
     /**
@@ -95,6 +96,7 @@ public final class GanModelConfig implements Serializable {
 
     /** Optimizer of both networks: ADAM (default) or SGD (plain, used by the parameter-averaging oracle). */
     public OptimizerKind optimizer = OptimizerKind.ADAM;
+
     public double lrG = 2e-4;
     public double lrD = 2e-4;
     public double beta1 = 0.5;
@@ -104,14 +106,20 @@ public final class GanModelConfig implements Serializable {
     public long seed = 42;
 
     public enum Architecture {
-        DCGAN, DCGAN_K5, DCGAN_RESIDUAL, MLP;
+        DCGAN,
+        DCGAN_K5,
+        DCGAN_RESIDUAL,
+        MLP;
 
         public boolean convolutional() {
             return this != MLP;
         }
     }
 
-    public enum OptimizerKind { ADAM, SGD }
+    public enum OptimizerKind {
+        ADAM,
+        SGD
+    }
 
     /**
      * Where a conditional D meets the label. INPUT: constant label planes next to the image (a concatenation
@@ -120,7 +128,9 @@ public final class GanModelConfig implements Serializable {
      * a per-class one is the same family). BOTH: the two together.
      */
     public enum Conditioning {
-        INPUT(true, false), PROJECTION(false, true), BOTH(true, true);
+        INPUT(true, false),
+        PROJECTION(false, true),
+        BOTH(true, true);
 
         public final boolean input;
         public final boolean projection;
@@ -137,8 +147,7 @@ public final class GanModelConfig implements Serializable {
                     return c;
                 }
             }
-            throw new IllegalArgumentException("--conditioning must be input, projection or both, got '" + flag
-                    + "'");
+            throw new IllegalArgumentException("--conditioning must be input, projection or both, got '" + flag + "'");
         }
     }
 
@@ -197,12 +206,14 @@ public final class GanModelConfig implements Serializable {
     public void validate() {
         validateHyperparameters();
         if (architecture.convolutional()) {
-            require(height >= 8 && width >= 8 && height % 4 == 0 && width % 4 == 0,
+            require(
+                    height >= 8 && width >= 8 && height % 4 == 0 && width % 4 == 0,
                     "DCGAN image sides must be multiples of 4 and at least 8, got " + height + "x" + width);
             require(channels == 1 || channels == 3, "channels must be 1 or 3, got " + channels);
         }
-        require(!conditional || classes >= 2, "--conditional needs a labelled dataset of at least 2 classes, got "
-                + classes);
+        require(
+                !conditional || classes >= 2,
+                "--conditional needs a labelled dataset of at least 2 classes, got " + classes);
     }
 
     /** Everything but the image shape, which a trainer may still have to take from its dataset. */
@@ -214,14 +225,15 @@ public final class GanModelConfig implements Serializable {
         require(dSteps >= 1, "--d-steps must be >= 1, got " + dSteps);
         require(pack >= 1, "--pack must be >= 1, got " + pack);
         require(pack == 1 || !conditional, "--pack needs an unconditional model (a pack mixes classes)");
-        require(labelSmoothing >= 0 && labelSmoothing < 0.5, "--label-smoothing must be in [0, 0.5), got "
-                + labelSmoothing);
-        require(labelSmoothing == 0 || loss.smoothable, "--label-smoothing does not apply to the "
-                + loss.flag() + " loss");
+        require(
+                labelSmoothing >= 0 && labelSmoothing < 0.5,
+                "--label-smoothing must be in [0, 0.5), got " + labelSmoothing);
+        require(
+                labelSmoothing == 0 || loss.smoothable,
+                "--label-smoothing does not apply to the " + loss.flag() + " loss");
         require(augment.isEmpty() || architecture.convolutional(), "--augment needs images (a DCGAN architecture)");
         if (architecture == Architecture.MLP) {
-            require(dataDim > 0 && mlpHidden > 0 && mlpLayers > 0,
-                    "MLP needs dataDim, mlpHidden and mlpLayers > 0");
+            require(dataDim > 0 && mlpHidden > 0 && mlpLayers > 0, "MLP needs dataDim, mlpHidden and mlpLayers > 0");
         }
     }
 

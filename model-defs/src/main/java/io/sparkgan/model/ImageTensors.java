@@ -10,8 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class ImageTensors {
 
-    private ImageTensors() {
-    }
+    private ImageTensors() {}
 
     /**
      * Builds a batch from images stored back to back in {@code pixels} (each {@code h*w*c} bytes), taking the

@@ -1,13 +1,12 @@
 package io.sparkgan.model;
 
+import java.util.function.DoubleBinaryOperator;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-
-import java.util.function.DoubleBinaryOperator;
 
 /**
  * An adversarial loss defined term by term on D's raw outputs (its logits): every output has a term that depends
@@ -26,9 +25,11 @@ abstract class PerOutputAdversarialLoss implements ILossFunction {
     abstract double derivative(double label, double z);
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-                               boolean average) {
-        double total = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
+    public double computeScore(
+            INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
+        double total = computeScoreArray(labels, preOutput, activationFn, mask)
+                .sumNumber()
+                .doubleValue();
         return average ? total / labels.size(0) : total;
     }
 
@@ -36,7 +37,8 @@ abstract class PerOutputAdversarialLoss implements ILossFunction {
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         double[] terms = perOutput(labels, preOutput, activationFn, this::term);
-        return masked(Nd4j.create(terms, labels.shape(), 'c').castTo(preOutput.dataType()), mask).sum(true, 1);
+        return masked(Nd4j.create(terms, labels.shape(), 'c').castTo(preOutput.dataType()), mask)
+                .sum(true, 1);
     }
 
     @Override
@@ -47,15 +49,16 @@ abstract class PerOutputAdversarialLoss implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
-                                                          IActivation activationFn, INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
+    public Pair<Double, INDArray> computeGradientAndScore(
+            INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
+        return new Pair<>(
+                computeScore(labels, preOutput, activationFn, mask, average),
                 computeGradient(labels, preOutput, activationFn, mask));
     }
 
     /** {@code f(label, output)} for every output, in double precision, row-major. */
-    private static double[] perOutput(INDArray labels, INDArray preOutput, IActivation activationFn,
-                                      DoubleBinaryOperator f) {
+    private static double[] perOutput(
+            INDArray labels, INDArray preOutput, IActivation activationFn, DoubleBinaryOperator f) {
         double[] l = flat(labels);
         double[] z = flat(activationFn.getActivation(preOutput.dup(), true));
         double[] out = new double[l.length];

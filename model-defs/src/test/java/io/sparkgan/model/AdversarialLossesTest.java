@@ -1,10 +1,17 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.toy.GaussianRing;
 import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.training.StepStats;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -12,14 +19,6 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AdversarialLossesTest {
 
@@ -32,7 +31,9 @@ class AdversarialLossesTest {
         assertEquals(Nd4j.create(new double[] {0.5, 0, 0, 1.25, -0.7}, new long[] {5, 1}), scores);
         INDArray gradient = hinge.computeGradient(labels, output, new ActivationIdentity(), null);
         assertEquals(Nd4j.create(new double[] {-1, 0, 0, 1, -1}, new long[] {5, 1}), gradient);
-        assertEquals((0.5 + 1.25 - 0.7) / 5, hinge.computeScore(labels, output, new ActivationIdentity(), null, true),
+        assertEquals(
+                (0.5 + 1.25 - 0.7) / 5,
+                hinge.computeScore(labels, output, new ActivationIdentity(), null, true),
                 1e-12);
     }
 
@@ -42,9 +43,11 @@ class AdversarialLossesTest {
         INDArray labels = Nd4j.create(new double[] {1, 1, -1, -1}, new long[] {2, 2});
         INDArray output = Nd4j.create(new double[] {0.5, 9, -9, 0.25}, new long[] {2, 2});
         INDArray mask = Nd4j.create(new double[] {1, 0, 0, 1}, new long[] {2, 2});
-        assertEquals(Nd4j.create(new double[] {0.5, 1.25}, new long[] {2, 1}),
+        assertEquals(
+                Nd4j.create(new double[] {0.5, 1.25}, new long[] {2, 1}),
                 hinge.computeScoreArray(labels, output, new ActivationIdentity(), mask));
-        assertEquals(Nd4j.create(new double[] {-1, 0, 0, 1}, new long[] {2, 2}),
+        assertEquals(
+                Nd4j.create(new double[] {-1, 0, 0, 1}, new long[] {2, 2}),
                 hinge.computeGradient(labels, output, new ActivationIdentity(), mask));
     }
 
@@ -58,14 +61,14 @@ class AdversarialLossesTest {
         GanLoss loss = GanLoss.NON_SATURATING;
         INDArray logits = Nd4j.create(new float[] {-30, -12, 0, 30}, new long[] {4, 1});
         INDArray targets = Nd4j.valueArrayOf(new long[] {4, 1}, loss.generatorTarget, DataType.FLOAT);
-        INDArray gradient = loss.lossFunction().computeGradient(targets, logits.dup(),
-                loss.outputActivation.getActivationFunction(), null);
+        INDArray gradient = loss.lossFunction()
+                .computeGradient(targets, logits.dup(), loss.outputActivation.getActivationFunction(), null);
         assertEquals(-1.0, gradient.getDouble(0), 1e-6);
         assertEquals(-1.0, gradient.getDouble(1), 1e-5);
         assertEquals(-0.5, gradient.getDouble(2), 1e-6);
         assertEquals(0.0, gradient.getDouble(3), 1e-12);
-        INDArray perSample = loss.lossFunction().computeScoreArray(targets, logits.dup(),
-                loss.outputActivation.getActivationFunction(), null);
+        INDArray perSample = loss.lossFunction()
+                .computeScoreArray(targets, logits.dup(), loss.outputActivation.getActivationFunction(), null);
         assertEquals(30.0, perSample.getDouble(0), 1e-5);
         assertEquals(Math.log(2), perSample.getDouble(2), 1e-6);
     }
@@ -81,7 +84,10 @@ class AdversarialLossesTest {
         double[] biases = {0, -30, -60};
         for (int i = 0; i < biases.length; i++) {
             d.getOutputLayer().getParam("b").assign(biases[i]);
-            norms[i] = d.calculateGradients(fake, targets, null, null).getSecond().norm2Number().doubleValue();
+            norms[i] = d.calculateGradients(fake, targets, null, null)
+                    .getSecond()
+                    .norm2Number()
+                    .doubleValue();
         }
         // near 0 the logit's gradient is sigmoid(z) - 1, about -0.5; saturated it is -1 and stays there
         assertTrue(norms[1] > 1.5 * norms[0], "saturated " + norms[1] + " against " + norms[0]);
@@ -130,11 +136,13 @@ class AdversarialLossesTest {
     /** {term, d term / d logit} of one output, written out from each loss's definition. */
     private static double[] reference(GanLoss loss, double y, double z) {
         return switch (loss) {
-            case NON_SATURATING -> new double[] {
-                -y * Math.log(1 / (1 + Math.exp(-z))) - (1 - y) * Math.log(1 / (1 + Math.exp(z))),
-                1 / (1 + Math.exp(-z)) - y};
-            case HINGE -> y == 0 ? new double[] {-z, -1}
-                    : new double[] {Math.max(0, 1 - y * z), 1 - y * z > 0 ? -y : 0};
+            case NON_SATURATING ->
+                new double[] {
+                    -y * Math.log(1 / (1 + Math.exp(-z))) - (1 - y) * Math.log(1 / (1 + Math.exp(z))),
+                    1 / (1 + Math.exp(-z)) - y
+                };
+            case HINGE ->
+                y == 0 ? new double[] {-z, -1} : new double[] {Math.max(0, 1 - y * z), 1 - y * z > 0 ? -y : 0};
             case LEAST_SQUARES -> new double[] {(z - y) * (z - y), 2 * (z - y)};
         };
     }
@@ -153,8 +161,8 @@ class AdversarialLossesTest {
             double realMinusFake = 0;
             int steps = 150;
             for (int i = 0; i < steps; i++) {
-                StepStats stats = step.step(ring.sample(64, random),
-                        LatentNoise.sample(i, 64, config.latentSize, DataType.FLOAT));
+                StepStats stats = step.step(
+                        ring.sample(64, random), LatentNoise.sample(i, 64, config.latentSize, DataType.FLOAT));
                 assertTrue(Double.isFinite(stats.dLoss()) && Double.isFinite(stats.gLoss()), loss + ": " + stats);
                 if (i >= steps - 50) {
                     realMinusFake += stats.dReal() - stats.dFake();
@@ -184,9 +192,10 @@ class AdversarialLossesTest {
             MultiLayerNetwork d = GanNetworks.discriminator(config).layerStack();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ModelSerializer.writeModel(d, bytes, true);
-            MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(
-                    new ByteArrayInputStream(bytes.toByteArray()), true);
-            var head = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) loaded.getOutputLayer().conf().getLayer();
+            MultiLayerNetwork loaded =
+                    ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()), true);
+            var head = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer)
+                    loaded.getOutputLayer().conf().getLayer();
             assertEquals(loss.lossFunction().getClass(), head.getLossFn().getClass());
             assertEquals(d.params(), loaded.params());
         }

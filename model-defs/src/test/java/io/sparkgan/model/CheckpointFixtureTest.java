@@ -1,21 +1,20 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.state.CheckpointFiles;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.training.StepStats;
-import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * A conditional checkpoint with a moving average, written by the code of 2026-12-05 (format 1; its networks name
@@ -38,16 +37,20 @@ class CheckpointFixtureTest {
         assertEquals(
                 "28b002fe7f29fa930bac14e199e1667022b27899e291866541768fb6c1188d99",
                 digest(checkpoint.discriminator().params().toFloatVector()));
-        assertEquals("77057bf9d08ff4f42019f43f7806e2cdb8f5239ccc0e752adefacb8c23a32ebb",
+        assertEquals(
+                "77057bf9d08ff4f42019f43f7806e2cdb8f5239ccc0e752adefacb8c23a32ebb",
                 digest(checkpoint.discriminator().updaterState().toFloatVector()));
         assertEquals(
                 "061fb8cc8063ddf978a0c8f4a517f423820fffc3ab75ab81494b7b83abcf4034",
                 digest(checkpoint.averagedGenerator().params().toFloatVector()));
 
         GanStep step = new GanStep(checkpoint.generator(), checkpoint.discriminator(), config);
-        StepStats stats = step.step(GanStepTest.realBatch(7, 4, config),
+        StepStats stats = step.step(
+                GanStepTest.realBatch(7, 4, config),
                 LatentNoise.sample(7, 4, config.latentSize, DataType.FLOAT),
-                ClassConditioning.oneHot(new int[] {2, 1, 0, 2}, 3, DataType.FLOAT), 7, true);
+                ClassConditioning.oneHot(new int[] {2, 1, 0, 2}, 3, DataType.FLOAT),
+                7,
+                true);
         assertTrue(Double.isFinite(stats.dLoss()) && Double.isFinite(stats.gLoss()), stats.toString());
     }
 

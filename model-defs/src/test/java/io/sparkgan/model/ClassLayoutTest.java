@@ -1,16 +1,15 @@
 package io.sparkgan.model;
 
-import io.sparkgan.model.sampling.ClassLayout;
-import io.sparkgan.model.sampling.DiscriminatorRejection;
-import org.junit.jupiter.api.Test;
-
-import java.util.HashSet;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkgan.model.sampling.ClassLayout;
+import io.sparkgan.model.sampling.DiscriminatorRejection;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /** Exact class counts for generated sets, spread evenly over the sample ids; and D's rejection choice. */
 class ClassLayoutTest {
@@ -43,8 +42,9 @@ class ClassLayoutTest {
             }
             for (int c = 0; c < counts.length; c++) {
                 double expected = 256.0 * counts[c] / total;
-                assertTrue(Math.abs(window[c] - expected) <= 4, "class " + c + " in ids " + start + "..: "
-                        + window[c] + " vs " + expected);
+                assertTrue(
+                        Math.abs(window[c] - expected) <= 4,
+                        "class " + c + " in ids " + start + "..: " + window[c] + " vs " + expected);
             }
         }
         assertEquals(layout.label(1234), ClassLayout.of(counts).label(1234), "a function of the id alone");
@@ -66,7 +66,9 @@ class ClassLayoutTest {
     @Test
     void rejectionKeepsTheHighestScoresInIdOrder() {
         assertArrayEquals(new int[] {1, 3}, DiscriminatorRejection.highest(new double[] {0.1, 0.9, 0.2, 0.8}, 2));
-        assertArrayEquals(new int[] {0, 2}, DiscriminatorRejection.highest(new double[] {0.5, 0.1, 0.5}, 2),
+        assertArrayEquals(
+                new int[] {0, 2},
+                DiscriminatorRejection.highest(new double[] {0.5, 0.1, 0.5}, 2),
                 "ties to the lower index");
         assertEquals(4, DiscriminatorRejection.candidates(1, 0.25));
         assertEquals(10, DiscriminatorRejection.candidates(3, 0.3));

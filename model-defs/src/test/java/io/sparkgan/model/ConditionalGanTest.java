@@ -1,10 +1,17 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.toy.GaussianRing;
 import io.sparkgan.model.training.GanStep;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -12,14 +19,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-
-import java.util.Arrays;
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The class-conditional GAN: inputs with labels, and a ring whose modes are the classes. */
 class ConditionalGanTest {
@@ -30,16 +29,36 @@ class ConditionalGanTest {
         INDArray images = Nd4j.rand(DataType.FLOAT, 2, 1, 4, 5);
         INDArray seen = ClassConditioning.discriminatorInput(images, oneHot);
         assertArrayEquals(new long[] {2, 4, 4, 5}, seen.shape());
-        assertEquals(images, seen.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1), NDArrayIndex.all(),
-                NDArrayIndex.all()));
-        assertEquals(20.0, seen.get(NDArrayIndex.point(0), NDArrayIndex.point(3)).sumNumber().doubleValue(), 0);
-        assertEquals(0.0, seen.get(NDArrayIndex.point(0), NDArrayIndex.point(1)).sumNumber().doubleValue(), 0);
-        assertEquals(20.0, seen.get(NDArrayIndex.point(1), NDArrayIndex.point(1)).sumNumber().doubleValue(), 0);
-        assertArrayEquals(new long[] {2, 1, 4, 5}, ClassConditioning.sampleGradient(seen, oneHot, 1).shape());
-        assertArrayEquals(new long[] {2, 7}, ClassConditioning.generatorInput(Nd4j.zeros(DataType.FLOAT, 2, 4),
-                oneHot).shape());
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> ClassConditioning.oneHot(new int[] {3}, 3, DataType.FLOAT));
+        assertEquals(
+                images,
+                seen.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1), NDArrayIndex.all(), NDArrayIndex.all()));
+        assertEquals(
+                20.0,
+                seen.get(NDArrayIndex.point(0), NDArrayIndex.point(3))
+                        .sumNumber()
+                        .doubleValue(),
+                0);
+        assertEquals(
+                0.0,
+                seen.get(NDArrayIndex.point(0), NDArrayIndex.point(1))
+                        .sumNumber()
+                        .doubleValue(),
+                0);
+        assertEquals(
+                20.0,
+                seen.get(NDArrayIndex.point(1), NDArrayIndex.point(1))
+                        .sumNumber()
+                        .doubleValue(),
+                0);
+        assertArrayEquals(
+                new long[] {2, 1, 4, 5},
+                ClassConditioning.sampleGradient(seen, oneHot, 1).shape());
+        assertArrayEquals(
+                new long[] {2, 7},
+                ClassConditioning.generatorInput(Nd4j.zeros(DataType.FLOAT, 2, 4), oneHot)
+                        .shape());
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class, () -> ClassConditioning.oneHot(new int[] {3}, 3, DataType.FLOAT));
         assertTrue(bad.getMessage().contains("label 3"));
     }
 
@@ -49,11 +68,15 @@ class ConditionalGanTest {
         assertEquals(GanModelConfig.Conditioning.BOTH, config.conditioning, "new runs: planes and projection");
         var stored = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.valueToTree(config);
         stored.remove("conditioning");
-        assertEquals(GanModelConfig.Conditioning.INPUT, Json.MAPPER.treeToValue(GanModelConfig.upgradeStored(stored),
-                GanModelConfig.class).conditioning);
+        assertEquals(
+                GanModelConfig.Conditioning.INPUT,
+                Json.MAPPER.treeToValue(GanModelConfig.upgradeStored(stored), GanModelConfig.class).conditioning);
         config.conditioning = GanModelConfig.Conditioning.PROJECTION;
-        assertEquals(GanModelConfig.Conditioning.PROJECTION, Json.MAPPER.treeToValue(
-                GanModelConfig.upgradeStored(Json.MAPPER.valueToTree(config)), GanModelConfig.class).conditioning);
+        assertEquals(
+                GanModelConfig.Conditioning.PROJECTION,
+                Json.MAPPER.treeToValue(
+                                GanModelConfig.upgradeStored(Json.MAPPER.valueToTree(config)), GanModelConfig.class)
+                        .conditioning);
     }
 
     @Test
@@ -63,13 +86,22 @@ class ConditionalGanTest {
         config.classes = 4;
         config.conditioning = GanModelConfig.Conditioning.PROJECTION;
         GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
-        INDArray headBefore = step.discriminator().layerStack().getOutputLayer().getParam("W").dup();
+        INDArray headBefore =
+                step.discriminator().layerStack().getOutputLayer().getParam("W").dup();
         assertArrayEquals(new long[] {config.mlpHidden, 4}, headBefore.shape());
         int[] labels = {1, 3, 1, 3};
-        step.step(new GaussianRing(4, 1.0, 0.02).sample(4, new SplittableRandom(3), new int[4]),
+        step.step(
+                new GaussianRing(4, 1.0, 0.02).sample(4, new SplittableRandom(3), new int[4]),
                 LatentNoise.sample(5, 4, config.latentSize, DataType.FLOAT),
-                ClassConditioning.oneHot(labels, 4, DataType.FLOAT), 0, true);
-        INDArray moved = step.discriminator().layerStack().getOutputLayer().getParam("W").sub(headBefore).amax(0);
+                ClassConditioning.oneHot(labels, 4, DataType.FLOAT),
+                0,
+                true);
+        INDArray moved = step.discriminator()
+                .layerStack()
+                .getOutputLayer()
+                .getParam("W")
+                .sub(headBefore)
+                .amax(0);
         assertEquals(0.0, moved.getDouble(0), 0);
         assertEquals(0.0, moved.getDouble(2), 0);
         assertTrue(moved.getDouble(1) > 0 && moved.getDouble(3) > 0, moved.toString());
@@ -92,22 +124,28 @@ class ConditionalGanTest {
             int[] modes = new int[batch];
             for (int i = 0; i < 500; i++) {
                 INDArray real = ring.sample(batch, data, modes);
-                step.step(real, LatentNoise.sample(LatentNoise.derive(7, i), batch, config.latentSize,
-                        DataType.FLOAT), ClassConditioning.oneHot(modes, 8, DataType.FLOAT), 0, true);
+                step.step(
+                        real,
+                        LatentNoise.sample(LatentNoise.derive(7, i), batch, config.latentSize, DataType.FLOAT),
+                        ClassConditioning.oneHot(modes, 8, DataType.FLOAT),
+                        0,
+                        true);
             }
             double[] onMode = new double[8];
             for (int mode = 0; mode < 8; mode++) {
                 int[] asked = new int[200];
                 Arrays.fill(asked, mode);
-                INDArray input = ClassConditioning.generatorInput(LatentNoise.sample(99 + mode, 200,
-                        config.latentSize, DataType.FLOAT), ClassConditioning.oneHot(asked, 8, DataType.FLOAT));
+                INDArray input = ClassConditioning.generatorInput(
+                        LatentNoise.sample(99 + mode, 200, config.latentSize, DataType.FLOAT),
+                        ClassConditioning.oneHot(asked, 8, DataType.FLOAT));
                 onMode[mode] = ring.shareNear(step.generator().output(input), mode);
             }
             double mean = Arrays.stream(onMode).average().orElse(0);
-            System.out.println(conditioning + " conditional ring, share on the mode asked for: "
-                    + Arrays.toString(onMode));
+            System.out.println(
+                    conditioning + " conditional ring, share on the mode asked for: " + Arrays.toString(onMode));
             // an unconditional generator puts 1/8 of any class on a given mode; measured mean 0.76 after 500 steps
-            assertTrue(mean > 0.5 && Arrays.stream(onMode).min().orElse(0) > 0.3,
+            assertTrue(
+                    mean > 0.5 && Arrays.stream(onMode).min().orElse(0) > 0.3,
                     "share of samples on the mode asked for: " + Arrays.toString(onMode));
         } finally {
             Nd4j.getEnvironment().setMaxThreads(threads);

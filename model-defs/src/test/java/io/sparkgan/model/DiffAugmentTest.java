@@ -1,20 +1,19 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.sampling.LatentNoise;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-
-import java.util.EnumSet;
-import java.util.Set;
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DiffAugmentTest {
 
@@ -26,14 +25,16 @@ class DiffAugmentTest {
     }
 
     private static DiffAugment.Augmentation draw(Set<DiffAugment.Kind> policy, long seed) {
-        return new DiffAugment(policy).sample(new SplittableRandom(seed), (int) SHAPE[0], (int) SHAPE[1],
-                (int) SHAPE[2], (int) SHAPE[3]);
+        return new DiffAugment(policy)
+                .sample(new SplittableRandom(seed), (int) SHAPE[0], (int) SHAPE[1], (int) SHAPE[2], (int) SHAPE[3]);
     }
 
     @Test
     void gradientsThroughEachAugmentationMatchFiniteDifferences() {
-        for (Set<DiffAugment.Kind> policy : java.util.List.of(EnumSet.of(DiffAugment.Kind.COLOR),
-                EnumSet.of(DiffAugment.Kind.TRANSLATION), EnumSet.of(DiffAugment.Kind.CUTOUT),
+        for (Set<DiffAugment.Kind> policy : java.util.List.of(
+                EnumSet.of(DiffAugment.Kind.COLOR),
+                EnumSet.of(DiffAugment.Kind.TRANSLATION),
+                EnumSet.of(DiffAugment.Kind.CUTOUT),
                 EnumSet.allOf(DiffAugment.Kind.class))) {
             DiffAugment.Augmentation augmentation = draw(policy, 5);
             INDArray x = images(1);
@@ -52,7 +53,10 @@ class DiffAugmentTest {
                 double minus = augmentation.apply(x).mul(upstream).sumNumber().doubleValue();
                 flat.putScalar(at, original);
                 double numeric = (plus - minus) / (2 * h);
-                assertEquals(numeric, analytic.reshape(x.length()).getDouble(at), 1e-6 * (1 + Math.abs(numeric)),
+                assertEquals(
+                        numeric,
+                        analytic.reshape(x.length()).getDouble(at),
+                        1e-6 * (1 + Math.abs(numeric)),
                         DiffAugment.format(policy) + " at " + at);
             }
         }
@@ -96,8 +100,8 @@ class DiffAugmentTest {
         assertEquals(EnumSet.of(DiffAugment.Kind.COLOR, DiffAugment.Kind.CUTOUT), DiffAugment.parse("color, cutout"));
         assertEquals(EnumSet.noneOf(DiffAugment.Kind.class), DiffAugment.parse("none"));
         assertEquals("color,translation,cutout", DiffAugment.format(DiffAugment.parse("cutout,translation,color")));
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> DiffAugment.parse("color,flip"));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> DiffAugment.parse("color,flip"));
         assertTrue(bad.getMessage().contains("--augment") && bad.getMessage().contains("flip"));
     }
 }

@@ -1,5 +1,10 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.perf.OneDnnLayers;
@@ -8,21 +13,15 @@ import io.sparkgan.model.state.CheckpointFiles;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.training.StepStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GanCheckpointTest {
 
@@ -31,7 +30,9 @@ class GanCheckpointTest {
 
     /** A layer-stack G and a graph G (the residual DCGAN) alike. */
     @ParameterizedTest
-    @EnumSource(value = GanModelConfig.Architecture.class, names = {"DCGAN", "DCGAN_RESIDUAL"})
+    @EnumSource(
+            value = GanModelConfig.Architecture.class,
+            names = {"DCGAN", "DCGAN_RESIDUAL"})
     void roundTripIsBitIdenticalAndTheNextStepIsToo(GanModelConfig.Architecture architecture) throws IOException {
         GanModelConfig config = GanStepTest.smallDcgan();
         config.architecture = architecture;
@@ -75,7 +76,8 @@ class GanCheckpointTest {
 
     private static void assertSameState(Network expected, Network actual) {
         assertArrayEquals(expected.params().toFloatVector(), actual.params().toFloatVector(), 0f);
-        assertArrayEquals(expected.updaterState().toFloatVector(), actual.updaterState().toFloatVector(), 0f);
+        assertArrayEquals(
+                expected.updaterState().toFloatVector(), actual.updaterState().toFloatVector(), 0f);
         assertEquals(expected.iterations(), actual.iterations());
     }
 }

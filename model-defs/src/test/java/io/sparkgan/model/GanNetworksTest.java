@@ -1,5 +1,10 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -8,11 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GanNetworksTest {
 
@@ -48,10 +48,12 @@ class GanNetworksTest {
         GanModelConfig config = GanModelConfig.dcgan(h, w, c);
         config.architecture = GanModelConfig.Architecture.DCGAN_K5;
         config.baseWidth = 8;
-        INDArray images = GanNetworks.generator(config).output(LatentNoise.sample(1, 3, config.latentSize,
-                DataType.FLOAT));
+        INDArray images =
+                GanNetworks.generator(config).output(LatentNoise.sample(1, 3, config.latentSize, DataType.FLOAT));
         assertArrayEquals(new long[] {3, c, h, w}, images.shape());
-        assertArrayEquals(new long[] {3, 1}, GanNetworks.discriminator(config).output(images).shape());
+        assertArrayEquals(
+                new long[] {3, 1},
+                GanNetworks.discriminator(config).output(images).shape());
     }
 
     @Test
@@ -73,13 +75,15 @@ class GanNetworksTest {
         GanModelConfig config = GanModelConfig.mlp(2, 8);
         INDArray points = GanNetworks.generator(config).output(LatentNoise.sample(1, 5, 8, DataType.FLOAT));
         assertArrayEquals(new long[] {5, 2}, points.shape());
-        assertArrayEquals(new long[] {5, 1}, GanNetworks.discriminator(config).output(points).shape());
+        assertArrayEquals(
+                new long[] {5, 1},
+                GanNetworks.discriminator(config).output(points).shape());
     }
 
     @Test
     void rejectsShapesThatAreNotMultiplesOfFour() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GanNetworks.generator(GanModelConfig.dcgan(30, 28, 1)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> GanNetworks.generator(GanModelConfig.dcgan(30, 28, 1)));
         assertTrue(e.getMessage().contains("30x28"), e.getMessage());
     }
 }

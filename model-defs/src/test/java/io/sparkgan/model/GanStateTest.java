@@ -1,5 +1,11 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.state.GanState;
@@ -8,12 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GanStateTest {
 
@@ -42,8 +42,10 @@ class GanStateTest {
         assertSameState(source.generator(), target.generator());
         assertSameState(source.discriminator(), target.discriminator());
         assertEquals(source.average().values(), target.average().values());
-        assertArrayEquals(captured.values(),
-                GanState.capture(target.generator(), target.discriminator(), target.average()).values());
+        assertArrayEquals(
+                captured.values(),
+                GanState.capture(target.generator(), target.discriminator(), target.average())
+                        .values());
         // the vector is a copy: changing the networks afterwards leaves it alone
         float first = captured.values()[0];
         source.generator().params().addi(1);
@@ -55,8 +57,9 @@ class GanStateTest {
         GanStep step = trainedStep(1);
         GanState state = GanState.capture(step.generator(), step.discriminator(), step.average());
         GanModelConfig other = GanModelConfig.dcgan(32, 32, 1);
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () ->
-                state.applyTo(GanNetworks.generator(other), GanNetworks.discriminator(other)));
+        IllegalArgumentException error = assertThrows(
+                IllegalArgumentException.class,
+                () -> state.applyTo(GanNetworks.generator(other), GanNetworks.discriminator(other)));
         assertTrue(error.getMessage().contains("does not fit"), error.getMessage());
     }
 

@@ -1,5 +1,9 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.LatentNoise;
@@ -11,10 +15,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 public class GanStepTest {
 
@@ -65,7 +65,8 @@ public class GanStepTest {
         assertEquals(first[1], second[1]);
         Network fresh = GanNetworks.generator(config);
         assertNotEquals(fresh.params(), first[0]);
-        assertTrue(Double.isFinite(first[0].sumNumber().doubleValue()) && Double.isFinite(first[1].sumNumber().doubleValue()));
+        assertTrue(Double.isFinite(first[0].sumNumber().doubleValue())
+                && Double.isFinite(first[1].sumNumber().doubleValue()));
     }
 
     @Test
@@ -74,8 +75,8 @@ public class GanStepTest {
         GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
         INDArray g = step.generator().params().dup();
         INDArray d = step.discriminator().params().dup();
-        StepStats stats = step.step(realBatch(1, 8, config), LatentNoise.sample(2, 8, config.latentSize,
-                DataType.FLOAT), null, 0, false);
+        StepStats stats = step.step(
+                realBatch(1, 8, config), LatentNoise.sample(2, 8, config.latentSize, DataType.FLOAT), null, 0, false);
         assertEquals(g, step.generator().params());
         assertNotEquals(d, step.discriminator().params());
         assertTrue(Double.isNaN(stats.gLoss()) && Double.isFinite(stats.dLoss()));
@@ -87,7 +88,9 @@ public class GanStepTest {
         for (int i = 0; i < steps; i++) {
             step.step(realBatch(i, 8, config), LatentNoise.sample(100 + i, 8, config.latentSize, DataType.FLOAT));
         }
-        return new INDArray[] {step.generator().params().dup(), step.discriminator().params().dup()};
+        return new INDArray[] {
+            step.generator().params().dup(), step.discriminator().params().dup()
+        };
     }
 
     private static double mean(INDArray a) {

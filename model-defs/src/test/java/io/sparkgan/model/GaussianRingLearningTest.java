@@ -1,19 +1,18 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.toy.GaussianRing;
 import io.sparkgan.model.training.GanStep;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The GAN step learns a known distribution: 8 Gaussians (std 0.02) on the unit circle, modes countable. */
 class GaussianRingLearningTest {
@@ -41,14 +40,15 @@ class GaussianRingLearningTest {
         int batch = 256;
         long start = System.nanoTime();
         for (int i = 0; i < STEPS; i++) {
-            step.step(ring.sample(batch, data), LatentNoise.sample(LatentNoise.derive(7, i), batch,
-                    config.latentSize, DataType.FLOAT));
+            step.step(
+                    ring.sample(batch, data),
+                    LatentNoise.sample(LatentNoise.derive(7, i), batch, config.latentSize, DataType.FLOAT));
         }
         GaussianRing.Coverage coverage = coverage(ring, step, config);
         String figures = coverage.modesCovered() + " modes, " + coverage.highQualityFraction()
                 + " within 3 std, per mode " + java.util.Arrays.toString(coverage.pointsPerMode());
-        System.out.printf("ring after %d steps (%.1f s of training): %s%n", STEPS, (System.nanoTime() - start) / 1e9,
-                figures);
+        System.out.printf(
+                "ring after %d steps (%.1f s of training): %s%n", STEPS, (System.nanoTime() - start) / 1e9, figures);
         assertTrue(coverage.modesCovered() >= 7, figures);
         assertTrue(coverage.highQualityFraction() >= 0.8, figures);
     }

@@ -1,9 +1,14 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.LatentNoise;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -14,12 +19,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Map;
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * G's update has no combined network: D's input gradient is backpropagated through G. This checks that gradient
@@ -116,22 +115,30 @@ class GeneratorGradientTest {
             }
             labels = ClassConditioning.oneHot(classes, config.classes, DataType.DOUBLE);
         }
-        INDArray z = ClassConditioning.generatorInput(LatentNoise.sample(7, batch, config.latentSize,
-                DataType.DOUBLE), labels);
-        INDArray targets = Nd4j.valueArrayOf(new long[] {batch, config.discriminatorOutputs()},
-                config.loss.generatorTarget, DataType.DOUBLE);
+        INDArray z = ClassConditioning.generatorInput(
+                LatentNoise.sample(7, batch, config.latentSize, DataType.DOUBLE), labels);
+        INDArray targets = Nd4j.valueArrayOf(
+                new long[] {batch, config.discriminatorOutputs()}, config.loss.generatorTarget, DataType.DOUBLE);
         // a projection D is judged by its label's output: the labels mask the others
         INDArray mask = config.discriminatorOutputs() > 1 ? labels : null;
         INDArray inputLabels = config.conditioning.input ? labels : null;
         INDArray dParamsBefore = d.params().dup();
         DiffAugment augment = new DiffAugment(config.augment);
-        DiffAugment.Augmentation augmentation = augment.enabled() ? augment.sample(new SplittableRandom(3), batch,
-                config.channels, config.height, config.width) : null;
+        DiffAugment.Augmentation augmentation = augment.enabled()
+                ? augment.sample(new SplittableRandom(3), batch, config.channels, config.height, config.width)
+                : null;
 
         INDArray fake = g.forwardForTraining(z);
-        INDArray inputGradient = ClassConditioning.sampleGradient(d.calculateGradients(
-                ClassConditioning.discriminatorInput(augmentation != null ? augmentation.apply(fake) : fake,
-                        inputLabels), targets, null, mask).getSecond(), inputLabels, fake.size(1));
+        INDArray inputGradient = ClassConditioning.sampleGradient(
+                d.calculateGradients(
+                                ClassConditioning.discriminatorInput(
+                                        augmentation != null ? augmentation.apply(fake) : fake, inputLabels),
+                                targets,
+                                null,
+                                mask)
+                        .getSecond(),
+                inputLabels,
+                fake.size(1));
         if (augmentation != null) {
             inputGradient = augmentation.backward(inputGradient);
         }
@@ -171,12 +178,17 @@ class GeneratorGradientTest {
     }
 
     /** Sum over the batch of D's loss with G's target (DL4J's score is the batch mean). */
-    private static double generatorLoss(Network g, MultiLayerNetwork d,
-                                        DiffAugment.Augmentation augmentation, INDArray labels, INDArray z,
-                                        INDArray targets, INDArray mask) {
+    private static double generatorLoss(
+            Network g,
+            MultiLayerNetwork d,
+            DiffAugment.Augmentation augmentation,
+            INDArray labels,
+            INDArray z,
+            INDArray targets,
+            INDArray mask) {
         INDArray fake = g.forwardForTraining(z);
-        INDArray seen = ClassConditioning.discriminatorInput(augmentation != null ? augmentation.apply(fake) : fake,
-                labels);
+        INDArray seen =
+                ClassConditioning.discriminatorInput(augmentation != null ? augmentation.apply(fake) : fake, labels);
         return d.score(new DataSet(seen, targets, null, mask), true) * z.size(0);
     }
 

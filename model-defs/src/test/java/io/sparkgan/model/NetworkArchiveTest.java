@@ -1,12 +1,13 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.state.CheckpointFiles;
 import io.sparkgan.model.state.GanCheckpoint;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -22,11 +23,9 @@ import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Checkpoints from elsewhere are data: loading one never runs Java deserialisation, and damage is named. */
 class NetworkArchiveTest {
@@ -66,7 +65,8 @@ class NetworkArchiveTest {
 
         IOException e = assertThrows(IOException.class, () -> GanCheckpoint.read(CheckpointFiles.localDirectory(dir)));
         assertFalse(Tripwire.ran, "Java deserialisation ran on checkpoint bytes");
-        assertTrue(e.getMessage().contains("preprocessor.bin") && e.getMessage().contains(GanCheckpoint.GENERATOR),
+        assertTrue(
+                e.getMessage().contains("preprocessor.bin") && e.getMessage().contains(GanCheckpoint.GENERATOR),
                 e.getMessage());
     }
 
@@ -76,7 +76,8 @@ class NetworkArchiveTest {
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
         IOException e = assertThrows(IOException.class, () -> GanCheckpoint.read(CheckpointFiles.localDirectory(dir)));
-        assertTrue(e.getMessage().contains(dir.resolve(GanCheckpoint.DISCRIMINATOR).toString()), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(dir.resolve(GanCheckpoint.DISCRIMINATOR).toString()), e.getMessage());
     }
 
     @Test
@@ -92,7 +93,9 @@ class NetworkArchiveTest {
             return entries;
         });
         IOException e = assertThrows(IOException.class, () -> GanCheckpoint.read(CheckpointFiles.localDirectory(dir)));
-        assertTrue(e.getMessage().contains(GanCheckpoint.GENERATOR) && e.getMessage().contains("parameters"),
+        assertTrue(
+                e.getMessage().contains(GanCheckpoint.GENERATOR)
+                        && e.getMessage().contains("parameters"),
                 e.getMessage());
     }
 
@@ -100,7 +103,8 @@ class NetworkArchiveTest {
     void aConfigurationNamingAClassOutsideTheNetworkLibrariesIsRefused() throws IOException {
         rewrite(GanCheckpoint.DISCRIMINATOR, entries -> {
             String json = new String(entries.get("configuration.json"), StandardCharsets.UTF_8);
-            String tampered = json.replaceFirst("\"@class\" : \"org\\.nd4j\\.linalg\\.activations\\.impl\\.[A-Za-z]+\"",
+            String tampered = json.replaceFirst(
+                    "\"@class\" : \"org\\.nd4j\\.linalg\\.activations\\.impl\\.[A-Za-z]+\"",
                     "\"@class\" : \"com.example.Gadget\"");
             assertFalse(tampered.equals(json), "the fixture has an activation to tamper with");
             entries.put("configuration.json", tampered.getBytes(StandardCharsets.UTF_8));

@@ -1,11 +1,11 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.nets.NetworkFlops;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class NetworkFlopsTest {
 
@@ -17,10 +17,16 @@ class NetworkFlopsTest {
         long g = 100L * 12544 + 49L * 25 * 256 * 128 + 49L * 25 * 128 * 64 + 196L * 25 * 64;
         // D: 14x14 outputs x 5x5x1x64; 7x7 x 5x5x64x128; dense 6272x1
         long d = 196L * 25 * 64 + 49L * 25 * 64 * 128 + 6272;
-        assertEquals(2 * g, NetworkFlops.forwardPerSample(GanNetworks.generator(config).layerStack().getLayerWiseConfigurations(),
-                InputType.feedForward(100)));
-        assertEquals(2 * d, NetworkFlops.forwardPerSample(
-                GanNetworks.discriminator(config).layerStack().getLayerWiseConfigurations(), InputType.convolutional(28, 28, 1)));
+        assertEquals(
+                2 * g,
+                NetworkFlops.forwardPerSample(
+                        GanNetworks.generator(config).layerStack().getLayerWiseConfigurations(),
+                        InputType.feedForward(100)));
+        assertEquals(
+                2 * d,
+                NetworkFlops.forwardPerSample(
+                        GanNetworks.discriminator(config).layerStack().getLayerWiseConfigurations(),
+                        InputType.convolutional(28, 28, 1)));
         assertEquals(2 * (3 * g + 9 * d), NetworkFlops.ganStepPerSample(config));
     }
 

@@ -1,8 +1,14 @@
 package io.sparkgan.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.training.GanStep;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -10,13 +16,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Map;
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** PacGAN: D judges packs of samples stacked along the channels, and G's gradient comes back through the packing. */
 class PackedDiscriminatorTest {
@@ -37,14 +36,17 @@ class PackedDiscriminatorTest {
         config.lrG = 1.0;
         config.lrD = 1e-12;
         int batch = 6;
-        GanStep step = new GanStep(GanNetworks.generator(config, DataType.DOUBLE),
-                GanNetworks.discriminator(config, DataType.DOUBLE), config);
+        GanStep step = new GanStep(
+                GanNetworks.generator(config, DataType.DOUBLE),
+                GanNetworks.discriminator(config, DataType.DOUBLE),
+                config);
         MultiLayerNetwork g = GanNetworks.generator(config, DataType.DOUBLE).layerStack();
         MultiLayerNetwork d = GanNetworks.discriminator(config, DataType.DOUBLE).layerStack();
         assertEquals(2, config.discriminatorChannels(), "D takes a pack of two 1-channel images");
         INDArray real = GanStepTest.realBatch(3, batch, config).castTo(DataType.DOUBLE);
         INDArray z = LatentNoise.sample(4, batch, config.latentSize, DataType.DOUBLE);
-        Map<String, INDArray> before = Map.copyOf(copies(step.generator().layerStack().paramTable()));
+        Map<String, INDArray> before =
+                Map.copyOf(copies(step.generator().layerStack().paramTable()));
 
         step.step(real, z);
 
@@ -80,14 +82,16 @@ class PackedDiscriminatorTest {
         GanModelConfig config = GanStepTest.smallDcgan();
         config.pack = 2;
         GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
-        IllegalArgumentException odd = assertThrows(IllegalArgumentException.class,
-                () -> step.step(GanStepTest.realBatch(1, 5, config),
+        IllegalArgumentException odd = assertThrows(
+                IllegalArgumentException.class,
+                () -> step.step(
+                        GanStepTest.realBatch(1, 5, config),
                         LatentNoise.sample(2, 5, config.latentSize, DataType.FLOAT)));
         assertTrue(odd.getMessage().contains("packs of 2"), odd.getMessage());
         config.conditional = true;
         config.classes = 10;
-        IllegalArgumentException conditional = assertThrows(IllegalArgumentException.class,
-                config::validateHyperparameters);
+        IllegalArgumentException conditional =
+                assertThrows(IllegalArgumentException.class, config::validateHyperparameters);
         assertTrue(conditional.getMessage().contains("--pack"), conditional.getMessage());
     }
 

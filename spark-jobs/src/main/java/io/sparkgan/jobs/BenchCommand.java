@@ -6,6 +6,11 @@ import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.nets.NetworkFlops;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.training.GanStep;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,12 +19,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.lang.management.ManagementFactory;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
 /**
  * {@code sparkgan bench-step}: times the single-machine GAN step (D + G update), or with {@code --generate} G's
  * forward pass (what {@code sparkgan generate} runs per block), for an architecture and image shape at given batch
@@ -27,7 +26,10 @@ import java.util.concurrent.Callable;
  * {@code bench/compare-step.sh} runs it alternately with the same step in PyTorch. Figures belong in
  * docs/PERFORMANCE.md, not in tests.
  */
-@Command(name = "bench-step", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "bench-step",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Median time of one GAN step (D and G updates), or of generating a batch, on this machine.")
 public final class BenchCommand implements Callable<Integer> {
 
@@ -60,17 +62,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String[] parts = shape.split("x");
-        GanModelConfig config = GanModelConfig.dcgan(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
-                Integer.parseInt(parts[2]));
+        GanModelConfig config = GanModelConfig.dcgan(
+                Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
         config.architecture = architecture;
         GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
-        double gflopPerImage = (generate ? NetworkFlops.generatorForwardPerSample(config)
-                : NetworkFlops.ganStepPerSample(config)) / 1e9;
+        double gflopPerImage =
+                (generate ? NetworkFlops.generatorForwardPerSample(config) : NetworkFlops.ganStepPerSample(config))
+                        / 1e9;
         String what = generate ? "generate" : "step";
         for (int batch : batches) {
             if (!json) {
-                System.out.printf("%s %s %s, batch %d: G %,d params, D %,d params, %.3f GFLOP per batch%n", what,
-                        architecture, shape, batch, step.generator().numParams(), step.discriminator().numParams(),
+                System.out.printf(
+                        "%s %s %s, batch %d: G %,d params, D %,d params, %.3f GFLOP per batch%n",
+                        what,
+                        architecture,
+                        shape,
+                        batch,
+                        step.generator().numParams(),
+                        step.discriminator().numParams(),
                         gflopPerImage * batch);
             }
             int pixels = config.channels * config.height * config.width;
@@ -86,15 +95,26 @@ public final class BenchCommand implements Callable<Integer> {
                 if (json) {
                     System.out.println(Json.LINE.writeValueAsString(result));
                 } else {
-                    System.out.printf("threads %d: median %.4f s per batch (min %.4f, max %.4f), %.0f images/s"
+                    System.out.printf(
+                            "threads %d: median %.4f s per batch (min %.4f, max %.4f), %.0f images/s"
                                     + " (bound by sgemm: %.0f), %.1f GFLOP/s = %.0f%% of sgemm %.1f GFLOP/s;"
                                     + " %.2f cores busy (sgemm %.2f); RSS %.0f -> %.0f -> %.0f MB (start, midway,"
                                     + " end of %d batches)%n",
-                            t, result.get("medianSeconds"), result.get("minSeconds"), result.get("maxSeconds"),
-                            result.get("imagesPerSecond"), result.get("boundImagesPerSecond"), result.get("gflops"),
+                            t,
+                            result.get("medianSeconds"),
+                            result.get("minSeconds"),
+                            result.get("maxSeconds"),
+                            result.get("imagesPerSecond"),
+                            result.get("boundImagesPerSecond"),
+                            result.get("gflops"),
                             100 * (double) result.get("gflops") / (double) result.get("gemmGflops"),
-                            result.get("gemmGflops"), result.get("busyCores"), result.get("gemmBusyCores"),
-                            result.get("rssMbBefore"), result.get("rssMbMidway"), result.get("rssMbAfter"), steps);
+                            result.get("gemmGflops"),
+                            result.get("busyCores"),
+                            result.get("gemmBusyCores"),
+                            result.get("rssMbBefore"),
+                            result.get("rssMbMidway"),
+                            result.get("rssMbAfter"),
+                            steps);
                 }
             }
         }

@@ -1,9 +1,8 @@
 package io.sparkgan.jobs;
 
-import org.apache.spark.SparkException;
-
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.SparkException;
 
 /** How commands report a failure: one line naming what is wrong, the stack trace only with --verbose. */
 final class CommandErrors {
@@ -11,8 +10,7 @@ final class CommandErrors {
     static final int FAILED = 2;
     private static final Pattern READING_FILE = Pattern.compile("while reading file (\\S+?)\\.?(\\s|$)");
 
-    private CommandErrors() {
-    }
+    private CommandErrors() {}
 
     static int report(Exception e, boolean verbose) {
         String message = e.getMessage();

@@ -5,23 +5,27 @@ import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingMaster;
-import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code sparkgan demo}: the whole path on the bundled MNIST, on this machine: prep the 60,000 training and 10,000
  * test images and train the evaluator (once each), train the DCGAN in Spark local mode for a few minutes with an
  * evaluation at every other checkpoint, and say where the sample grids, metrics and best checkpoint are.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Preps the bundled MNIST, trains the evaluator on it (first time only) and trains a DCGAN on it"
-                + " in Spark local mode with FID and mode coverage at every other checkpoint (about 12 minutes on 2"
-                + " cores the first time, 8 after). Re-running replaces the previous demo run."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Preps the bundled MNIST, trains the evaluator on it (first time only) and trains a DCGAN on it"
+                    + " in Spark local mode with FID and mode coverage at every other checkpoint (about 12 minutes on 2"
+                    + " cores the first time, 8 after). Re-running replaces the previous demo run."
+        })
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "PATH", description = "where the dataset and the run go (default: demo)")
@@ -54,8 +58,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (code == 0 && !noEvaluation && SampleEvaluation.storedEvaluator(spark, dataset.toString()) == null) {
                 System.out.println("training the evaluator (the classifier whose features FID compares) ...");
-                code = SparkGanCli.run("train-evaluator", "--data", dataset.toString(), "--test-data",
-                        testSplit.toString());
+                code = SparkGanCli.run(
+                        "train-evaluator", "--data", dataset.toString(), "--test-data", testSplit.toString());
             }
             if (code != 0) {
                 return code;
@@ -68,13 +72,20 @@ public final class DemoCommand implements Callable<Integer> {
             config.checkpointEvery = 10;
             // every other checkpoint: an evaluation (5000 samples) costs about a third of the training between two
             config.evaluateEvery = noEvaluation ? 0 : 2;
-            System.out.printf("training the DCGAN on %s for %.0f kimg in %s ...%n", dataset, kimg, spark.sparkContext().master());
+            System.out.printf(
+                    "training the DCGAN on %s for %.0f kimg in %s ...%n",
+                    dataset, kimg, spark.sparkContext().master());
             // the demo's own directory: the lock of a killed demo is taken over (a live one never is)
-            TrainingMaster.Summary summary = new TrainingMaster(spark, config, TrainingMaster.Start.OVERWRITE,
-                    new TrainingMaster.Options(true, false)).train();
+            TrainingMaster.Summary summary = new TrainingMaster(
+                            spark, config, TrainingMaster.Start.OVERWRITE, new TrainingMaster.Options(true, false))
+                    .train();
             String grid = summary.runDir() + "/samples/" + String.format("%09d", summary.latestCheckpoint()) + ".png";
-            System.out.printf("done: %d rounds, %.1f kimg in %.0f s (%.0f images/s; evaluations %.0f s)%n",
-                    summary.rounds(), summary.kimg(), summary.seconds(), summary.imagesPerSecond(),
+            System.out.printf(
+                    "done: %d rounds, %.1f kimg in %.0f s (%.0f images/s; evaluations %.0f s)%n",
+                    summary.rounds(),
+                    summary.kimg(),
+                    summary.seconds(),
+                    summary.imagesPerSecond(),
                     summary.evaluationSeconds());
             if (summary.collapse() != null) {
                 System.out.println("stopped early: " + summary.collapse());
@@ -101,7 +112,16 @@ public final class DemoCommand implements Callable<Integer> {
             return 0;
         }
         System.out.println("preparing the MNIST " + split + " split from " + mnist + " into " + dataset + " ...");
-        return SparkGanCli.run("prep", "--from", "mnist-idx", "--input", mnist.toString(), "--split", split,
-                "--output", dataset.toString(), "--overwrite");
+        return SparkGanCli.run(
+                "prep",
+                "--from",
+                "mnist-idx",
+                "--input",
+                mnist.toString(),
+                "--split",
+                split,
+                "--output",
+                dataset.toString(),
+                "--overwrite");
     }
 }

@@ -18,13 +18,12 @@ import io.sparkgan.model.metrics.MetricSuite;
 import io.sparkgan.model.metrics.SampleMetrics;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.state.GanCheckpoint;
+import java.time.Instant;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.time.Instant;
-import java.util.concurrent.Callable;
 
 /**
  * {@code sparkgan evaluate}: the metrics of a checkpoint's samples, or of one dataset against another, on demand.
@@ -32,17 +31,25 @@ import java.util.concurrent.Callable;
  * training by default, so the figures match {@code eval/metrics.jsonl}; results are also appended to the run's
  * {@code eval/evaluate.jsonl}.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluates a run's checkpoint (FID, KID, precision/recall, density/coverage, mode coverage),",
-                "or compares a dataset (e.g. a synthetic one) with real data. Exit codes: 0 done, 2 bad options or"
-                        + " input."})
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Evaluates a run's checkpoint (FID, KID, precision/recall, density/coverage, mode coverage),",
+            "or compares a dataset (e.g. a synthetic one) with real data. Exit codes: 0 done, 2 bad options or"
+                    + " input."
+        })
 public final class EvaluateCommand implements Callable<Integer> {
 
     static final class Target {
         @Option(names = "--run-dir", required = true, paramLabel = "URI", description = "the run to evaluate")
         String runDir;
 
-        @Option(names = "--compare", required = true, paramLabel = "URI",
+        @Option(
+                names = "--compare",
+                required = true,
+                paramLabel = "URI",
                 description = "a dataset to compare with --data instead (synthetic vs real, test vs train)")
         String compare;
     }
@@ -50,15 +57,21 @@ public final class EvaluateCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
-    @Option(names = "--checkpoint", paramLabel = "STEP|best|latest",
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "STEP|best|latest",
             description = "which checkpoint of --run-dir (default: best when one is marked, else latest)")
     String checkpoint;
 
-    @Option(names = "--data", paramLabel = "URI",
+    @Option(
+            names = "--data",
+            paramLabel = "URI",
             description = "the real dataset (default for --run-dir: the run's training data; required with --compare)")
     String data;
 
-    @Option(names = "--samples", paramLabel = "N",
+    @Option(
+            names = "--samples",
+            paramLabel = "N",
             description = "samples to generate (default: the run's evalSamples); with --compare, the subset of it"
                     + " for KID and the k-NN metrics (default 10000)")
     Integer samples;
@@ -66,7 +79,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--evaluator", paramLabel = "URI", description = "evaluator (default: <data>/_evaluator)")
     String evaluator;
 
-    @Option(names = "--cas", paramLabel = "TEST_URI",
+    @Option(
+            names = "--cas",
+            paramLabel = "TEST_URI",
             description = "Classification Accuracy Score: train the evaluator's classifier on the --compare dataset"
                     + " (labelled), or on --samples samples of a conditional run's generator, and report its"
                     + " accuracy on this real test split")
@@ -75,7 +90,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed of the samples (default: the run's)")
     Long seed;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
     @Option(names = "--verbose", description = "print stack traces of errors")
@@ -101,20 +119,24 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private int evaluateRun(SparkSession spark) throws Exception {
-        TrainConfig config = new RunDirectory(target.runDir, spark.sparkContext().hadoopConfiguration())
-                .storedConfig();
+        TrainConfig config =
+                new RunDirectory(target.runDir, spark.sparkContext().hadoopConfiguration()).storedConfig();
         RunStorage storage = new RunStorage(target.runDir, spark.sparkContext().hadoopConfiguration());
         CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
         long step = checkpoints.resolve(checkpoint, target.runDir);
         String realData = data != null ? data : config.data;
-        SampleEvaluation evaluation = SampleEvaluation.open(spark, realData,
-                evaluator != null ? evaluator : data == null ? config.evaluator : null);
+        SampleEvaluation evaluation = SampleEvaluation.open(
+                spark, realData, evaluator != null ? evaluator : data == null ? config.evaluator : null);
         GanCheckpoint loaded = checkpoints.load(step);
         int count = samples != null ? samples : config.evalSamples;
         long noiseSeed = LatentNoise.derive(seed != null ? seed : config.seed, TrainingMaster.EVAL_NOISE);
         long start = System.nanoTime();
-        SampleMetrics metrics = evaluation.ofGenerator(loaded.samplingGenerator(), loaded.config(), count,
-                noiseSeed, spark.sparkContext().defaultParallelism());
+        SampleMetrics metrics = evaluation.ofGenerator(
+                loaded.samplingGenerator(),
+                loaded.config(),
+                count,
+                noiseSeed,
+                spark.sparkContext().defaultParallelism());
         double seconds = (System.nanoTime() - start) / 1e9;
         ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("step", step);
@@ -125,15 +147,22 @@ public final class EvaluateCommand implements Callable<Integer> {
         line.put("seconds", seconds);
         line.put("evaluatedAt", Instant.now().toString());
         MetricsLog.existing(storage, "eval/evaluate.jsonl").append(line);
-        System.out.printf("checkpoint %d of %s against %s (%.1f s)%n%s", step, target.runDir, realData, seconds,
-                SampleEvaluation.describe(metrics));
+        System.out.printf(
+                "checkpoint %d of %s against %s (%.1f s)%n%s",
+                step, target.runDir, realData, seconds, SampleEvaluation.describe(metrics));
         if (casTestData != null) {
             if (!loaded.config().conditional) {
                 throw new IllegalArgumentException("--cas with --run-dir needs a conditional run (its samples carry"
                         + " the classes they were asked for); " + target.runDir + " is unconditional");
             }
-            ImageDataset generated = GeneratedImages.of(spark, loaded.samplingGenerator(), loaded.config(),
-                    evaluation.real().manifest().labelNames(), evaluation.realClassFrequencies(), count, noiseSeed,
+            ImageDataset generated = GeneratedImages.of(
+                    spark,
+                    loaded.samplingGenerator(),
+                    loaded.config(),
+                    evaluation.real().manifest().labelNames(),
+                    evaluation.realClassFrequencies(),
+                    count,
+                    noiseSeed,
                     spark.sparkContext().defaultParallelism());
             classificationAccuracyScore(spark, generated, count + " generated samples", evaluation);
         }
@@ -144,14 +173,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         SampleEvaluation evaluation = SampleEvaluation.open(spark, data, evaluator);
         ImageDataset other = DatasetReader.read(spark, target.compare);
         long start = System.nanoTime();
-        SampleMetrics metrics = evaluation.ofDataset(other, samples != null ? samples : 10_000,
-                seed != null ? seed : 42);
-        System.out.printf("%s against %s (%.1f s)%n%s", target.compare, data, (System.nanoTime() - start) / 1e9,
-                SampleEvaluation.describe(metrics));
+        SampleMetrics metrics =
+                evaluation.ofDataset(other, samples != null ? samples : 10_000, seed != null ? seed : 42);
+        System.out.printf(
+                "%s against %s (%.1f s)%n%s",
+                target.compare, data, (System.nanoTime() - start) / 1e9, SampleEvaluation.describe(metrics));
         if (casTestData != null) {
             if (!other.manifest().labelled()) {
-                throw new IllegalArgumentException("--cas: " + target.compare + " has no labels to train a "
-                        + "classifier on");
+                throw new IllegalArgumentException(
+                        "--cas: " + target.compare + " has no labels to train a " + "classifier on");
             }
             classificationAccuracyScore(spark, other, target.compare, evaluation);
         }
@@ -163,12 +193,13 @@ public final class EvaluateCommand implements Callable<Integer> {
      * {@code training} only and prints its accuracy on the real test split, next to the stored evaluator's own
      * accuracy (trained on real data).
      */
-    private void classificationAccuracyScore(SparkSession spark, ImageDataset training, String what,
-                                             SampleEvaluation evaluation) throws Exception {
+    private void classificationAccuracyScore(
+            SparkSession spark, ImageDataset training, String what, SampleEvaluation evaluation) throws Exception {
         ImageDataset test = DatasetReader.read(spark, casTestData);
-        EvaluatorTrainer.Result cas = EvaluatorTrainer.train(spark, training, test, 3, 64,
-                spark.sparkContext().defaultParallelism(), seed != null ? seed : 42);
-        System.out.printf("CAS        %.4f  (classifier trained on %s, tested on %s; trained on real data: %s)%n",
+        EvaluatorTrainer.Result cas = EvaluatorTrainer.train(
+                spark, training, test, 3, 64, spark.sparkContext().defaultParallelism(), seed != null ? seed : 42);
+        System.out.printf(
+                "CAS        %.4f  (classifier trained on %s, tested on %s; trained on real data: %s)%n",
                 cas.testAccuracy(), what, casTestData, evaluation.realTestAccuracy());
     }
 }

@@ -20,6 +20,11 @@ import io.sparkgan.model.Json;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.ClassLayout;
 import io.sparkgan.model.state.GanCheckpoint;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
@@ -28,31 +33,34 @@ import org.apache.spark.util.SerializableConfiguration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
 /**
  * {@code sparkgan generate}: a synthetic dataset from a run's checkpoint, made on the executors. The samples are a
  * function of (seed, sample block) alone ({@link SampleBlocks}), so the same command writes the same dataset
  * whatever the partitioning and a retried task makes the same rows; class counts are exact; the output is
  * committed atomically, with its provenance in the manifest.
  */
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generates a synthetic dataset (Parquet with a manifest, or PNG files) from a run's checkpoint.",
-                "Exit codes: 0 done, 2 bad options or input."})
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Generates a synthetic dataset (Parquet with a manifest, or PNG files) from a run's checkpoint.",
+            "Exit codes: 0 done, 2 bad options or input."
+        })
 public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--run-dir", required = true, paramLabel = "URI", description = "the run to sample from")
     String runDir;
 
-    @Option(names = "--checkpoint", paramLabel = "STEP|best|latest",
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "STEP|best|latest",
             description = "which checkpoint (default: best when one is marked, else latest)")
     String checkpoint;
 
-    @Option(names = "--ema", negatable = true,
+    @Option(
+            names = "--ema",
+            negatable = true,
             description = "sample G's moving average (default: when the run has one); --no-ema: the trained G")
     Boolean ema;
 
@@ -62,7 +70,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "URI", description = "directory to write")
     String output;
 
-    @Option(names = "--classes", paramLabel = "uniform|real|C:SHARE,...",
+    @Option(
+            names = "--classes",
+            paramLabel = "uniform|real|C:SHARE,...",
             description = "class mix of a conditional run: uniform (default), real (the training data's"
                     + " frequencies) or shares per label name or index, e.g. \"0:0.5,3:0.5\"; counts are exact")
     String classes;
@@ -70,15 +80,19 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed of the samples (default 0)")
     long seed;
 
-    @Option(names = "--partitions", paramLabel = "P",
-            description = "tasks, and Parquet shards, at most one per 256 samples (default: the cluster's task"
-                    + " slots)")
+    @Option(
+            names = "--partitions",
+            paramLabel = "P",
+            description =
+                    "tasks, and Parquet shards, at most one per 256 samples (default: the cluster's task" + " slots)")
     Integer partitions;
 
     @Option(names = "--format", paramLabel = "parquet|png", description = "parquet (default) or png")
     String format = "parquet";
 
-    @Option(names = "--keep-fraction", paramLabel = "F",
+    @Option(
+            names = "--keep-fraction",
+            paramLabel = "F",
             description = "discriminator rejection sampling: draw N/F samples per class and keep the N that D"
                     + " scores highest (default 1 = no filter)")
     double keepFraction = 1;
@@ -86,7 +100,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace an existing output of the same kind")
     boolean overwrite;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
     @Option(names = "--verbose", description = "print stack traces of errors")
@@ -107,8 +124,7 @@ public final class GenerateCommand implements Callable<Integer> {
             boolean png = switch (format) {
                 case "parquet" -> false;
                 case "png" -> true;
-                default -> throw new IllegalArgumentException("--format must be parquet or png, got '" + format
-                        + "'");
+                default -> throw new IllegalArgumentException("--format must be parquet or png, got '" + format + "'");
             };
             SparkSession spark = SparkSessions.getOrCreate("sparkgan generate", master);
             return generate(spark, png);
@@ -121,8 +137,8 @@ public final class GenerateCommand implements Callable<Integer> {
         // everything that can be refused is checked before the checkpoint is loaded or anything generated
         TrainConfig config = new RunDirectory(runDir, spark.sparkContext().hadoopConfiguration()).storedConfig();
         var hadoop = spark.sparkContext().hadoopConfiguration();
-        OutputDirectory pngOutput = png
-                ? new OutputDirectory(hadoop, output, overwrite, PngExport.MARKER, "sparkgan PNG export") : null;
+        OutputDirectory pngOutput =
+                png ? new OutputDirectory(hadoop, output, overwrite, PngExport.MARKER, "sparkgan PNG export") : null;
         DatasetWriter writer = png ? null : new DatasetWriter(spark, output, null, overwrite);
         CheckpointStore checkpoints = new CheckpointStore(new RunStorage(runDir, hadoop), config.keepCheckpoints);
         long step = checkpoints.resolve(checkpoint, runDir);
@@ -144,8 +160,7 @@ public final class GenerateCommand implements Callable<Integer> {
         int tasks = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
         JavaRDD<Row> rows = GeneratedImages.rows(jsc, samples, generator, loaded.discriminator(), model, tasks);
         Map<String, String> provenance = provenance(loaded, step, averaged, mix, layout, tasks);
-        String source = "samples of " + runDir + " checkpoint " + step
-                + (averaged ? " (EMA)" : "") + ", seed " + seed;
+        String source = "samples of " + runDir + " checkpoint " + step + (averaged ? " (EMA)" : "") + ", seed " + seed;
 
         long start = System.nanoTime();
         if (png) {
@@ -156,20 +171,35 @@ public final class GenerateCommand implements Callable<Integer> {
             description.put("source", source);
             description.set("properties", Json.MAPPER.valueToTree(provenance));
             List<String> folders = mix == null ? List.of() : PngExport.folders(mix.labelNames());
-            PngExport.write(rows, folders, pngOutput, ContactSheet.png(samples, generator, loaded.discriminator(),
-                            model), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(description),
+            PngExport.write(
+                    rows,
+                    folders,
+                    pngOutput,
+                    ContactSheet.png(samples, generator, loaded.discriminator(), model),
+                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(description),
                     new SerializableConfiguration(hadoop));
         } else {
-            DatasetManifest manifest = writer.write(spark.createDataFrame(rows, DatasetSchema.SCHEMA),
-                    mix == null ? null : mix.labelNames(), source, provenance);
+            DatasetManifest manifest = writer.write(
+                    spark.createDataFrame(rows, DatasetSchema.SCHEMA),
+                    mix == null ? null : mix.labelNames(),
+                    source,
+                    provenance);
             if (manifest.count() != count) {
                 throw new IllegalStateException("wrote " + manifest.count() + " rows, expected " + count);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("wrote %d samples of %s checkpoint %d%s to %s as %s in %.1f s (%.0f images/s on %d tasks)%n",
-                count, runDir, step, averaged ? " (EMA)" : "", output, png ? "PNG" : "Parquet",
-                seconds, count / seconds, tasks);
+        System.out.printf(
+                "wrote %d samples of %s checkpoint %d%s to %s as %s in %.1f s (%.0f images/s on %d tasks)%n",
+                count,
+                runDir,
+                step,
+                averaged ? " (EMA)" : "",
+                output,
+                png ? "PNG" : "Parquet",
+                seconds,
+                count / seconds,
+                tasks);
         if (layout != null) {
             System.out.println("class counts: " + Arrays.toString(layout.counts()));
         }
@@ -178,14 +208,14 @@ public final class GenerateCommand implements Callable<Integer> {
 
     private Network chooseGenerator(GanCheckpoint loaded) {
         if (Boolean.TRUE.equals(ema) && loaded.averagedGenerator() == null) {
-            throw new IllegalArgumentException("--ema: run " + runDir + " was trained without a moving average of G"
-                    + " (--ema-kimg 0)");
+            throw new IllegalArgumentException(
+                    "--ema: run " + runDir + " was trained without a moving average of G" + " (--ema-kimg 0)");
         }
         return Boolean.FALSE.equals(ema) ? loaded.generator() : loaded.samplingGenerator();
     }
 
-    private Map<String, String> provenance(GanCheckpoint loaded, long step, boolean averaged, ClassMix mix,
-                                           ClassLayout layout, int tasks) {
+    private Map<String, String> provenance(
+            GanCheckpoint loaded, long step, boolean averaged, ClassMix mix, ClassLayout layout, int tasks) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("generatedBy", "sparkgan generate");
         p.put("run", runDir);
@@ -197,8 +227,12 @@ public final class GenerateCommand implements Callable<Integer> {
         p.put("classMix", mix == null ? "unconditional" : mix.spec());
         p.put("classCounts", layout == null ? "" : Arrays.toString(layout.counts()));
         p.put("keepFraction", Double.toString(keepFraction));
-        p.put("filter", keepFraction < 1 ? "discriminator rejection sampling: the " + keepFraction
-                + " of candidates D scores highest, per class and block of " + SampleBlocks.SIZE : "none");
+        p.put(
+                "filter",
+                keepFraction < 1
+                        ? "discriminator rejection sampling: the " + keepFraction
+                                + " of candidates D scores highest, per class and block of " + SampleBlocks.SIZE
+                        : "none");
         p.put("partitions", Integer.toString(tasks));
         return p;
     }

@@ -8,14 +8,21 @@ import picocli.CommandLine.Command;
  * The {@code sparkgan} command line: one driver main class for {@code bin/sparkgan} (Spark local mode by default)
  * and for {@code spark-submit --class io.sparkgan.jobs.SparkGanCli <app jar> <command> ...} on a cluster.
  */
-@Command(name = "sparkgan",
+@Command(
+        name = "sparkgan",
         mixinStandardHelpOptions = true,
         versionProvider = SparkGanCli.Version.class,
         description = "Distributed GAN training on Apache Spark.",
-        subcommands = {DemoCommand.class, PrepCommand.class, TrainCommand.class, EvaluatorCommand.class, EvaluateCommand.class,
-                GenerateCommand.class,
-                BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            PrepCommand.class,
+            TrainCommand.class,
+            EvaluatorCommand.class,
+            EvaluateCommand.class,
+            GenerateCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SparkGanCli implements Runnable {
 
     public static void main(String[] args) {

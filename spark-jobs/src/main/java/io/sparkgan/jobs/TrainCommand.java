@@ -9,22 +9,26 @@ import io.sparkgan.jobs.train.TrainingMaster;
 import io.sparkgan.model.DiffAugment;
 import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.GanModelConfig;
-import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code sparkgan train}: data-parallel GAN training on Spark. Options override the config file, which overrides
  * the defaults documented in {@link TrainConfig}.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a GAN data-parallel across Spark executors on a Parquet image dataset.",
-                "Options override --config, which overrides the defaults. Exit codes: 0 done, 2 bad options or input,",
-                "3 stopped for a suspected mode collapse (--on-collapse stop, or rollback with none left)."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Trains a GAN data-parallel across Spark executors on a Parquet image dataset.",
+            "Options override --config, which overrides the defaults. Exit codes: 0 done, 2 bad options or input,",
+            "3 stopped for a suspected mode collapse (--on-collapse stop, or rollback with none left)."
+        })
 public final class TrainCommand implements Callable<Integer> {
 
     /** Exit code of a run stopped for a suspected collapse. */
@@ -40,17 +44,26 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "URI", description = "dataset directory (from 'sparkgan prep')")
     String data;
 
-    @Option(names = "--run-dir", paramLabel = "URI", description = "where the run writes config, metrics, samples, checkpoints")
+    @Option(
+            names = "--run-dir",
+            paramLabel = "URI",
+            description = "where the run writes config, metrics, samples, checkpoints")
     String runDir;
 
-    @Option(names = "--workers", paramLabel = "N", description = "data-parallel workers (default: the cluster's task slots)")
+    @Option(
+            names = "--workers",
+            paramLabel = "N",
+            description = "data-parallel workers (default: the cluster's task slots)")
     Integer workers;
 
     @Option(names = "--batch-per-worker", paramLabel = "B", description = "minibatch per worker (default 64)")
     Integer batchPerWorker;
 
-    @Option(names = "--averaging-every", paramLabel = "K", description = "local steps between averagings (default 0 ="
-            + " automatic: 1.6e-3 / the larger learning rate, 8 at the default 2e-4)")
+    @Option(
+            names = "--averaging-every",
+            paramLabel = "K",
+            description = "local steps between averagings (default 0 ="
+                    + " automatic: 1.6e-3 / the larger learning rate, 8 at the default 2e-4)")
     Integer averagingEvery;
 
     @Option(names = "--kimg", paramLabel = "K", description = "budget in thousands of real images (default 60)")
@@ -65,52 +78,74 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-d", paramLabel = "LR", description = "discriminator learning rate (default 2e-4)")
     Double lrD;
 
-    @Option(names = "--conditional", description = "class-conditional GAN on a labelled dataset: G(z, label),"
-            + " D(image, label); sample grids get one row per class")
+    @Option(
+            names = "--conditional",
+            description = "class-conditional GAN on a labelled dataset: G(z, label),"
+                    + " D(image, label); sample grids get one row per class")
     Boolean conditional;
 
-    @Option(names = "--conditioning", paramLabel = "input|projection|both",
+    @Option(
+            names = "--conditioning",
+            paramLabel = "input|projection|both",
             description = "how a conditional D gets the label: input planes, a per-class output (projection),"
                     + " or both (default both)")
     String conditioning;
 
-    @Option(names = "--ema-kimg", paramLabel = "K",
+    @Option(
+            names = "--ema-kimg",
+            paramLabel = "K",
             description = "half-life of the moving average of G's weights in kimg, used for samples and evaluation"
                     + " (default 0 = off)")
     Double emaKimg;
 
-    @Option(names = "--ema-rampup", paramLabel = "R",
+    @Option(
+            names = "--ema-rampup",
+            paramLabel = "R",
             description = "ramp-up of that half-life: at most R times the images shown so far (default 0 = none)")
     Double emaRampup;
 
-    @Option(names = "--d-steps", paramLabel = "K",
+    @Option(
+            names = "--d-steps",
+            paramLabel = "K",
             description = "D updates per G update (default 1); --averaging-every counts D updates")
     Integer dSteps;
 
-    @Option(names = "--lr-scaling", paramLabel = "sqrt|none",
+    @Option(
+            names = "--lr-scaling",
+            paramLabel = "sqrt|none",
             description = "sqrt: with Adam, each worker trains at both rates times the square root of the workers"
                     + " (as Adam on their combined batch would step); none: the rates as given (default none)")
     String lrScaling;
 
-    @Option(names = "--pack", paramLabel = "P",
+    @Option(
+            names = "--pack",
+            paramLabel = "P",
             description = "PacGAN: D judges packs of P samples stacked along the channels, which counters mode"
                     + " dropping (unconditional models; default 1 = off)")
     Integer pack;
 
-    @Option(names = "--loss", paramLabel = "ns|hinge|ls",
+    @Option(
+            names = "--loss",
+            paramLabel = "ns|hinge|ls",
             description = "adversarial loss: non-saturating (default), hinge, least squares")
     String loss;
 
-    @Option(names = "--label-smoothing", paramLabel = "S",
+    @Option(
+            names = "--label-smoothing",
+            paramLabel = "S",
             description = "one-sided: D's target on real images is 1 - S (ns and ls losses; default 0)")
     Double labelSmoothing;
 
-    @Option(names = "--augment", paramLabel = "POLICY",
+    @Option(
+            names = "--augment",
+            paramLabel = "POLICY",
             description = "differentiable augmentation of every image D sees, real and generated: any of"
                     + " color,translation,cutout, or none (default)")
     String augment;
 
-    @Option(names = "--architecture", paramLabel = "A",
+    @Option(
+            names = "--architecture",
+            paramLabel = "A",
             description = "DCGAN (default, Radford et al.), DCGAN_K5 (the TensorFlow tutorial's 5x5 DCGAN) or"
                     + " DCGAN_RESIDUAL (the DCGAN with a residual block in G)")
     GanModelConfig.Architecture architecture;
@@ -127,50 +162,69 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", paramLabel = "R", description = "rounds between checkpoints (default 20)")
     Integer checkpointEvery;
 
-    @Option(names = "--keep-checkpoints", paramLabel = "K", description = "checkpoints kept besides the best (default 3)")
+    @Option(
+            names = "--keep-checkpoints",
+            paramLabel = "K",
+            description = "checkpoints kept besides the best (default 3)")
     Integer keepCheckpoints;
 
-    @Option(names = "--evaluate-every", paramLabel = "E",
+    @Option(
+            names = "--evaluate-every",
+            paramLabel = "E",
             description = "evaluate every E checkpoints and mark the best by FID (default 1; 0 = never)")
     Integer evaluateEvery;
 
-    @Option(names = "--evaluator", paramLabel = "URI",
+    @Option(
+            names = "--evaluator",
+            paramLabel = "URI",
             description = "evaluator to use (default: the dataset's _evaluator/, when it has one)")
     String evaluator;
 
     @Option(names = "--eval-samples", paramLabel = "M", description = "samples per evaluation (default 5000)")
     Integer evalSamples;
 
-    @Option(names = "--on-collapse", paramLabel = "warn|rollback|stop",
+    @Option(
+            names = "--on-collapse",
+            paramLabel = "warn|rollback|stop",
             description = "on a suspected collapse (modes or recall falling, D loss near zero): warn (default),"
                     + " roll back to the best checkpoint with lower learning rates, or stop (exit code 3)")
     String onCollapse;
 
-    @Option(names = "--collapse-min-modes", paramLabel = "SHARE",
+    @Option(
+            names = "--collapse-min-modes",
+            paramLabel = "SHARE",
             description = "collapse when modes covered / classes falls below this (default 0.8)")
     Double collapseMinModes;
 
-    @Option(names = "--collapse-min-recall", paramLabel = "R",
+    @Option(
+            names = "--collapse-min-recall",
+            paramLabel = "R",
             description = "collapse when recall falls below this (default 0.1)")
     Double collapseMinRecall;
 
-    @Option(names = "--collapse-d-loss", paramLabel = "L",
+    @Option(
+            names = "--collapse-d-loss",
+            paramLabel = "L",
             description = "collapse when D's loss stays below this (default 0.05) ...")
     Double collapseDLoss;
 
-    @Option(names = "--collapse-patience", paramLabel = "N",
-            description = "... for N evaluations in a row (default 2)")
+    @Option(names = "--collapse-patience", paramLabel = "N", description = "... for N evaluations in a row (default 2)")
     Integer collapsePatience;
 
     @Option(names = "--max-rollbacks", paramLabel = "N", description = "rollbacks allowed (default 2), then stop")
     Integer maxRollbacks;
 
-    @Option(names = "--max-rejected-rounds", paramLabel = "N",
+    @Option(
+            names = "--max-rejected-rounds",
+            paramLabel = "N",
             description = "rounds with NaN/infinite losses or parameters that are redone at halved rates (default 3),"
                     + " then stop with exit code 4")
     Integer maxRejectedRounds;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
     @Option(names = "--resume", description = "continue the run in --run-dir from its latest checkpoint")
@@ -179,7 +233,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace the run in --run-dir (only a run or an empty directory)")
     boolean overwrite;
 
-    @Option(names = "--change-workers",
+    @Option(
+            names = "--change-workers",
             description = "with --resume: continue on another number of --workers than the run was trained with")
     boolean changeWorkers;
 
@@ -205,24 +260,33 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return CommandErrors.report(e, verbose);
         }
-        TrainingMaster.Start start = resume ? TrainingMaster.Start.RESUME
+        TrainingMaster.Start start = resume
+                ? TrainingMaster.Start.RESUME
                 : overwrite ? TrainingMaster.Start.OVERWRITE : TrainingMaster.Start.NEW;
         try {
             SparkSession spark = SparkSessions.getOrCreate("sparkgan train", master);
             if (resume) {
                 // a resumed run keeps its saved options; those given now must agree (only the budget may grow)
-                config = effectiveConfig(new RunDirectory(config.runDir,
-                        spark.sparkContext().hadoopConfiguration()).storedConfig());
+                config = effectiveConfig(
+                        new RunDirectory(config.runDir, spark.sparkContext().hadoopConfiguration()).storedConfig());
                 config.validate();
             }
-            TrainingMaster.Summary summary = new TrainingMaster(spark, config, start,
-                    new TrainingMaster.Options(breakLock, changeWorkers)).train();
-            System.out.printf("trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s"
-                    + " (evaluations: %.0f s)%n", summary.rounds(), summary.steps(), summary.kimg(), summary.seconds(),
-                    summary.imagesPerSecond(), summary.evaluationSeconds());
-            System.out.printf("run directory: %s%n  samples:     %s/samples/%n  checkpoints: %s/checkpoints/%n"
-                    + "  metrics:     %s/metrics/train.jsonl, %s/eval/metrics.jsonl%n", summary.runDir(),
-                    summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir());
+            TrainingMaster.Summary summary = new TrainingMaster(
+                            spark, config, start, new TrainingMaster.Options(breakLock, changeWorkers))
+                    .train();
+            System.out.printf(
+                    "trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s"
+                            + " (evaluations: %.0f s)%n",
+                    summary.rounds(),
+                    summary.steps(),
+                    summary.kimg(),
+                    summary.seconds(),
+                    summary.imagesPerSecond(),
+                    summary.evaluationSeconds());
+            System.out.printf(
+                    "run directory: %s%n  samples:     %s/samples/%n  checkpoints: %s/checkpoints/%n"
+                            + "  metrics:     %s/metrics/train.jsonl, %s/eval/metrics.jsonl%n",
+                    summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir());
             if (summary.collapse() != null) {
                 System.err.println("stopped: " + summary.collapse());
                 return COLLAPSED;
@@ -244,8 +308,10 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             return Enum.valueOf(type, value.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " must be one of " + java.util.Arrays.stream(
-                    type.getEnumConstants()).map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).toList()
+            throw new IllegalArgumentException(option + " must be one of "
+                    + java.util.Arrays.stream(type.getEnumConstants())
+                            .map(c -> c.name().toLowerCase(java.util.Locale.ROOT))
+                            .toList()
                     + ", got '" + value + "'");
         }
     }

@@ -1,5 +1,9 @@
 package io.sparkgan.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
@@ -11,13 +15,6 @@ import io.sparkgan.model.Json;
 import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.sampling.DiscriminatorRejection;
 import io.sparkgan.model.state.GanCheckpoint;
-import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +23,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** `sparkgan generate`, end to end through the command line, on runs trained here for a few steps. */
 class GenerateCommandTest extends LocalSparkTest {
@@ -50,9 +49,26 @@ class GenerateCommandTest extends LocalSparkTest {
     }
 
     private static String train(String name, String... more) {
-        List<String> args = new ArrayList<>(List.of("train", "--data", data, "--run-dir",
-                runs.resolve(name).toString(), "--workers", "2", "--batch-per-worker", "16", "--averaging-every", "2",
-                "--base-width", "8", "--latent", "16", "--checkpoint-every", "1", "--kimg", "0.128"));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--data",
+                data,
+                "--run-dir",
+                runs.resolve(name).toString(),
+                "--workers",
+                "2",
+                "--batch-per-worker",
+                "16",
+                "--averaging-every",
+                "2",
+                "--base-width",
+                "8",
+                "--latent",
+                "16",
+                "--checkpoint-every",
+                "1",
+                "--kimg",
+                "0.128"));
         args.addAll(List.of(more));
         TestData.CliResult trained = TestData.cli(args.toArray(String[]::new));
         assertEquals(0, trained.exitCode(), trained.err());
@@ -60,8 +76,8 @@ class GenerateCommandTest extends LocalSparkTest {
     }
 
     private String generate(String run, String output, String... more) {
-        List<String> args = new ArrayList<>(List.of("generate", "--run-dir", run, "--output",
-                dir.resolve(output).toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "generate", "--run-dir", run, "--output", dir.resolve(output).toString()));
         args.addAll(List.of(more));
         TestData.CliResult result = TestData.cli(args.toArray(String[]::new));
         assertEquals(0, result.exitCode(), result.err());
@@ -70,8 +86,10 @@ class GenerateCommandTest extends LocalSparkTest {
 
     /** id, label and pixels of every row, ordered by id. */
     private static List<Row> rows(String dataset) {
-        return DatasetReader.read(spark, dataset).rows()
-                .select(DatasetSchema.ID, DatasetSchema.LABEL, DatasetSchema.IMAGE).orderBy(DatasetSchema.ID)
+        return DatasetReader.read(spark, dataset)
+                .rows()
+                .select(DatasetSchema.ID, DatasetSchema.LABEL, DatasetSchema.IMAGE)
+                .orderBy(DatasetSchema.ID)
                 .collectAsList();
     }
 
@@ -80,8 +98,10 @@ class GenerateCommandTest extends LocalSparkTest {
             return false;
         }
         for (int i = 0; i < a.size(); i++) {
-            if (a.get(i).getLong(0) != b.get(i).getLong(0) || !java.util.Objects.equals(a.get(i).get(1), b.get(i).get(1))
-                    || !Arrays.equals((byte[]) a.get(i).get(2), (byte[]) b.get(i).get(2))) {
+            if (a.get(i).getLong(0) != b.get(i).getLong(0)
+                    || !java.util.Objects.equals(a.get(i).get(1), b.get(i).get(1))
+                    || !Arrays.equals(
+                            (byte[]) a.get(i).get(2), (byte[]) b.get(i).get(2))) {
                 return false;
             }
         }
@@ -90,8 +110,17 @@ class GenerateCommandTest extends LocalSparkTest {
 
     @Test
     void classCountsAreExactTheOutputValidatesAndTheSameSeedGivesTheSameDataset() {
-        String a = generate(conditionalRun, "a", "--count", "1000", "--classes", "0:0.5,3:0.3,7:0.2",
-                "--partitions", "3", "--seed", "5");
+        String a = generate(
+                conditionalRun,
+                "a",
+                "--count",
+                "1000",
+                "--classes",
+                "0:0.5,3:0.3,7:0.2",
+                "--partitions",
+                "3",
+                "--seed",
+                "5");
         DatasetManifest manifest = DatasetManifest.read(a, spark.sparkContext().hadoopConfiguration());
         assertEquals(1000, manifest.count());
         assertEquals(List.of(500L, 0L, 0L, 300L, 0L, 0L, 0L, 200L, 0L, 0L), manifest.classCounts());
@@ -99,45 +128,65 @@ class GenerateCommandTest extends LocalSparkTest {
         assertEquals("5", manifest.properties().get("seed"));
         assertEquals("true", manifest.properties().get("ema"), "the run has a moving average: used by default");
         assertEquals("0:0.5,3:0.3,7:0.2", manifest.properties().get("classMix"));
-        assertEquals(CheckpointStoreSteps.latest(conditionalRun), manifest.properties().get("checkpoint"));
+        assertEquals(
+                CheckpointStoreSteps.latest(conditionalRun),
+                manifest.properties().get("checkpoint"));
         TestData.CliResult validated = TestData.cli("prep", "--validate", a);
         assertEquals(0, validated.exitCode(), validated.err() + validated.out());
 
-        String b = generate(conditionalRun, "b", "--count", "1000", "--classes", "0:0.5,3:0.3,7:0.2",
-                "--partitions", "2", "--seed", "5");
+        String b = generate(
+                conditionalRun,
+                "b",
+                "--count",
+                "1000",
+                "--classes",
+                "0:0.5,3:0.3,7:0.2",
+                "--partitions",
+                "2",
+                "--seed",
+                "5");
         List<Row> rowsA = rows(a);
         assertTrue(sameRows(rowsA, rows(b)), "same seed, other partitioning: the same dataset");
         assertEquals(1000, rowsA.stream().map(r -> r.getLong(0)).distinct().count());
         String c = generate(conditionalRun, "c", "--count", "1000", "--classes", "0:0.5,3:0.3,7:0.2", "--seed", "6");
         assertFalse(sameRows(rowsA, rows(c)), "another seed, other images");
-        String raw = generate(conditionalRun, "raw", "--count", "1000", "--classes", "0:0.5,3:0.3,7:0.2",
-                "--seed", "5", "--no-ema");
+        String raw = generate(
+                conditionalRun, "raw", "--count", "1000", "--classes", "0:0.5,3:0.3,7:0.2", "--seed", "5", "--no-ema");
         assertFalse(sameRows(rowsA, rows(raw)), "the trained G is not its average");
 
-        TestData.CliResult refused = TestData.cli("generate", "--run-dir", conditionalRun, "--output", a,
-                "--count", "10");
+        TestData.CliResult refused =
+                TestData.cli("generate", "--run-dir", conditionalRun, "--output", a, "--count", "10");
         assertEquals(2, refused.exitCode());
         assertTrue(refused.err().contains("already exists; pass --overwrite"), refused.err());
         generate(conditionalRun, "a", "--count", "10", "--overwrite");
-        assertEquals(10, DatasetManifest.read(a, spark.sparkContext().hadoopConfiguration()).count());
+        assertEquals(
+                10,
+                DatasetManifest.read(a, spark.sparkContext().hadoopConfiguration())
+                        .count());
     }
 
     @Test
     void theRealMixIsTheTrainingDatasMixAndRejectionKeepsWhatDScoresHighest() throws Exception {
-        String kept = generate(conditionalRun, "kept", "--count", "600", "--classes", "real", "--keep-fraction",
-                "0.25");
-        DatasetManifest trainingData = DatasetManifest.read(data, spark.sparkContext().hadoopConfiguration());
-        DatasetManifest manifest = DatasetManifest.read(kept, spark.sparkContext().hadoopConfiguration());
-        double[] realShares = trainingData.classCounts().stream().mapToDouble(n -> n / 64.0).toArray();
-        assertEquals(Arrays.stream(io.sparkgan.model.sampling.ClassLayout.apportion(realShares, 600)).boxed().toList(),
+        String kept =
+                generate(conditionalRun, "kept", "--count", "600", "--classes", "real", "--keep-fraction", "0.25");
+        DatasetManifest trainingData =
+                DatasetManifest.read(data, spark.sparkContext().hadoopConfiguration());
+        DatasetManifest manifest =
+                DatasetManifest.read(kept, spark.sparkContext().hadoopConfiguration());
+        double[] realShares =
+                trainingData.classCounts().stream().mapToDouble(n -> n / 64.0).toArray();
+        assertEquals(
+                Arrays.stream(io.sparkgan.model.sampling.ClassLayout.apportion(realShares, 600))
+                        .boxed()
+                        .toList(),
                 manifest.classCounts());
         assertEquals("0.25", manifest.properties().get("keepFraction"));
         assertTrue(manifest.properties().get("filter").startsWith("discriminator rejection sampling"));
         String all = generate(conditionalRun, "all", "--count", "600", "--classes", "real");
 
-        GanCheckpoint checkpoint = new CheckpointStore(new RunStorage(conditionalRun,
-                spark.sparkContext().hadoopConfiguration()), 100).load(Long.parseLong(
-                        CheckpointStoreSteps.latest(conditionalRun)));
+        GanCheckpoint checkpoint = new CheckpointStore(
+                        new RunStorage(conditionalRun, spark.sparkContext().hadoopConfiguration()), 100)
+                .load(Long.parseLong(CheckpointStoreSteps.latest(conditionalRun)));
         double keptScore = meanScore(checkpoint, rows(kept));
         double allScore = meanScore(checkpoint, rows(all));
         System.out.printf("mean D score: kept %.4f, unfiltered %.4f%n", keptScore, allScore);
@@ -154,8 +203,13 @@ class GenerateCommandTest extends LocalSparkTest {
             indexes[i] = i;
         }
         INDArray images = ImageTensors.batch(pixels, indexes, 28, 28, 1);
-        return Arrays.stream(DiscriminatorRejection.scores(checkpoint.discriminator(), checkpoint.config(), images,
-                ClassConditioning.oneHot(labels, 10, DataType.FLOAT))).average().orElseThrow();
+        return Arrays.stream(DiscriminatorRejection.scores(
+                        checkpoint.discriminator(),
+                        checkpoint.config(),
+                        images,
+                        ClassConditioning.oneHot(labels, 10, DataType.FLOAT)))
+                .average()
+                .orElseThrow();
     }
 
     @Test
@@ -163,14 +217,17 @@ class GenerateCommandTest extends LocalSparkTest {
         String png = generate(conditionalRun, "png", "--count", "300", "--format", "png");
         for (int c = 0; c < 10; c++) {
             try (Stream<Path> files = Files.list(Path.of(png, Integer.toString(c)))) {
-                assertEquals(30, files.filter(f -> f.toString().endsWith(".png")).count(), "class " + c);
+                assertEquals(
+                        30, files.filter(f -> f.toString().endsWith(".png")).count(), "class " + c);
             }
         }
-        BufferedImage one = ImageIO.read(Files.list(Path.of(png, "4")).findFirst().orElseThrow().toFile());
+        BufferedImage one = ImageIO.read(
+                Files.list(Path.of(png, "4")).findFirst().orElseThrow().toFile());
         assertEquals(28, one.getWidth());
         BufferedImage sheet = ImageIO.read(Path.of(png, "contact-sheet.png").toFile());
         assertEquals(10 * 29 + 1, sheet.getHeight(), "one row per class");
-        JsonNode description = Json.MAPPER.readTree(Path.of(png, "_generation.json").toFile());
+        JsonNode description =
+                Json.MAPPER.readTree(Path.of(png, "_generation.json").toFile());
         assertEquals(300, description.get("count").asInt());
 
         String plain = generate(plainRun, "plain-png", "--count", "20", "--format", "png");
@@ -182,8 +239,8 @@ class GenerateCommandTest extends LocalSparkTest {
         try (Stream<Path> files = Files.list(Path.of(plain, "images"))) {
             assertEquals(5, files.count());
         }
-        TestData.CliResult notAnExport = TestData.cli("generate", "--run-dir", plainRun, "--output", data,
-                "--count", "5", "--format", "png", "--overwrite");
+        TestData.CliResult notAnExport = TestData.cli(
+                "generate", "--run-dir", plainRun, "--output", data, "--count", "5", "--format", "png", "--overwrite");
         assertEquals(2, notAnExport.exitCode());
         assertTrue(notAnExport.err().contains("is not a sparkgan PNG export"), notAnExport.err());
     }
@@ -191,12 +248,29 @@ class GenerateCommandTest extends LocalSparkTest {
     @Test
     void aSyntheticDatasetTrainsAndComparesLikeARealOne() {
         String synthetic = generate(conditionalRun, "synthetic", "--count", "256");
-        TestData.CliResult trained = TestData.cli("train", "--data", synthetic, "--run-dir",
-                dir.resolve("on-synthetic").toString(), "--workers", "2", "--batch-per-worker", "16",
-                "--averaging-every", "2", "--base-width", "8", "--latent", "16", "--kimg", "0.064", "--conditional");
+        TestData.CliResult trained = TestData.cli(
+                "train",
+                "--data",
+                synthetic,
+                "--run-dir",
+                dir.resolve("on-synthetic").toString(),
+                "--workers",
+                "2",
+                "--batch-per-worker",
+                "16",
+                "--averaging-every",
+                "2",
+                "--base-width",
+                "8",
+                "--latent",
+                "16",
+                "--kimg",
+                "0.064",
+                "--conditional");
         assertEquals(0, trained.exitCode(), trained.err());
         String unconditional = generate(plainRun, "unconditional", "--count", "100", "--partitions", "1");
-        DatasetManifest manifest = DatasetManifest.read(unconditional, spark.sparkContext().hadoopConfiguration());
+        DatasetManifest manifest =
+                DatasetManifest.read(unconditional, spark.sparkContext().hadoopConfiguration());
         assertFalse(manifest.labelled());
         assertEquals("false", manifest.properties().get("ema"));
         assertEquals(1, manifest.shards().size());
@@ -206,11 +280,21 @@ class GenerateCommandTest extends LocalSparkTest {
     void badOptionsAreNamedBeforeAnythingIsWritten() {
         String out = dir.resolve("never").toString();
         String[][] cases = {
-                {"--count", "0"}, {"--count", "10", "--keep-fraction", "0"}, {"--count", "10", "--format", "jpg"},
-                {"--count", "10", "--classes", "0:0.5,x:0.5"}, {"--count", "10", "--classes", "0:0.5,3:0.4"},
-                {"--count", "10", "--checkpoint", "12345"}};
-        String[] expected = {"--count must be >= 1", "--keep-fraction must be in (0, 1]", "--format must be",
-                "no class 'x'", "sum to", "no checkpoint at step 12345"};
+            {"--count", "0"},
+            {"--count", "10", "--keep-fraction", "0"},
+            {"--count", "10", "--format", "jpg"},
+            {"--count", "10", "--classes", "0:0.5,x:0.5"},
+            {"--count", "10", "--classes", "0:0.5,3:0.4"},
+            {"--count", "10", "--checkpoint", "12345"}
+        };
+        String[] expected = {
+            "--count must be >= 1",
+            "--keep-fraction must be in (0, 1]",
+            "--format must be",
+            "no class 'x'",
+            "sum to",
+            "no checkpoint at step 12345"
+        };
         for (int i = 0; i < cases.length; i++) {
             List<String> args = new ArrayList<>(List.of("generate", "--run-dir", conditionalRun, "--output", out));
             args.addAll(List.of(cases[i]));
@@ -218,11 +302,11 @@ class GenerateCommandTest extends LocalSparkTest {
             assertEquals(2, result.exitCode(), String.join(" ", cases[i]));
             assertTrue(result.err().contains(expected[i]), result.err());
         }
-        TestData.CliResult classesOfNothing = TestData.cli("generate", "--run-dir", plainRun, "--output", out,
-                "--count", "10", "--classes", "uniform");
+        TestData.CliResult classesOfNothing = TestData.cli(
+                "generate", "--run-dir", plainRun, "--output", out, "--count", "10", "--classes", "uniform");
         assertTrue(classesOfNothing.err().contains("--classes needs a conditional run"), classesOfNothing.err());
-        TestData.CliResult noAverage = TestData.cli("generate", "--run-dir", plainRun, "--output", out,
-                "--count", "10", "--ema");
+        TestData.CliResult noAverage =
+                TestData.cli("generate", "--run-dir", plainRun, "--output", out, "--count", "10", "--ema");
         assertTrue(noAverage.err().contains("without a moving average"), noAverage.err());
         assertFalse(Files.exists(Path.of(out)));
     }
@@ -231,8 +315,9 @@ class GenerateCommandTest extends LocalSparkTest {
     private static final class CheckpointStoreSteps {
         static String latest(String run) {
             try {
-                List<Long> steps = new CheckpointStore(new RunStorage(run, spark.sparkContext().hadoopConfiguration()),
-                        100).steps();
+                List<Long> steps = new CheckpointStore(
+                                new RunStorage(run, spark.sparkContext().hadoopConfiguration()), 100)
+                        .steps();
                 return Long.toString(steps.get(steps.size() - 1));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);

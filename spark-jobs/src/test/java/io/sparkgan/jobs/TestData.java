@@ -1,7 +1,5 @@
 package io.sparkgan.jobs;
 
-import org.apache.spark.sql.SparkSession;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,20 +8,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.apache.spark.sql.SparkSession;
 
 /** Shared fixtures for the Spark job tests: a local session and small MNIST datasets made with the real prep. */
 public final class TestData {
 
     /** The repository's bundled MNIST. */
-    public static final Path MNIST = Paths.get("..", "data", "mnist").toAbsolutePath().normalize();
+    public static final Path MNIST =
+            Paths.get("..", "data", "mnist").toAbsolutePath().normalize();
 
     private static Path cache;
 
-    private TestData() {
-    }
+    private TestData() {}
 
     public static SparkSession localSpark() {
-        return SparkSession.builder().master("local[2]").appName("sparkgan-test")
+        return SparkSession.builder()
+                .master("local[2]")
+                .appName("sparkgan-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "2")
                 .getOrCreate();
@@ -45,7 +46,8 @@ public final class TestData {
         SparkSession.clearDefaultSession();
         System.setProperty("spark.testing", "true");
         System.setProperty("spark.test.home", sparkHome.toString());
-        return SparkSession.builder().master("local-cluster[" + executors + ",1,1024]")
+        return SparkSession.builder()
+                .master("local-cluster[" + executors + ",1,1024]")
                 .appName(appName)
                 .config("spark.ui.enabled", "false")
                 .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.12")
@@ -62,8 +64,9 @@ public final class TestData {
     public static void withMiniHdfs(Path baseDir, OnHdfs body) throws Exception {
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
         conf.set(org.apache.hadoop.hdfs.MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDir.toString());
-        org.apache.hadoop.hdfs.MiniDFSCluster cluster =
-                new org.apache.hadoop.hdfs.MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        org.apache.hadoop.hdfs.MiniDFSCluster cluster = new org.apache.hadoop.hdfs.MiniDFSCluster.Builder(conf)
+                .numDataNodes(1)
+                .build();
         try {
             cluster.waitActive();
             body.run(cluster.getFileSystem().getUri().toString(), conf);
@@ -95,8 +98,18 @@ public final class TestData {
             }
             Path dataset = cache.resolve("mnist-" + (split.equals("train") ? "" : split + "-") + limit);
             if (!Files.exists(dataset)) {
-                CliResult result = cli("prep", "--from", "mnist-idx", "--input", MNIST.toString(), "--split", split,
-                        "--limit", String.valueOf(limit), "--output", dataset.toString());
+                CliResult result = cli(
+                        "prep",
+                        "--from",
+                        "mnist-idx",
+                        "--input",
+                        MNIST.toString(),
+                        "--split",
+                        split,
+                        "--limit",
+                        String.valueOf(limit),
+                        "--output",
+                        dataset.toString());
                 if (result.exitCode() != 0) {
                     throw new IllegalStateException("prep failed: " + result.err());
                 }
@@ -114,8 +127,18 @@ public final class TestData {
     public static synchronized String mnistWithEvaluator() {
         String dataset = mnist(EVALUATED);
         if (!Files.exists(Path.of(dataset, "_evaluator", "evaluator.json"))) {
-            CliResult result = cli("train-evaluator", "--data", dataset, "--test-data", mnistTest(1000),
-                    "--epochs", "3", "--batch", "32", "--workers", "2");
+            CliResult result = cli(
+                    "train-evaluator",
+                    "--data",
+                    dataset,
+                    "--test-data",
+                    mnistTest(1000),
+                    "--epochs",
+                    "3",
+                    "--batch",
+                    "32",
+                    "--workers",
+                    "2");
             if (result.exitCode() != 0) {
                 throw new IllegalStateException("train-evaluator failed: " + result.err());
             }
@@ -126,8 +149,7 @@ public final class TestData {
     public static final int EVALUATED = 4096;
 
     /** What a command line printed and returned. */
-    public record CliResult(int exitCode, String out, String err) {
-    }
+    public record CliResult(int exitCode, String out, String err) {}
 
     /** Runs the sparkgan command line in this JVM, capturing what it prints. */
     public static synchronized CliResult cli(String... args) {
@@ -139,8 +161,8 @@ public final class TestData {
         System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
         try {
             int code = SparkGanCli.run(args);
-            return new CliResult(code, outBytes.toString(StandardCharsets.UTF_8),
-                    errBytes.toString(StandardCharsets.UTF_8));
+            return new CliResult(
+                    code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
             System.setErr(err);

@@ -1,18 +1,16 @@
 package io.sparkgan.jobs;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** `sparkgan train` end to end through the command line, and its answers to bad input. */
 class TrainCommandTest extends LocalSparkTest {
-
 
     @TempDir
     Path dir;
@@ -20,18 +18,36 @@ class TrainCommandTest extends LocalSparkTest {
     @Test
     void trainsFromAYamlConfigWithFlagsOnTopAndSavesTheEffectiveConfig() throws Exception {
         Path config = dir.resolve("run.yaml");
-        Files.writeString(config, "batchPerWorker: 8\naveragingEvery: 2\ncheckpointEvery: 1\nsampleCount: 4\n"
-                + "model:\n  baseWidth: 4\n  latentSize: 8\n");
+        Files.writeString(
+                config,
+                "batchPerWorker: 8\naveragingEvery: 2\ncheckpointEvery: 1\nsampleCount: 4\n"
+                        + "model:\n  baseWidth: 4\n  latentSize: 8\n");
         Path runDir = dir.resolve("run");
-        TestData.CliResult result = TestData.cli("train", "--config", config.toString(), "--data", data,
-                "--run-dir", runDir.toString(), "--workers", "2", "--kimg", "0.032", "--lr-g", "1e-3",
-                "--architecture", "DCGAN_K5");
+        TestData.CliResult result = TestData.cli(
+                "train",
+                "--config",
+                config.toString(),
+                "--data",
+                data,
+                "--run-dir",
+                runDir.toString(),
+                "--workers",
+                "2",
+                "--kimg",
+                "0.032",
+                "--lr-g",
+                "1e-3",
+                "--architecture",
+                "DCGAN_K5");
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("samples"), result.out());
         String runJson = Files.readString(runDir.resolve("run.json"));
-        assertTrue(runJson.contains("\"lrG\" : 0.001") && runJson.contains("\"baseWidth\" : 4")
-                && runJson.contains("\"architecture\" : \"DCGAN_K5\"")
-                && runJson.contains("\"height\" : 28"), runJson);
+        assertTrue(
+                runJson.contains("\"lrG\" : 0.001")
+                        && runJson.contains("\"baseWidth\" : 4")
+                        && runJson.contains("\"architecture\" : \"DCGAN_K5\"")
+                        && runJson.contains("\"height\" : 28"),
+                runJson);
         assertTrue(Files.exists(runDir.resolve("samples/000000002.png")));
         assertTrue(Files.exists(runDir.resolve("checkpoints/000000002/gan.json")));
     }
@@ -39,18 +55,35 @@ class TrainCommandTest extends LocalSparkTest {
     @Test
     void resumeKeepsTheSavedOptionsAndRefusesConflictingOnes() throws Exception {
         Path runDir = dir.resolve("resumed");
-        String[] first = {"train", "--data", data, "--run-dir", runDir.toString(), "--workers", "2",
-                "--batch-per-worker", "8", "--averaging-every", "2", "--base-width", "4", "--latent", "8",
-                "--kimg", "0.064"};  // 2 rounds of 2 workers x 2 steps x 8 images
+        String[] first = {
+            "train",
+            "--data",
+            data,
+            "--run-dir",
+            runDir.toString(),
+            "--workers",
+            "2",
+            "--batch-per-worker",
+            "8",
+            "--averaging-every",
+            "2",
+            "--base-width",
+            "4",
+            "--latent",
+            "8",
+            "--kimg",
+            "0.064"
+        }; // 2 rounds of 2 workers x 2 steps x 8 images
         assertEquals(0, TestData.cli(first).exitCode());
 
-        TestData.CliResult resumed = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
-                "--kimg", "0.128");
+        TestData.CliResult resumed =
+                TestData.cli("train", "--run-dir", runDir.toString(), "--resume", "--kimg", "0.128");
         assertEquals(0, resumed.exitCode(), resumed.err());
-        assertEquals(4, Files.readAllLines(runDir.resolve("metrics/train.jsonl")).size());
+        assertEquals(
+                4, Files.readAllLines(runDir.resolve("metrics/train.jsonl")).size());
 
-        TestData.CliResult conflicting = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
-                "--kimg", "0.256", "--seed", "1");
+        TestData.CliResult conflicting =
+                TestData.cli("train", "--run-dir", runDir.toString(), "--resume", "--kimg", "0.256", "--seed", "1");
         assertEquals(2, conflicting.exitCode());
         assertTrue(conflicting.err().contains("differ"), conflicting.err());
     }
@@ -58,8 +91,8 @@ class TrainCommandTest extends LocalSparkTest {
     @Test
     void aMissingDatasetIsNamedBeforeAnythingIsWritten() {
         Path runDir = dir.resolve("never");
-        TestData.CliResult result = TestData.cli("train", "--data", dir.resolve("no-such-data").toString(),
-                "--run-dir", runDir.toString());
+        TestData.CliResult result =
+                TestData.cli("train", "--data", dir.resolve("no-such-data").toString(), "--run-dir", runDir.toString());
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("no-such-data"), result.err());
         assertTrue(Files.notExists(runDir), "nothing written for a failed start");
@@ -68,8 +101,12 @@ class TrainCommandTest extends LocalSparkTest {
     @Test
     void anEmptyDatasetDirectoryIsNotADataset() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        TestData.CliResult result = TestData.cli("train", "--data", empty.toString(),
-                "--run-dir", dir.resolve("run").toString());
+        TestData.CliResult result = TestData.cli(
+                "train",
+                "--data",
+                empty.toString(),
+                "--run-dir",
+                dir.resolve("run").toString());
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("_manifest.json"), result.err());
     }
@@ -80,14 +117,27 @@ class TrainCommandTest extends LocalSparkTest {
         // a shard written by another tool with the image as a string column
         Path written = dir.resolve("written");
         spark.sql("select id, label, height, width, channels, cast(image as string) as image from parquet.`"
-                + copy.resolve("shard-00000.parquet") + "`").coalesce(1).write().parquet(written.toString());
+                        + copy.resolve("shard-00000.parquet") + "`")
+                .coalesce(1)
+                .write()
+                .parquet(written.toString());
         try (var parts = Files.list(written)) {
-            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                    .findFirst()
+                    .orElseThrow();
             Files.move(part, copy.resolve("shard-00000.parquet"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.deleteIfExists(copy.resolve(".shard-00000.parquet.crc"));
         }
-        TestData.CliResult result = TestData.cli("train", "--data", copy.toString(),
-                "--run-dir", dir.resolve("run").toString(), "--kimg", "0.016", "--base-width", "4");
+        TestData.CliResult result = TestData.cli(
+                "train",
+                "--data",
+                copy.toString(),
+                "--run-dir",
+                dir.resolve("run").toString(),
+                "--kimg",
+                "0.016",
+                "--base-width",
+                "4");
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("shard-00000.parquet") && result.err().contains("image"), result.err());
         assertTrue(Files.notExists(dir.resolve("run")));
@@ -100,8 +150,17 @@ class TrainCommandTest extends LocalSparkTest {
         Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"count\" : 64", "\"count\" : 65"));
         Path runDir = Files.createDirectories(dir.resolve("previous-run"));
         Files.writeString(runDir.resolve("run.json"), "{}");
-        TestData.CliResult result = TestData.cli("train", "--data", copy.toString(),
-                "--run-dir", runDir.toString(), "--overwrite", "--kimg", "0.016", "--base-width", "4");
+        TestData.CliResult result = TestData.cli(
+                "train",
+                "--data",
+                copy.toString(),
+                "--run-dir",
+                runDir.toString(),
+                "--overwrite",
+                "--kimg",
+                "0.016",
+                "--base-width",
+                "4");
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("64 rows") && result.err().contains("65"), result.err());
         assertEquals("{}", Files.readString(runDir.resolve("run.json")), "a failed start keeps the old run");
@@ -111,8 +170,17 @@ class TrainCommandTest extends LocalSparkTest {
     void overwriteRefusesADirectoryThatHoldsNoRun() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
         Files.writeString(home.resolve("thesis.tex"), "years of work");
-        TestData.CliResult result = TestData.cli("train", "--data", data, "--run-dir", home.toString(),
-                "--overwrite", "--kimg", "0.016", "--base-width", "4");
+        TestData.CliResult result = TestData.cli(
+                "train",
+                "--data",
+                data,
+                "--run-dir",
+                home.toString(),
+                "--overwrite",
+                "--kimg",
+                "0.016",
+                "--base-width",
+                "4");
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains(home.toString()) && result.err().contains("run.json"), result.err());
         assertEquals("years of work", Files.readString(home.resolve("thesis.tex")));
@@ -133,19 +201,22 @@ class TrainCommandTest extends LocalSparkTest {
     @Test
     void aSecondTrainerOnARunIsRefusedNamingTheFirst() throws Exception {
         Path runDir = dir.resolve("busy");
-        assertEquals(0, TestData.cli(tinyTrain(runDir, "--workers", "1", "--kimg", "0.016")).exitCode());
+        assertEquals(
+                0,
+                TestData.cli(tinyTrain(runDir, "--workers", "1", "--kimg", "0.016"))
+                        .exitCode());
         assertTrue(Files.notExists(runDir.resolve("run.lock")), "a finished trainer releases its lock");
         String lock = "{\"host\": \"" + java.net.InetAddress.getLocalHost().getHostName() + "\", \"pid\": "
                 + ProcessHandle.current().pid() + ", \"runId\": \"r\", \"since\": \"2026-12-05T00:00:00Z\"}";
         Files.writeString(runDir.resolve("run.lock"), lock);
         String metrics = Files.readString(runDir.resolve("metrics/train.jsonl"));
 
-        TestData.CliResult second = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
-                "--kimg", "0.032");
+        TestData.CliResult second =
+                TestData.cli("train", "--run-dir", runDir.toString(), "--resume", "--kimg", "0.032");
         assertEquals(5, second.exitCode(), second.err());
         assertTrue(second.err().contains("pid " + ProcessHandle.current().pid()), second.err());
-        TestData.CliResult broken = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
-                "--kimg", "0.032", "--break-lock");
+        TestData.CliResult broken =
+                TestData.cli("train", "--run-dir", runDir.toString(), "--resume", "--kimg", "0.032", "--break-lock");
         assertEquals(5, broken.exitCode(), "the holder is alive on this host: " + broken.err());
         assertEquals(metrics, Files.readString(runDir.resolve("metrics/train.jsonl")), "nothing written");
         assertEquals(lock, Files.readString(runDir.resolve("run.lock")));
@@ -156,56 +227,114 @@ class TrainCommandTest extends LocalSparkTest {
         Path runDir = dir.resolve("seeded");
         TestData.CliResult trained = TestData.cli(tinyTrain(runDir, "--seed", "5", "--kimg", "0.032"));
         assertEquals(0, trained.exitCode(), trained.err());
-        var run = io.sparkgan.model.Json.MAPPER.readTree(runDir.resolve("run.json").toFile()).get("config");
+        var run = io.sparkgan.model.Json.MAPPER
+                .readTree(runDir.resolve("run.json").toFile())
+                .get("config");
         assertEquals(5, run.get("model").get("seed").asLong(), "the weights are seeded by --seed");
         int slots = spark.sparkContext().defaultParallelism();
         assertEquals(slots, run.get("workers").asInt(), "the default (the task slots) resolved and recorded");
 
-        TestData.CliResult other = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
-                "--kimg", "0.064", "--workers", String.valueOf(slots + 1));
+        TestData.CliResult other = TestData.cli(
+                "train",
+                "--run-dir",
+                runDir.toString(),
+                "--resume",
+                "--kimg",
+                "0.064",
+                "--workers",
+                String.valueOf(slots + 1));
         assertEquals(2, other.exitCode());
         assertTrue(other.err().contains(slots + " workers") && other.err().contains("--change-workers"), other.err());
 
-        TestData.CliResult changed = TestData.cli("train", "--run-dir", runDir.toString(), "--resume",
-                "--kimg", "0.064", "--workers", "1", "--change-workers");
+        TestData.CliResult changed = TestData.cli(
+                "train",
+                "--run-dir",
+                runDir.toString(),
+                "--resume",
+                "--kimg",
+                "0.064",
+                "--workers",
+                "1",
+                "--change-workers");
         assertEquals(0, changed.exitCode(), changed.err());
-        var resumed = io.sparkgan.model.Json.MAPPER.readTree(runDir.resolve("run.json").toFile());
+        var resumed = io.sparkgan.model.Json.MAPPER.readTree(
+                runDir.resolve("run.json").toFile());
         assertEquals(1, resumed.get("config").get("workers").asInt());
         assertEquals(slots, resumed.get("workerChanges").get(0).get("from").asInt());
         List<String> rounds = Files.readAllLines(runDir.resolve("metrics/train.jsonl"));
-        double lastKimg = io.sparkgan.model.Json.MAPPER.readTree(rounds.get(rounds.size() - 1)).get("kimg").asDouble();
+        double lastKimg = io.sparkgan.model.Json.MAPPER
+                .readTree(rounds.get(rounds.size() - 1))
+                .get("kimg")
+                .asDouble();
         assertEquals(0.064, lastKimg, 1e-9, "images counted across the change: " + rounds);
     }
 
     /** `train` of a tiny network on the test data into {@code runDir}, with more options. */
     private static String[] tinyTrain(Path runDir, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data, "--run-dir", runDir.toString(),
-                "--batch-per-worker", "8", "--averaging-every", "2", "--base-width", "4", "--latent", "8"));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "train",
+                "--data",
+                data,
+                "--run-dir",
+                runDir.toString(),
+                "--batch-per-worker",
+                "8",
+                "--averaging-every",
+                "2",
+                "--base-width",
+                "4",
+                "--latent",
+                "8"));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }
 
     @Test
     void aRowOfAnotherShapeWithTheRightByteCountIsNamedBeforeTraining() throws Exception {
-        Path copy = rewriteShard("reshaped", "case when id = 5 then 14 else height end as height,"
-                + " case when id = 5 then 56 else width end as width, channels, image");
-        TestData.CliResult result = TestData.cli("train", "--data", copy.toString(),
-                "--run-dir", dir.resolve("run-reshaped").toString(), "--kimg", "0.016", "--base-width", "4");
+        Path copy = rewriteShard(
+                "reshaped",
+                "case when id = 5 then 14 else height end as height,"
+                        + " case when id = 5 then 56 else width end as width, channels, image");
+        TestData.CliResult result = TestData.cli(
+                "train",
+                "--data",
+                copy.toString(),
+                "--run-dir",
+                dir.resolve("run-reshaped").toString(),
+                "--kimg",
+                "0.016",
+                "--base-width",
+                "4");
         assertEquals(2, result.exitCode(), result.err());
-        assertTrue(result.err().contains("shard-00000.parquet") && result.err().contains("row id 5")
-                && result.err().contains("14x56x1"), result.err());
+        assertTrue(
+                result.err().contains("shard-00000.parquet")
+                        && result.err().contains("row id 5")
+                        && result.err().contains("14x56x1"),
+                result.err());
         assertTrue(Files.notExists(dir.resolve("run-reshaped")), "refused before anything was written");
     }
 
     @Test
     void anOutOfRangeLabelIsNamedBeforeTraining() throws Exception {
-        Path copy = rewriteShard("relabelled", "height, width, channels, image",
-                "case when id = 5 then 12 else label end");
-        TestData.CliResult result = TestData.cli("train", "--data", copy.toString(), "--conditional",
-                "--run-dir", dir.resolve("run-relabelled").toString(), "--kimg", "0.016", "--base-width", "4");
+        Path copy =
+                rewriteShard("relabelled", "height, width, channels, image", "case when id = 5 then 12 else label end");
+        TestData.CliResult result = TestData.cli(
+                "train",
+                "--data",
+                copy.toString(),
+                "--conditional",
+                "--run-dir",
+                dir.resolve("run-relabelled").toString(),
+                "--kimg",
+                "0.016",
+                "--base-width",
+                "4");
         assertEquals(2, result.exitCode(), result.err());
-        assertTrue(result.err().contains("shard-00000.parquet") && result.err().contains("row id 5")
-                && result.err().contains("label 12"), result.err());
+        assertTrue(
+                result.err().contains("shard-00000.parquet")
+                        && result.err().contains("row id 5")
+                        && result.err().contains("label 12"),
+                result.err());
     }
 
     @Test
@@ -217,8 +346,16 @@ class TrainCommandTest extends LocalSparkTest {
         java.util.Arrays.fill(bytes, bytes.length / 4, bytes.length * 3 / 4, (byte) 0x5a);
         Files.write(shard, bytes);
         Files.deleteIfExists(copy.resolve(".shard-00000.parquet.crc"));
-        TestData.CliResult result = TestData.cli("train", "--data", copy.toString(),
-                "--run-dir", dir.resolve("run-corrupt").toString(), "--kimg", "0.016", "--base-width", "4");
+        TestData.CliResult result = TestData.cli(
+                "train",
+                "--data",
+                copy.toString(),
+                "--run-dir",
+                dir.resolve("run-corrupt").toString(),
+                "--kimg",
+                "0.016",
+                "--base-width",
+                "4");
         assertEquals(2, result.exitCode(), result.err());
         assertTrue(result.err().contains("shard-00000.parquet"), result.err());
         assertTrue(Files.notExists(dir.resolve("run-corrupt")), "refused before anything was written");
@@ -233,9 +370,14 @@ class TrainCommandTest extends LocalSparkTest {
         Path copy = copyOfData(name);
         Path written = dir.resolve(name + "-written");
         spark.sql("select id, " + label + " as label, " + columns + " from parquet.`"
-                + copy.resolve("shard-00000.parquet") + "`").coalesce(1).write().parquet(written.toString());
+                        + copy.resolve("shard-00000.parquet") + "`")
+                .coalesce(1)
+                .write()
+                .parquet(written.toString());
         try (var parts = Files.list(written)) {
-            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+            Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                    .findFirst()
+                    .orElseThrow();
             Files.move(part, copy.resolve("shard-00000.parquet"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.deleteIfExists(copy.resolve(".shard-00000.parquet.crc"));
         }
@@ -256,8 +398,14 @@ class TrainCommandTest extends LocalSparkTest {
     void aModelShapeThatDiffersFromTheDatasetIsRefused() throws Exception {
         Path config = dir.resolve("rgb.json");
         Files.writeString(config, "{\"model\": {\"height\": 32, \"width\": 32, \"channels\": 3}}");
-        TestData.CliResult result = TestData.cli("train", "--config", config.toString(), "--data", data,
-                "--run-dir", dir.resolve("run").toString());
+        TestData.CliResult result = TestData.cli(
+                "train",
+                "--config",
+                config.toString(),
+                "--data",
+                data,
+                "--run-dir",
+                dir.resolve("run").toString());
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("32x32x3") && result.err().contains("28x28x1"), result.err());
     }
@@ -268,15 +416,18 @@ class TrainCommandTest extends LocalSparkTest {
         java.util.regex.Pattern stated = java.util.regex.Pattern.compile("\\(default ([^ ;),]+)");
         String defaults = new io.sparkgan.jobs.train.TrainConfig().toJson();
         int checked = 0;
-        for (picocli.CommandLine.Model.OptionSpec option
-                : new picocli.CommandLine(new TrainCommand()).getCommandSpec().options()) {
+        for (picocli.CommandLine.Model.OptionSpec option :
+                new picocli.CommandLine(new TrainCommand()).getCommandSpec().options()) {
             java.util.regex.Matcher matcher = stated.matcher(String.join(" ", option.description()));
             if (!matcher.find()) {
                 continue;
             }
             TrainCommand command = new TrainCommand();
             new picocli.CommandLine(command).parseArgs(option.longestName(), matcher.group(1));
-            assertEquals(defaults, command.effectiveConfig(new io.sparkgan.jobs.train.TrainConfig()).toJson(),
+            assertEquals(
+                    defaults,
+                    command.effectiveConfig(new io.sparkgan.jobs.train.TrainConfig())
+                            .toJson(),
                     option.longestName() + ": its help says the default is " + matcher.group(1));
             checked++;
         }
@@ -289,12 +440,13 @@ class TrainCommandTest extends LocalSparkTest {
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("--learning-rate"), unknown.err());
 
-        TestData.CliResult bad = TestData.cli("train", "--data", data, "--run-dir", dir.resolve("r").toString(),
-                "--batch-per-worker", "0");
+        TestData.CliResult bad = TestData.cli(
+                "train", "--data", data, "--run-dir", dir.resolve("r").toString(), "--batch-per-worker", "0");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("--batch-per-worker"), bad.err());
 
-        TestData.CliResult badConfig = TestData.cli("train", "--config", dir.resolve("missing.yaml").toString());
+        TestData.CliResult badConfig =
+                TestData.cli("train", "--config", dir.resolve("missing.yaml").toString());
         assertEquals(2, badConfig.exitCode());
         assertTrue(badConfig.err().contains("missing.yaml"), badConfig.err());
     }

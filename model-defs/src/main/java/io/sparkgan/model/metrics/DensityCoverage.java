@@ -10,11 +10,9 @@ public final class DensityCoverage {
 
     public static final int DEFAULT_K = 3;
 
-    public record Result(double density, double coverage, int k) {
-    }
+    public record Result(double density, double coverage, int k) {}
 
-    private DensityCoverage() {
-    }
+    private DensityCoverage() {}
 
     public static Result between(double[][] real, double[][] generated, int k) {
         return between(real, NearestNeighbours.radii(real, k), generated, k);

@@ -1,13 +1,14 @@
 package io.sparkgan.model.metrics;
 
 import io.sparkgan.model.perf.OneDnnLayers;
+import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -17,8 +18,6 @@ import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-
-import java.util.List;
 
 /**
  * The evaluator: a small CNN trained on the real dataset, whose penultimate layer gives the features that FID,
@@ -43,17 +42,20 @@ public final class EvaluatorNetwork {
     public static final int FEATURE_LAYER = 4;
 
     /** What the evaluator is trained to do, which decides its head. */
-    public enum Kind { CLASSIFIER, AUTOENCODER }
-
-    private EvaluatorNetwork() {
+    public enum Kind {
+        CLASSIFIER,
+        AUTOENCODER
     }
 
+    private EvaluatorNetwork() {}
+
     /** The classifier: {@code classes} softmax outputs. */
-    public static MultiLayerConfiguration configuration(int height, int width, int channels, int classes,
-                                                        long seed) {
+    public static MultiLayerConfiguration configuration(int height, int width, int channels, int classes, long seed) {
         return encoder(seed, Activation.RELU)
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(classes)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .setInputType(InputType.convolutional(height, width, channels))
                 .build();
     }
@@ -62,9 +64,14 @@ public final class EvaluatorNetwork {
     public static MultiLayerConfiguration autoencoderConfiguration(int height, int width, int channels, long seed) {
         // a linear bottleneck: ReLU would zero a share of the features for every image
         return encoder(seed, Activation.IDENTITY)
-                .layer(new DenseLayer.Builder().nOut(512).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut((long) height * width * channels)
-                        .activation(Activation.TANH).build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(512)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nOut((long) height * width * channels)
+                        .activation(Activation.TANH)
+                        .build())
                 .setInputType(InputType.convolutional(height, width, channels))
                 .build();
     }
@@ -75,13 +82,28 @@ public final class EvaluatorNetwork {
                 .updater(new Adam(1e-3))
                 .weightInit(WeightInit.RELU)
                 .list()
-                .layer(new ConvolutionLayer.Builder(5, 5).padding(2, 2).nOut(32).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .padding(2, 2)
+                        .nOut(32)
+                        .activation(Activation.RELU)
                         .build())
-                .layer(new ConvolutionLayer.Builder(5, 5).padding(2, 2).nOut(64).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
                         .build())
-                .layer(new DenseLayer.Builder().nOut(FEATURES).activation(featureActivation).build());
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .padding(2, 2)
+                        .nOut(64)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(FEATURES)
+                        .activation(featureActivation)
+                        .build());
     }
 
     public static MultiLayerNetwork create(MultiLayerConfiguration configuration) {
@@ -97,18 +119,21 @@ public final class EvaluatorNetwork {
 
     /** A classifier ends in softmax; anything else here is the autoencoder. */
     public static Kind kindOf(MultiLayerNetwork net) {
-        Layer last = net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
+        Layer last =
+                net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
         return last instanceof BaseLayer base && base.getActivationFn() instanceof ActivationSoftmax
-                ? Kind.CLASSIFIER : Kind.AUTOENCODER;
+                ? Kind.CLASSIFIER
+                : Kind.AUTOENCODER;
     }
 
     /** Features and (for a classifier) the predicted classes of a batch, from one forward pass. */
     public static FeatureSet evaluate(MultiLayerNetwork net, INDArray images) {
         boolean classifier = kindOf(net) == Kind.CLASSIFIER;
-        List<INDArray> activations = classifier ? net.feedForward(images, false)
-                : net.feedForwardToLayer(FEATURE_LAYER, images, false);
+        List<INDArray> activations =
+                classifier ? net.feedForward(images, false) : net.feedForwardToLayer(FEATURE_LAYER, images, false);
         double[][] features = activations.get(FEATURE_LAYER + 1).toDoubleMatrix();
-        int[] classes = classifier ? activations.get(activations.size() - 1).argMax(1).toIntVector() : null;
+        int[] classes =
+                classifier ? activations.get(activations.size() - 1).argMax(1).toIntVector() : null;
         return new FeatureSet(features, classes);
     }
 }

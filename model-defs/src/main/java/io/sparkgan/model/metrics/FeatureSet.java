@@ -10,8 +10,7 @@ public record FeatureSet(double[][] features, int[] classes) {
 
     public FeatureSet {
         if (classes != null && classes.length != features.length) {
-            throw new IllegalArgumentException(features.length + " feature vectors but " + classes.length
-                    + " classes");
+            throw new IllegalArgumentException(features.length + " feature vectors but " + classes.length + " classes");
         }
     }
 

@@ -73,7 +73,8 @@ public record FeatureStatistics(double[] mean, double[][] covariance, long count
         double[][] covariance = new double[d][d];
         for (int i = 0; i < d; i++) {
             for (int j = 0; j < d; j++) {
-                double products = a.covariance[i][j] * (a.count - 1) + b.covariance[i][j] * (b.count - 1)
+                double products = a.covariance[i][j] * (a.count - 1)
+                        + b.covariance[i][j] * (b.count - 1)
                         + delta[i] * delta[j] * shift;
                 covariance[i][j] = products / Math.max(1, n - 1);
             }

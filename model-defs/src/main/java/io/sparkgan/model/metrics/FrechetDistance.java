@@ -16,16 +16,15 @@ import org.apache.commons.math3.linear.RealMatrix;
  */
 public final class FrechetDistance {
 
-    private FrechetDistance() {
-    }
+    private FrechetDistance() {}
 
     public static double between(FeatureStatistics a, FeatureStatistics b) {
         if (a.dimension() != b.dimension()) {
             throw new IllegalArgumentException("feature dimensions differ: " + a.dimension() + " vs " + b.dimension());
         }
         if (a.count() < 2 || b.count() < 2) {
-            throw new IllegalArgumentException("FID needs at least 2 feature vectors in each set, got " + a.count()
-                    + " and " + b.count());
+            throw new IllegalArgumentException(
+                    "FID needs at least 2 feature vectors in each set, got " + a.count() + " and " + b.count());
         }
         double meanTerm = 0;
         for (int i = 0; i < a.dimension(); i++) {
@@ -55,7 +54,9 @@ public final class FrechetDistance {
             roots[i] = Math.sqrt(Math.max(roots[i], 0));
         }
         RealMatrix v = eigen.getV();
-        return v.multiply(MatrixUtils.createRealDiagonalMatrix(roots)).multiply(v.transpose()).getData();
+        return v.multiply(MatrixUtils.createRealDiagonalMatrix(roots))
+                .multiply(v.transpose())
+                .getData();
     }
 
     private static double[] symmetricEigenvalues(RealMatrix m) {

@@ -1,10 +1,9 @@
 package io.sparkgan.model.metrics;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Kernel distance between two feature sets (KID when the features come from the evaluator): the unbiased estimate
@@ -15,11 +14,9 @@ import java.util.SplittableRandom;
 public final class KernelInceptionDistance {
 
     /** Mean and standard deviation over subsets. */
-    public record Result(double mean, double std, int subsets, int subsetSize) {
-    }
+    public record Result(double mean, double std, int subsets, int subsetSize) {}
 
-    private KernelInceptionDistance() {
-    }
+    private KernelInceptionDistance() {}
 
     /**
      * KID over {@code subsets} random subsets of {@code subsetSize} vectors from each set (fewer if a set is
@@ -27,14 +24,15 @@ public final class KernelInceptionDistance {
      */
     public static Result between(double[][] real, double[][] generated, int subsets, int subsetSize, long seed) {
         if (subsets < 1 || subsetSize < 2) {
-            throw new IllegalArgumentException("need subsets >= 1 and subsetSize >= 2, got " + subsets + ", "
-                    + subsetSize);
+            throw new IllegalArgumentException(
+                    "need subsets >= 1 and subsetSize >= 2, got " + subsets + ", " + subsetSize);
         }
         int size = Math.min(subsetSize, Math.min(real.length, generated.length));
         SplittableRandom random = new SplittableRandom(seed);
         double[] values = new double[subsets];
         for (int s = 0; s < subsets; s++) {
-            values[s] = mmd2Unbiased(rows(real, sample(real.length, size, random)),
+            values[s] = mmd2Unbiased(
+                    rows(real, sample(real.length, size, random)),
                     rows(generated, sample(generated.length, size, random)));
         }
         double mean = 0;

@@ -16,11 +16,9 @@ public final class ModeCoverage {
     /** The real frequency the divergence assumes for a class without real images. */
     public static final double EMPTY_CLASS_FREQUENCY = 1e-6;
 
-    public record Result(int covered, int classes, double klDivergence, long[] counts) {
-    }
+    public record Result(int covered, int classes, double klDivergence, long[] counts) {}
 
-    private ModeCoverage() {
-    }
+    private ModeCoverage() {}
 
     /**
      * @param predictedClasses evaluator class of each generated sample, in [0, classes)
@@ -41,8 +39,8 @@ public final class ModeCoverage {
         double kl = 0;
         for (int c = 0; c < classes; c++) {
             if (!(realFrequencies[c] >= 0)) {
-                throw new IllegalArgumentException("real frequency of class " + c + " must be >= 0, got "
-                        + realFrequencies[c]);
+                throw new IllegalArgumentException(
+                        "real frequency of class " + c + " must be >= 0, got " + realFrequencies[c]);
             }
             if (realFrequencies[c] > 0) {
                 present++;

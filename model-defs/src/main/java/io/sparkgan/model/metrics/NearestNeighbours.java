@@ -1,9 +1,8 @@
 package io.sparkgan.model.metrics;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Arrays;
 
 /**
  * The k-nearest-neighbour balls that precision/recall and density/coverage estimate manifolds with: each vector's
@@ -25,8 +24,7 @@ final class NearestNeighbours {
         void visit(int first, int rows, int columns, double[] distances);
     }
 
-    private NearestNeighbours() {
-    }
+    private NearestNeighbours() {}
 
     /** Squared radius of each vector's ball: the k-th smallest squared distance to another vector of the set. */
     static double[] radii(double[][] set, int k) {
@@ -36,7 +34,7 @@ final class NearestNeighbours {
         double[] radii = new double[set.length];
         forEachBlock(set, set, (first, rows, columns, distances) -> {
             for (int r = 0; r < rows; r++) {
-                distances[r * columns + first + r] = Double.POSITIVE_INFINITY;   // not its own neighbour
+                distances[r * columns + first + r] = Double.POSITIVE_INFINITY; // not its own neighbour
                 radii[first + r] = kthSmallest(distances, r * columns, columns, k);
             }
         });
@@ -65,12 +63,13 @@ final class NearestNeighbours {
         for (int first = 0; first < rows.length; first += BLOCK) {
             int count = Math.min(BLOCK, rows.length - first);
             INDArray block = matrix(rows, first, count);
-            INDArray distances = block.mmul(other.transpose()).muli(-2)
+            INDArray distances = block.mmul(other.transpose())
+                    .muli(-2)
                     .addiColumnVector(block.mul(block).sum(1).reshape(count, 1))
                     .addiRowVector(otherNorms);
             double[] values = distances.data().asDouble();
             for (int i = 0; i < values.length; i++) {
-                values[i] = Math.max(0, values[i]);   // rounding can leave a tiny negative for identical vectors
+                values[i] = Math.max(0, values[i]); // rounding can leave a tiny negative for identical vectors
             }
             visitor.visit(first, count, columns.length, values);
         }

@@ -9,11 +9,9 @@ public final class PrecisionRecall {
 
     public static final int DEFAULT_K = 3;
 
-    public record Result(double precision, double recall, int k) {
-    }
+    public record Result(double precision, double recall, int k) {}
 
-    private PrecisionRecall() {
-    }
+    private PrecisionRecall() {}
 
     public static Result between(double[][] real, double[][] generated, int k) {
         return between(real, NearestNeighbours.radii(real, k), generated, NearestNeighbours.radii(generated, k), k);

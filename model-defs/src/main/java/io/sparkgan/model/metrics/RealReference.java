@@ -23,8 +23,8 @@ public final class RealReference {
 
     public RealReference(FeatureStatistics statistics, double[][] features, double[] classFrequencies) {
         if (features.length == 0 || features[0].length != statistics.dimension()) {
-            throw new IllegalArgumentException("reference features must be non-empty and " + statistics.dimension()
-                    + " wide");
+            throw new IllegalArgumentException(
+                    "reference features must be non-empty and " + statistics.dimension() + " wide");
         }
         this.statistics = statistics;
         this.features = features;

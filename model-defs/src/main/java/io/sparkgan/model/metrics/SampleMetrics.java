@@ -19,13 +19,36 @@ package io.sparkgan.model.metrics;
  * @param classAccuracy for a conditional generator: the share of samples the evaluator puts in the class they were
  *                      asked for
  */
-public record SampleMetrics(long samples, double fid, double kid, double kidStd, double precision, double recall,
-                            double density, double coverage, Integer modesCovered, Integer classes,
-                            Double classKl, long[] classCounts, Double classAccuracy) {
+public record SampleMetrics(
+        long samples,
+        double fid,
+        double kid,
+        double kidStd,
+        double precision,
+        double recall,
+        double density,
+        double coverage,
+        Integer modesCovered,
+        Integer classes,
+        Double classKl,
+        long[] classCounts,
+        Double classAccuracy) {
 
     /** These metrics with the conditional accuracy of the samples' requested classes. */
     public SampleMetrics withClassAccuracy(double accuracy) {
-        return new SampleMetrics(samples, fid, kid, kidStd, precision, recall, density, coverage, modesCovered,
-                classes, classKl, classCounts, accuracy);
+        return new SampleMetrics(
+                samples,
+                fid,
+                kid,
+                kidStd,
+                precision,
+                recall,
+                density,
+                coverage,
+                modesCovered,
+                classes,
+                classKl,
+                classCounts,
+                accuracy);
     }
 }

@@ -1,14 +1,12 @@
 package io.sparkgan.model.nets;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.util.Collection;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Freeing arrays that live outside DL4J's workspaces as soon as a step is done with them. */
 final class Activations {
 
-    private Activations() {
-    }
+    private Activations() {}
 
     /** Closes the arrays that may be closed (views and workspace arrays may not); nulls are skipped. */
     static void release(Collection<INDArray> arrays) {

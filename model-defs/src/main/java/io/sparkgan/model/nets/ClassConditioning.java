@@ -13,8 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class ClassConditioning {
 
-    private ClassConditioning() {
-    }
+    private ClassConditioning() {}
 
     /** One-hot rows [n, classes] of labels in [0, classes). */
     public static INDArray oneHot(int[] labels, int classes, DataType dataType) {
@@ -43,8 +42,8 @@ public final class ClassConditioning {
             return Nd4j.concat(1, samples, labels);
         }
         long n = samples.size(0);
-        INDArray planes = labels.reshape(n, labels.size(1), 1, 1)
-                .broadcast(n, labels.size(1), samples.size(2), samples.size(3));
+        INDArray planes =
+                labels.reshape(n, labels.size(1), 1, 1).broadcast(n, labels.size(1), samples.size(2), samples.size(3));
         return Nd4j.concat(1, samples, planes);
     }
 
@@ -54,8 +53,15 @@ public final class ClassConditioning {
             return inputGradient;
         }
         return inputGradient.rank() == 2
-                ? inputGradient.get(NDArrayIndex.all(), NDArrayIndex.interval(0, sampleWidth)).dup()
-                : inputGradient.get(NDArrayIndex.all(), NDArrayIndex.interval(0, sampleWidth), NDArrayIndex.all(),
-                        NDArrayIndex.all()).dup();
+                ? inputGradient
+                        .get(NDArrayIndex.all(), NDArrayIndex.interval(0, sampleWidth))
+                        .dup()
+                : inputGradient
+                        .get(
+                                NDArrayIndex.all(),
+                                NDArrayIndex.interval(0, sampleWidth),
+                                NDArrayIndex.all(),
+                                NDArrayIndex.all())
+                        .dup();
     }
 }

@@ -1,8 +1,6 @@
 package io.sparkgan.model.nets;
 
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.nets.Network;
-import io.sparkgan.model.nets.SequentialNetwork;
 import io.sparkgan.model.perf.LinearConvolution2D;
 import io.sparkgan.model.perf.LinearDeconvolution2D;
 import io.sparkgan.model.perf.OneDnnLayers;
@@ -56,8 +54,7 @@ public final class GanNetworks {
 
     private static final double LEAKY_SLOPE = 0.2;
 
-    private GanNetworks() {
-    }
+    private GanNetworks() {}
 
     public static Network generator(GanModelConfig config) {
         return generator(config, DataType.FLOAT);
@@ -113,14 +110,13 @@ public final class GanNetworks {
         return Network.of(graph);
     }
 
-    private static NeuralNetConfiguration.ListBuilder base(GanModelConfig config, long seed, double lr,
-                                                            DataType dataType) {
+    private static NeuralNetConfiguration.ListBuilder base(
+            GanModelConfig config, long seed, double lr, DataType dataType) {
         return builder(config, seed, lr, dataType).list();
     }
 
     /** The settings every network of {@code config} shares: seed, data type, optimizer, weight init. */
-    static NeuralNetConfiguration.Builder builder(GanModelConfig config, long seed, double lr,
-                                                          DataType dataType) {
+    static NeuralNetConfiguration.Builder builder(GanModelConfig config, long seed, double lr, DataType dataType) {
         IUpdater updater = config.optimizer == GanModelConfig.OptimizerKind.ADAM
                 ? new Adam(lr, config.beta1, config.beta2, 1e-8)
                 : new Sgd(lr);
@@ -144,9 +140,7 @@ public final class GanNetworks {
         int channels = c.baseWidth << (stages - 1);
         NeuralNetConfiguration.ListBuilder list = base(c, c.seed, c.lrG, dataType);
         int layer = 0;
-        list.layer(layer++, new DenseLayer.Builder().nIn(c.generatorInputSize())
-                .nOut((long) startH * startW * channels)
-                .activation(Activation.IDENTITY).hasBias(!c.batchNorm).build());
+        list.layer(layer++, latentToFeatures(c, (long) startH * startW * channels));
         // the dense output is a feature map from here on: batch norm per channel, as in DCGAN
         list.inputPreProcessor(layer, new FeedForwardToCnnPreProcessor(startH, startW, channels));
         layer = normalisedActivation(list, layer, c.batchNorm, channels, Activation.RELU);
@@ -156,7 +150,8 @@ public final class GanNetworks {
             layer = normalisedActivation(list, layer, c.batchNorm, channels, Activation.RELU);
         }
         list.layer(layer++, new LinearDeconvolution2D(4, 2, 1, c.channels, true));
-        list.layer(layer, new ActivationLayer.Builder().activation(Activation.TANH).build());
+        list.layer(
+                layer, new ActivationLayer.Builder().activation(Activation.TANH).build());
         list.setInputType(InputType.feedForward(c.generatorInputSize()));
         return list.build();
     }
@@ -172,7 +167,8 @@ public final class GanNetworks {
             channels *= 2;
             list.layer(layer++, downscale(channels, !c.batchNorm));
             if (c.batchNorm) {
-                list.layer(layer++, new BatchNormalization.Builder().nOut(channels).build());
+                list.layer(
+                        layer++, new BatchNormalization.Builder().nOut(channels).build());
             }
             list.layer(layer++, leakyReLU());
         }
@@ -188,9 +184,7 @@ public final class GanNetworks {
         VectorisedLeakyReLU leaky = new VectorisedLeakyReLU(LEAKY_SLOPE);
         NeuralNetConfiguration.ListBuilder list = base(c, c.seed, c.lrG, dataType);
         int layer = 0;
-        list.layer(layer++, new DenseLayer.Builder().nIn(c.generatorInputSize())
-                .nOut((long) startH * startW * channels)
-                .activation(Activation.IDENTITY).hasBias(!c.batchNorm).build());
+        list.layer(layer++, latentToFeatures(c, (long) startH * startW * channels));
         list.inputPreProcessor(layer, new FeedForwardToCnnPreProcessor(startH, startW, channels));
         layer = normalisedActivation(list, layer, c.batchNorm, channels, leaky);
         list.layer(layer++, new LinearDeconvolution2D(5, 1, 2, 2L * c.baseWidth, !c.batchNorm));
@@ -198,7 +192,8 @@ public final class GanNetworks {
         layer = kernel5Doubling(list, layer, c.baseWidth, !c.batchNorm);
         layer = normalisedActivation(list, layer, c.batchNorm, c.baseWidth, leaky);
         layer = kernel5Doubling(list, layer, c.channels, true);
-        list.layer(layer, new ActivationLayer.Builder().activation(Activation.TANH).build());
+        list.layer(
+                layer, new ActivationLayer.Builder().activation(Activation.TANH).build());
         list.setInputType(InputType.feedForward(c.generatorInputSize()));
         return list.build();
     }
@@ -230,9 +225,19 @@ public final class GanNetworks {
     private static MultiLayerConfiguration mlpGenerator(GanModelConfig c, DataType dataType) {
         NeuralNetConfiguration.ListBuilder list = base(c, c.seed, c.lrG, dataType);
         for (int i = 0; i < c.mlpLayers; i++) {
-            list.layer(i, new DenseLayer.Builder().nOut(c.mlpHidden).activation(Activation.RELU).build());
+            list.layer(
+                    i,
+                    new DenseLayer.Builder()
+                            .nOut(c.mlpHidden)
+                            .activation(Activation.RELU)
+                            .build());
         }
-        list.layer(c.mlpLayers, new DenseLayer.Builder().nOut(c.dataDim).activation(Activation.IDENTITY).build());
+        list.layer(
+                c.mlpLayers,
+                new DenseLayer.Builder()
+                        .nOut(c.dataDim)
+                        .activation(Activation.IDENTITY)
+                        .build());
         list.setInputType(InputType.feedForward(c.generatorInputSize()));
         return list.build();
     }
@@ -240,21 +245,43 @@ public final class GanNetworks {
     private static MultiLayerConfiguration mlpDiscriminator(GanModelConfig c, DataType dataType) {
         NeuralNetConfiguration.ListBuilder list = base(c, c.seed + 1, c.lrD, dataType);
         for (int i = 0; i < c.mlpLayers; i++) {
-            list.layer(i, new DenseLayer.Builder().nOut(c.mlpHidden)
-                    .activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build());
+            list.layer(
+                    i,
+                    new DenseLayer.Builder()
+                            .nOut(c.mlpHidden)
+                            .activation(new VectorisedLeakyReLU(LEAKY_SLOPE))
+                            .build());
         }
         list.layer(c.mlpLayers, discriminatorOutput(c));
         list.setInputType(InputType.feedForward(c.discriminatorInputSize()));
         return list.build();
     }
 
-    private static int normalisedActivation(NeuralNetConfiguration.ListBuilder list, int layer, boolean batchNorm,
-                                            int channels, Activation activation) {
+    /** G's first layer: z (and the label) to the first feature map's values, biased only without batch norm. */
+    static DenseLayer latentToFeatures(GanModelConfig c, long values) {
+        return new DenseLayer.Builder()
+                .nIn(c.generatorInputSize())
+                .nOut(values)
+                .activation(Activation.IDENTITY)
+                .hasBias(!c.batchNorm)
+                .build();
+    }
+
+    private static int normalisedActivation(
+            NeuralNetConfiguration.ListBuilder list,
+            int layer,
+            boolean batchNorm,
+            int channels,
+            Activation activation) {
         return normalisedActivation(list, layer, batchNorm, channels, activation.getActivationFunction());
     }
 
-    private static int normalisedActivation(NeuralNetConfiguration.ListBuilder list, int layer, boolean batchNorm,
-                                            int channels, IActivation activation) {
+    private static int normalisedActivation(
+            NeuralNetConfiguration.ListBuilder list,
+            int layer,
+            boolean batchNorm,
+            int channels,
+            IActivation activation) {
         if (batchNorm) {
             list.layer(layer++, new BatchNormalization.Builder().nOut(channels).build());
         }
@@ -268,10 +295,15 @@ public final class GanNetworks {
     }
 
     private static ActivationLayer leakyReLU() {
-        return new ActivationLayer.Builder().activation(new VectorisedLeakyReLU(LEAKY_SLOPE)).build();
+        return new ActivationLayer.Builder()
+                .activation(new VectorisedLeakyReLU(LEAKY_SLOPE))
+                .build();
     }
 
     private static OutputLayer discriminatorOutput(GanModelConfig c) {
-        return new OutputLayer.Builder(c.loss.lossFunction()).nOut(c.discriminatorOutputs()).activation(c.loss.outputActivation).build();
+        return new OutputLayer.Builder(c.loss.lossFunction())
+                .nOut(c.discriminatorOutputs())
+                .activation(c.loss.outputActivation)
+                .build();
     }
 }

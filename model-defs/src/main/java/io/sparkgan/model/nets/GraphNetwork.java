@@ -1,5 +1,6 @@
 package io.sparkgan.model.nets;
 
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -9,8 +10,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Map;
 
 /**
  * A {@link Network} over DL4J's {@link ComputationGraph} with one input and one output, for networks that are not a
@@ -37,9 +36,12 @@ public final class GraphNetwork implements Network {
     static GraphNetwork fromConfiguration(String json, INDArray params) {
         ComputationGraphConfiguration configuration = ComputationGraphConfiguration.fromJson(json);
         configuration.setDataType(params.dataType());
-        Network.requireParameters(configuration.getVertices().values().stream()
-                .filter(vertex -> vertex instanceof LayerVertex)
-                .mapToLong(vertex -> ((LayerVertex) vertex).numParams(false)).sum(), params);
+        Network.requireParameters(
+                configuration.getVertices().values().stream()
+                        .filter(vertex -> vertex instanceof LayerVertex)
+                        .mapToLong(vertex -> ((LayerVertex) vertex).numParams(false))
+                        .sum(),
+                params);
         ComputationGraph graph = new ComputationGraph(configuration);
         graph.init(params, false);
         return new GraphNetwork(graph);
@@ -106,7 +108,8 @@ public final class GraphNetwork implements Network {
     public void releaseActivations() {
         // the graph's input vertex holds the caller's array
         String input = graph.getConfiguration().getNetworkInputs().get(0);
-        activations.entrySet().stream().filter(e -> !e.getKey().equals(input))
+        activations.entrySet().stream()
+                .filter(e -> !e.getKey().equals(input))
                 .forEach(e -> Activations.release(java.util.List.of(e.getValue())));
         activations = Map.of();
     }

@@ -2,13 +2,12 @@ package io.sparkgan.model.nets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.model.Json;
+import java.io.IOException;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.io.IOException;
 
 /**
  * A trainable network as sparkgan's training code sees it, whatever DL4J class holds it: a
@@ -96,15 +95,16 @@ public interface Network {
             throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
         }
         // a graph's configuration lists vertices, a layer stack's its layers' configurations
-        return tree.has("vertices") ? GraphNetwork.fromConfiguration(json, params)
+        return tree.has("vertices")
+                ? GraphNetwork.fromConfiguration(json, params)
                 : SequentialNetwork.fromConfiguration(json, params);
     }
 
     /** An error unless {@code params} holds {@code expected} values. */
     static void requireParameters(long expected, INDArray params) {
         if (params.length() != expected) {
-            throw new IllegalArgumentException("the configuration has " + expected + " parameters but "
-                    + params.length() + " were given");
+            throw new IllegalArgumentException(
+                    "the configuration has " + expected + " parameters but " + params.length() + " were given");
         }
     }
 
@@ -115,6 +115,7 @@ public interface Network {
         if (model instanceof ComputationGraph graph) {
             return new GraphNetwork(graph);
         }
-        throw new IllegalArgumentException("not a network sparkgan trains: " + model.getClass().getName());
+        throw new IllegalArgumentException(
+                "not a network sparkgan trains: " + model.getClass().getName());
     }
 }

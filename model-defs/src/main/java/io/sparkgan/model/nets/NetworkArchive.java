@@ -2,11 +2,6 @@ package io.sparkgan.model.nets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.model.Json;
-import io.sparkgan.model.nets.Network;
-import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -18,6 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reads a network in DL4J's model format (what {@link ModelSerializer#writeModel} writes), a layer stack or a
@@ -36,8 +34,7 @@ public final class NetworkArchive {
     /** Packages whose classes a configuration may name in its {@code @class} type fields. */
     private static final List<String> TRUSTED_PACKAGES = List.of("org.deeplearning4j.", "org.nd4j.", "io.sparkgan.");
 
-    private NetworkArchive() {
-    }
+    private NetworkArchive() {}
 
     /**
      * @param location what the error messages call the file (its full path)
@@ -48,8 +45,8 @@ public final class NetworkArchive {
         byte[] json = entries.get(CONFIGURATION);
         byte[] parameters = entries.get(PARAMETERS);
         if (json == null || parameters == null) {
-            throw new IOException(location + " is not a network file: it has no "
-                    + (json == null ? CONFIGURATION : PARAMETERS));
+            throw new IOException(
+                    location + " is not a network file: it has no " + (json == null ? CONFIGURATION : PARAMETERS));
         }
         String configuration = checkedConfiguration(new String(json, StandardCharsets.UTF_8), location);
         try {

@@ -1,8 +1,8 @@
 package io.sparkgan.model.nets;
 
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.training.GanStep;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -18,8 +18,6 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
-import java.util.Map;
-
 /**
  * Floating-point operations of the networks, counted the usual way: 2 per multiply-add of the dense, convolution
  * and transposed-convolution layers. Element-wise layers (batch norm, activations, optimizer) are left out; they
@@ -27,8 +25,7 @@ import java.util.Map;
  */
 public final class NetworkFlops {
 
-    private NetworkFlops() {
-    }
+    private NetworkFlops() {}
 
     /** Forward FLOPs of one sample through a network whose input has the given type. */
     public static long forwardPerSample(MultiLayerConfiguration conf, InputType input) {
@@ -53,7 +50,8 @@ public final class NetworkFlops {
         long multiplyAdds = 0;
         for (Map.Entry<String, GraphVertex> vertex : conf.getVertices().entrySet()) {
             if (vertex.getValue() instanceof LayerVertex layer) {
-                InputType type = outputs.getOrDefault(conf.getVertexInputs().get(vertex.getKey()).get(0), input);
+                InputType type = outputs.getOrDefault(
+                        conf.getVertexInputs().get(vertex.getKey()).get(0), input);
                 if (layer.getPreProcessor() != null) {
                     type = layer.getPreProcessor().getOutputType(type);
                 }
@@ -97,7 +95,8 @@ public final class NetworkFlops {
             InputType.InputTypeConvolutional image = (InputType.InputTypeConvolutional) out;
             return image.getHeight() * image.getWidth() * kernelVolume(conv);
         }
-        if (layer instanceof FeedForwardLayer dense && layer instanceof BaseLayer
+        if (layer instanceof FeedForwardLayer dense
+                && layer instanceof BaseLayer
                 && !(layer instanceof BatchNormalization)) {
             return dense.getNIn() * dense.getNOut();
         }

@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,8 +22,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 final class ResidualGenerator {
 
-    private ResidualGenerator() {
-    }
+    private ResidualGenerator() {}
 
     static ComputationGraphConfiguration configuration(GanModelConfig c, DataType dataType) {
         int stages = GanNetworks.upscalingStages(c.height, c.width);
@@ -34,20 +32,27 @@ final class ResidualGenerator {
         // no workspaces: a graph's layers cache arrays of the forward pass (batch norm's deviation) in a workspace
         // that is closed before an external gradient is backpropagated
         ComputationGraphConfiguration.GraphBuilder graph = GanNetworks.builder(c, c.seed, c.lrG, dataType)
-                .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
-                .graphBuilder().addInputs("z");
-        graph.addLayer("dense", new DenseLayer.Builder().nIn(c.generatorInputSize())
-                .nOut((long) startH * startW * channels)
-                .activation(Activation.IDENTITY).hasBias(!c.batchNorm).build(), "z");
-        String last = normalisedActivation(graph, "start", c.batchNorm, channels, Activation.RELU,
-                new FeedForwardToCnnPreProcessor(startH, startW, channels), "dense");
+                .trainingWorkspaceMode(WorkspaceMode.NONE)
+                .inferenceWorkspaceMode(WorkspaceMode.NONE)
+                .graphBuilder()
+                .addInputs("z");
+        graph.addLayer("dense", GanNetworks.latentToFeatures(c, (long) startH * startW * channels), "z");
+        String last = normalisedActivation(
+                graph,
+                "start",
+                c.batchNorm,
+                channels,
+                Activation.RELU,
+                new FeedForwardToCnnPreProcessor(startH, startW, channels),
+                "dense");
         graph.addLayer("block-conv1", new LinearConvolution2D(3, 1, 1, channels, !c.batchNorm), last);
-        String inner = normalisedActivation(graph, "block-1", c.batchNorm, channels, Activation.RELU, null,
-                "block-conv1");
+        String inner =
+                normalisedActivation(graph, "block-1", c.batchNorm, channels, Activation.RELU, null, "block-conv1");
         graph.addLayer("block-conv2", new LinearConvolution2D(3, 1, 1, channels, !c.batchNorm), inner);
         String branch = "block-conv2";
         if (c.batchNorm) {
-            graph.addLayer("block-bn2", new BatchNormalization.Builder().nOut(channels).build(), branch);
+            graph.addLayer(
+                    "block-bn2", new BatchNormalization.Builder().nOut(channels).build(), branch);
             branch = "block-bn2";
         }
         graph.addVertex("block-add", new ElementWiseVertex(ElementWiseVertex.Op.Add), last, branch);
@@ -58,23 +63,38 @@ final class ResidualGenerator {
             last = normalisedActivation(graph, "up" + s, c.batchNorm, channels, Activation.RELU, null, "up" + s);
         }
         graph.addLayer("to-image", new LinearDeconvolution2D(4, 2, 1, c.channels, true), last);
-        graph.addLayer("image", new ActivationLayer.Builder().activation(Activation.TANH).build(), "to-image");
+        graph.addLayer(
+                "image",
+                new ActivationLayer.Builder().activation(Activation.TANH).build(),
+                "to-image");
         graph.setOutputs("image");
         graph.setInputTypes(InputType.feedForward(c.generatorInputSize()));
         return graph.build();
     }
 
     /** Batch norm (when on) and the activation after vertex {@code input}; returns the activation's name. */
-    private static String normalisedActivation(ComputationGraphConfiguration.GraphBuilder graph, String name,
-                                               boolean batchNorm, int channels, Activation activation,
-                                               InputPreProcessor preProcessor, String input) {
+    private static String normalisedActivation(
+            ComputationGraphConfiguration.GraphBuilder graph,
+            String name,
+            boolean batchNorm,
+            int channels,
+            Activation activation,
+            InputPreProcessor preProcessor,
+            String input) {
         String last = input;
         if (batchNorm) {
-            graph.addLayer(name + "-bn", new BatchNormalization.Builder().nOut(channels).build(), preProcessor, last);
+            graph.addLayer(
+                    name + "-bn",
+                    new BatchNormalization.Builder().nOut(channels).build(),
+                    preProcessor,
+                    last);
             last = name + "-bn";
             preProcessor = null;
         }
-        graph.addLayer(name + "-act", new ActivationLayer.Builder().activation(activation).build(), preProcessor,
+        graph.addLayer(
+                name + "-act",
+                new ActivationLayer.Builder().activation(activation).build(),
+                preProcessor,
                 last);
         return name + "-act";
     }

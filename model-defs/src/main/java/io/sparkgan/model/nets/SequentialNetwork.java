@@ -1,5 +1,6 @@
 package io.sparkgan.model.nets;
 
+import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -7,8 +8,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.List;
 
 /** A {@link Network} over DL4J's {@link MultiLayerNetwork}: a stack of layers. */
 public final class SequentialNetwork implements Network {
@@ -28,8 +27,11 @@ public final class SequentialNetwork implements Network {
     static SequentialNetwork fromConfiguration(String json, INDArray params) {
         MultiLayerConfiguration configuration = MultiLayerConfiguration.fromJson(json);
         configuration.setDataType(params.dataType());
-        Network.requireParameters(configuration.getConfs().stream()
-                .mapToLong(c -> c.getLayer().initializer().numParams(c)).sum(), params);
+        Network.requireParameters(
+                configuration.getConfs().stream()
+                        .mapToLong(c -> c.getLayer().initializer().numParams(c))
+                        .sum(),
+                params);
         MultiLayerNetwork net = new MultiLayerNetwork(configuration);
         net.init(params, false);
         return new SequentialNetwork(net);

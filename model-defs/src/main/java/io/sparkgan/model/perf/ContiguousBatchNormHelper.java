@@ -1,5 +1,6 @@
 package io.sparkgan.model.perf;
 
+import java.nio.FloatBuffer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -12,22 +13,20 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
-
 /**
  * DL4J's oneDNN batch-norm helper, with the batch mean and variance, and the backward pass, computed in passes over
  * contiguous memory.
  *
  * <p>In training mode {@link MKLDNNBatchNormHelper} takes the statistics from ND4J's mean and variance reductions
- * over axes (0, 2, 3) of an NCHW activation, which stride through memory: 27 ms for [64, 64, 32, 32] on one core,
- * about 8% of a 64x64 DCGAN step in all. Here each H*W row is summed in double, shifted by its channel's first
- * value so that the variance does not cancel: 4 ms, the same values to 3e-8. The statistics are written into the
+ * over axes (0, 2, 3) of an NCHW activation, which stride through memory. Here each H*W row is summed in double,
+ * shifted by its channel's first value so that the variance does not cancel: several times faster, the same
+ * values to 3e-8 (docs/PERFORMANCE.md). The statistics are written into the
  * parent's own caches, which its backward pass and the layer's running averages read, and oneDNN's forward op then
  * runs with them as given statistics: the same op as before, fed statistics that differ only in the last bits.
  *
  * <p>The backward pass is libnd4j's {@code batchnorm_bp} in the parent: oneDNN's kernel, then a correction of the
- * input gradient with strided broadcast ops and reductions, 170 ms of a 2.2 s 64x64 DCGAN step on one core (ND4J's
- * op profiler). Here it is two passes over the H*W rows, with the channel sums in double.
+ * input gradient with strided broadcast ops and reductions (ND4J's op profiler shows them). Here it is two passes
+ * over the H*W rows, with the channel sums in double.
  */
 public final class ContiguousBatchNormHelper extends MKLDNNBatchNormHelper {
 
@@ -36,9 +35,18 @@ public final class ContiguousBatchNormHelper extends MKLDNNBatchNormHelper {
     }
 
     @Override
-    public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
-                              INDArray mean, INDArray var, double decay, double eps, CNN2DFormat format,
-                              LayerWorkspaceMgr workspaceMgr) {
+    public INDArray preOutput(
+            INDArray x,
+            boolean training,
+            long[] shape,
+            INDArray gamma,
+            INDArray beta,
+            INDArray mean,
+            INDArray var,
+            double decay,
+            double eps,
+            CNN2DFormat format,
+            LayerWorkspaceMgr workspaceMgr) {
         if (!training || x.rank() != 4 || format != CNN2DFormat.NCHW || !NativeFloats.addressable(x)) {
             return super.preOutput(x, training, shape, gamma, beta, mean, var, decay, eps, format, workspaceMgr);
         }
@@ -55,21 +63,38 @@ public final class ContiguousBatchNormHelper extends MKLDNNBatchNormHelper {
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
-                                                     INDArray beta, INDArray dGammaView, INDArray dBetaView,
-                                                     double eps, CNN2DFormat format,
-                                                     LayerWorkspaceMgr workspaceMgr) {
+    public Pair<Gradient, INDArray> backpropGradient(
+            INDArray input,
+            INDArray epsilon,
+            long[] shape,
+            INDArray gamma,
+            INDArray beta,
+            INDArray dGammaView,
+            INDArray dBetaView,
+            double eps,
+            CNN2DFormat format,
+            LayerWorkspaceMgr workspaceMgr) {
         INDArray mean = getMeanCache(DataType.FLOAT);
-        if (input.rank() != 4 || format != CNN2DFormat.NCHW || mean == null || gamma == null || dGammaView == null
+        if (input.rank() != 4
+                || format != CNN2DFormat.NCHW
+                || mean == null
+                || gamma == null
+                || dGammaView == null
                 || !NativeFloats.addressable(input)) {
-            return super.backpropGradient(input, epsilon, shape, gamma, beta, dGammaView, dBetaView, eps, format,
-                    workspaceMgr);
+            return super.backpropGradient(
+                    input, epsilon, shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
         }
         INDArray outputGradient = NativeFloats.addressable(epsilon) ? epsilon : epsilon.dup('c');
-        INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                input.shape(), 'c');
-        float[][] scaleAndShift = backward(input, outputGradient, mean.toFloatVector(),
-                getVarCache(DataType.FLOAT).toFloatVector(), gamma.toFloatVector(), eps, inputGradient);
+        INDArray inputGradient =
+                workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        float[][] scaleAndShift = backward(
+                input,
+                outputGradient,
+                mean.toFloatVector(),
+                getVarCache(DataType.FLOAT).toFloatVector(),
+                gamma.toFloatVector(),
+                eps,
+                inputGradient);
         dGammaView.assign(Nd4j.createFromArray(scaleAndShift[0]).reshape(dGammaView.shape()));
         dBetaView.assign(Nd4j.createFromArray(scaleAndShift[1]).reshape(dBetaView.shape()));
         Gradient gradient = new DefaultGradient();
@@ -83,8 +108,8 @@ public final class ContiguousBatchNormHelper extends MKLDNNBatchNormHelper {
      * writes dL/dx into {@code inputGradient} and returns {dL/dgamma, dL/dbeta}. With x^ = (x - mean) / std and
      * M = N*H*W values per channel: dbeta = sum dy, dgamma = sum dy x^, dx = gamma / std (dy - dbeta/M - x^ dgamma/M).
      */
-    static float[][] backward(INDArray x, INDArray dy, float[] mean, float[] var, float[] gamma, double eps,
-                              INDArray inputGradient) {
+    static float[][] backward(
+            INDArray x, INDArray dy, float[] mean, float[] var, float[] gamma, double eps, INDArray inputGradient) {
         int batch = Math.toIntExact(x.size(0));
         int channels = Math.toIntExact(x.size(1));
         int plane = Math.toIntExact(x.size(2) * x.size(3));
@@ -141,8 +166,15 @@ public final class ContiguousBatchNormHelper extends MKLDNNBatchNormHelper {
     }
 
     /** Copies each (sample, channel) row of x and dy into {@code row} and {@code gradientRow}, in memory order. */
-    private static void forEachRow(int batch, int channels, int plane, FloatBuffer x, FloatBuffer dy, float[] row,
-                                   float[] gradientRow, RowVisitor visitor) {
+    private static void forEachRow(
+            int batch,
+            int channels,
+            int plane,
+            FloatBuffer x,
+            FloatBuffer dy,
+            float[] row,
+            float[] gradientRow,
+            RowVisitor visitor) {
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < channels; c++) {
                 int offset = (n * channels + c) * plane;

@@ -1,5 +1,6 @@
 package io.sparkgan.model.perf;
 
+import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -17,8 +18,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Collection;
 
 /**
  * A convolution without activation (batch norm or an activation layer follows it) whose backward pass does not run
@@ -40,27 +39,41 @@ public class LinearConvolution2D extends ConvolutionLayer {
     private static final int WEIGHTS_OUT_IN_HEIGHT_WIDTH = 1;
 
     /** For JSON deserialisation of network configurations. */
-    protected LinearConvolution2D() {
-    }
+    protected LinearConvolution2D() {}
 
     public LinearConvolution2D(int kernel, int stride, int padding, long nOut, boolean hasBias) {
-        super(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(padding, padding)
-                .nOut(nOut).activation(new ActivationIdentity()).hasBias(hasBias)
+        super(new ConvolutionLayer.Builder(kernel, kernel)
+                .stride(stride, stride)
+                .padding(padding, padding)
+                .nOut(nOut)
+                .activation(new ActivationIdentity())
+                .hasBias(hasBias)
                 .convolutionMode(ConvolutionMode.Truncate));
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                             INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-        return LinearConvolutions.instantiate(new LinearLayer(conf, networkDataType), this, conf, listeners,
-                layerIndex, paramsView, initializeParams);
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray paramsView,
+            boolean initializeParams,
+            DataType networkDataType) {
+        return LinearConvolutions.instantiate(
+                new LinearLayer(conf, networkDataType),
+                this,
+                conf,
+                listeners,
+                layerIndex,
+                paramsView,
+                initializeParams);
     }
 
     /**
      * Sets whether the first layer of {@code network}, when it is one of these, computes the gradient of its input
      * in backprop; when not, the network's input gradient is null. On by default. libnd4j's {@code conv2d_bp}
-     * always computes it, and for D's first layer (3 channels in, the largest images) that was 61.5 ms of a 64x64
-     * step at one thread against PyTorch's 19.6, which computes it only for G's pass.
+     * always computes it, and for D's first layer (3 channels in, the largest images) that is a large share of a
+     * step; PyTorch computes it only for G's pass (measured in docs/PERFORMANCE.md).
      */
     public static void computeInputGradient(MultiLayerNetwork network, boolean compute) {
         if (network.getnLayers() > 0 && network.getLayer(0) instanceof LinearLayer) {
@@ -85,12 +98,19 @@ public class LinearConvolution2D extends ConvolutionLayer {
             }
             INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-            INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, weights.dataType(),
-                    input.shape(), 'c');
+            INDArray inputGradient =
+                    workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, weights.dataType(), input.shape(), 'c');
             boolean bias = layerConf().hasBias();
-            Gradient gradient = LinearConvolutions.backprop("conv2d_bp", layerConf(), input, weights,
+            Gradient gradient = LinearConvolutions.backprop(
+                    "conv2d_bp",
+                    layerConf(),
+                    input,
+                    weights,
                     bias ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr) : null,
-                    epsilon, inputGradient, weightGradient, weightGradient,
+                    epsilon,
+                    inputGradient,
+                    weightGradient,
+                    weightGradient,
                     bias ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null,
                     WEIGHTS_OUT_IN_HEIGHT_WIDTH);
             weightNoiseParams.clear();
@@ -112,18 +132,32 @@ public class LinearConvolution2D extends ConvolutionLayer {
             long outputs = epsilon.size(1);
             long positions = epsilon.size(2) * epsilon.size(3);
             long patchSize = input.size(1) * kernel[0] * kernel[1];
-            INDArray patches = Nd4j.createUninitialized(input.dataType(), batch, input.size(1), kernel[0], kernel[1],
-                    epsilon.size(2), epsilon.size(3));
-            Convolution.im2col(input, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1],
-                    dilation[0], dilation[1], false, patches);
+            INDArray patches = Nd4j.createUninitialized(
+                    input.dataType(), batch, input.size(1), kernel[0], kernel[1], epsilon.size(2), epsilon.size(3));
+            Convolution.im2col(
+                    input,
+                    kernel[0],
+                    kernel[1],
+                    stride[0],
+                    stride[1],
+                    padding[0],
+                    padding[1],
+                    dilation[0],
+                    dilation[1],
+                    false,
+                    patches);
             INDArray outputGradient = epsilon.reshape('c', batch, outputs, positions);
-            INDArray perImage = Nd4j.matmul(outputGradient,
-                    patches.reshape('c', batch, patchSize, positions), false, true, false);
+            INDArray perImage =
+                    Nd4j.matmul(outputGradient, patches.reshape('c', batch, patchSize, positions), false, true, false);
             Gradient gradient = new DefaultGradient();
             if (conf.hasBias()) {
                 INDArray biasGradient = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-                biasGradient.assign(outputGradient.reshape('c', batch * outputs, positions).sum(1)
-                        .reshape(batch, outputs).sum(0).reshape(biasGradient.shape()));
+                biasGradient.assign(outputGradient
+                        .reshape('c', batch * outputs, positions)
+                        .sum(1)
+                        .reshape(batch, outputs)
+                        .sum(0)
+                        .reshape(biasGradient.shape()));
                 gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGradient);
             }
             INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);

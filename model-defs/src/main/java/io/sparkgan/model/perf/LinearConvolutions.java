@@ -1,5 +1,7 @@
 package io.sparkgan.model.perf;
 
+import java.util.Collection;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -13,9 +15,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Collection;
-import java.util.stream.IntStream;
-
 /**
  * What {@link LinearConvolution2D} and {@link LinearDeconvolution2D} share: the conditions under which their
  * backward pass is exact, the wiring of their runtime layers, and that backward pass itself, one libnd4j op from the
@@ -23,23 +22,27 @@ import java.util.stream.IntStream;
  */
 final class LinearConvolutions {
 
-    private LinearConvolutions() {
-    }
+    private LinearConvolutions() {}
 
     /** No activation to differentiate, explicit padding, NCHW: what the backward pass assumes. */
     private static void requireLinear(ConvolutionLayer layer) {
         if (!(layer.getActivationFn() instanceof ActivationIdentity)
                 || layer.getConvolutionMode() == ConvolutionMode.Same
                 || layer.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            throw new IllegalStateException(layer.getClass().getSimpleName()
-                    + " needs identity activation, explicit padding, NCHW");
+            throw new IllegalStateException(
+                    layer.getClass().getSimpleName() + " needs identity activation, explicit padding, NCHW");
         }
     }
 
     /** Checks the layer's config, then sets up its runtime layer the way DL4J's own {@code instantiate} does. */
-    static <T extends BaseLayer<?>> T instantiate(T runtime, ConvolutionLayer layer, NeuralNetConfiguration conf,
-                                                  Collection<TrainingListener> listeners, int layerIndex,
-                                                  INDArray paramsView, boolean initializeParams) {
+    static <T extends BaseLayer<?>> T instantiate(
+            T runtime,
+            ConvolutionLayer layer,
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray paramsView,
+            boolean initializeParams) {
         requireLinear(layer);
         runtime.setListeners(listeners);
         runtime.setIndex(layerIndex);
@@ -56,18 +59,39 @@ final class LinearConvolutions {
      *
      * @param weightLayout the op's weight-layout argument, or none for the op's default
      */
-    static Gradient backprop(String op, ConvolutionLayer layer, INDArray input, INDArray weights, INDArray bias,
-                             INDArray outputGradient, INDArray inputGradient, INDArray weightGradient,
-                             INDArray weightGradientView, INDArray biasGradient, int... weightLayout) {
+    static Gradient backprop(
+            String op,
+            ConvolutionLayer layer,
+            INDArray input,
+            INDArray weights,
+            INDArray bias,
+            INDArray outputGradient,
+            INDArray inputGradient,
+            INDArray weightGradient,
+            INDArray weightGradientView,
+            INDArray biasGradient,
+            int... weightLayout) {
         int[] kernel = layer.getKernelSize();
         int[] stride = layer.getStride();
         int[] padding = layer.getPadding();
         int[] dilation = layer.getDilation();
         // kernel, stride, padding, dilation, not 'same' mode, NCHW, then the weight layout if given
-        int[] arguments = IntStream.concat(IntStream.of(kernel[0], kernel[1], stride[0], stride[1], padding[0],
-                padding[1], dilation[0], dilation[1], 0, 0), IntStream.of(weightLayout)).toArray();
-        DynamicCustomOp.DynamicCustomOpsBuilder builder = DynamicCustomOp.builder(op).addIntegerArguments(arguments)
-                .callInplace(false);
+        int[] arguments = IntStream.concat(
+                        IntStream.of(
+                                kernel[0],
+                                kernel[1],
+                                stride[0],
+                                stride[1],
+                                padding[0],
+                                padding[1],
+                                dilation[0],
+                                dilation[1],
+                                0,
+                                0),
+                        IntStream.of(weightLayout))
+                .toArray();
+        DynamicCustomOp.DynamicCustomOpsBuilder builder =
+                DynamicCustomOp.builder(op).addIntegerArguments(arguments).callInplace(false);
         Gradient gradient = new DefaultGradient();
         if (bias != null) {
             builder.addInputs(input, weights, bias, outputGradient)

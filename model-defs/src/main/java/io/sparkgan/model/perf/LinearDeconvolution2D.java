@@ -1,5 +1,6 @@
 package io.sparkgan.model.perf;
 
+import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -15,8 +16,6 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Collection;
-
 /**
  * A transposed convolution without activation (batch norm or an activation layer follows it) whose backward pass
  * does not run its forward pass again.
@@ -30,20 +29,34 @@ import java.util.Collection;
 public class LinearDeconvolution2D extends Deconvolution2D {
 
     /** For JSON deserialisation of network configurations. */
-    protected LinearDeconvolution2D() {
-    }
+    protected LinearDeconvolution2D() {}
 
     public LinearDeconvolution2D(int kernel, int stride, int padding, long nOut, boolean hasBias) {
-        super(new Deconvolution2D.Builder(kernel, kernel).stride(stride, stride).padding(padding, padding)
-                .nOut(nOut).activation(new ActivationIdentity()).hasBias(hasBias)
+        super(new Deconvolution2D.Builder(kernel, kernel)
+                .stride(stride, stride)
+                .padding(padding, padding)
+                .nOut(nOut)
+                .activation(new ActivationIdentity())
+                .hasBias(hasBias)
                 .convolutionMode(ConvolutionMode.Truncate));
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                             INDArray paramsView, boolean initializeParams, DataType networkDataType) {
-        return LinearConvolutions.instantiate(new LinearLayer(conf, networkDataType), this, conf, listeners,
-                layerIndex, paramsView, initializeParams);
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners,
+            int layerIndex,
+            INDArray paramsView,
+            boolean initializeParams,
+            DataType networkDataType) {
+        return LinearConvolutions.instantiate(
+                new LinearLayer(conf, networkDataType),
+                this,
+                conf,
+                listeners,
+                layerIndex,
+                paramsView,
+                initializeParams);
     }
 
     /** The runtime layer: DL4J's forward pass, a backward pass from the stored input alone. */
@@ -58,14 +71,20 @@ public class LinearDeconvolution2D extends Deconvolution2D {
             assertInputSet(true);
             INDArray weights = getParamWithNoise(DeconvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             INDArray weightGradient = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
-            INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, weights.dataType(),
-                    input.shape(), 'c');
+            INDArray inputGradient =
+                    workspaceMgr.create(ArrayType.ACTIVATION_GRAD, weights.dataType(), input.shape(), 'c');
             boolean bias = layerConf().hasBias();
             // DL4J keeps deconvolution weights as [in, out, kH, kW]; libnd4j's default layout is [kH, kW, out, in]
-            Gradient gradient = LinearConvolutions.backprop("deconv2d_bp", layerConf(), input,
+            Gradient gradient = LinearConvolutions.backprop(
+                    "deconv2d_bp",
+                    layerConf(),
+                    input,
                     weights.permute(2, 3, 1, 0),
                     bias ? getParamWithNoise(DeconvolutionParamInitializer.BIAS_KEY, true, workspaceMgr) : null,
-                    epsilon, inputGradient, weightGradient.permute(2, 3, 1, 0), weightGradient,
+                    epsilon,
+                    inputGradient,
+                    weightGradient.permute(2, 3, 1, 0),
+                    weightGradient,
                     bias ? gradientViews.get(DeconvolutionParamInitializer.BIAS_KEY) : null);
             weightNoiseParams.clear();
             return new Pair<>(gradient, inputGradient);

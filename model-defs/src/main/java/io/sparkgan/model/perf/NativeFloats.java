@@ -1,11 +1,10 @@
 package io.sparkgan.model.perf;
 
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 
 /**
  * Java views of ND4J float arrays on the CPU backend, where an array's memory is directly addressable: for bulk
@@ -13,12 +12,13 @@ import java.nio.FloatBuffer;
  */
 public final class NativeFloats {
 
-    private NativeFloats() {
-    }
+    private NativeFloats() {}
 
     /** A float array in C order that owns its buffer, on the CPU backend (not on CUDA, where memory is on the GPU). */
     public static boolean addressable(INDArray array) {
-        return Nd4j.getEnvironment().isCPU() && !array.isView() && array.dataType() == DataType.FLOAT
+        return Nd4j.getEnvironment().isCPU()
+                && !array.isView()
+                && array.dataType() == DataType.FLOAT
                 && array.ordering() == 'c';
     }
 

@@ -1,5 +1,8 @@
 package io.sparkgan.model.perf;
 
+import java.lang.reflect.Field;
+import java.util.List;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -11,17 +14,13 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.lang.reflect.Field;
-import java.util.List;
-import java.util.function.Supplier;
-
 /**
  * Puts DL4J's oneDNN helpers back on convolution and batch-norm layers.
  *
  * <p>DL4J 1.0.0-M2.1 decides whether oneDNN is available by reflecting on
  * {@code org.nd4j.nativeblas.Nd4jCpu$Environment#isUseMKLDNN}, which M2.1 renamed; the lookup fails silently and
- * those layers take slow Java paths: im2col for convolutions (about 7x slower for a DCGAN step here) and a chain of
- * broadcast ops for batch norm (a fifth of a 64x64 DCGAN step). The helpers themselves work, so we install them
+ * those layers take slow Java paths: im2col for convolutions and a chain of broadcast ops for batch norm, several
+ * times slower (docs/PERFORMANCE.md). The helpers themselves work, so we install them
  * directly (batch norm as {@link ContiguousBatchNormHelper}, which computes the batch statistics faster). Only on
  * the CPU backend: on CUDA the layers' own cuDNN lookup applies. Transposed convolutions
  * ({@code Deconvolution2DLayer}) already run as native ops, on oneDNN when their padding is explicit.
@@ -29,21 +28,28 @@ import java.util.function.Supplier;
 public final class OneDnnLayers {
 
     /** A layer kind whose helper field takes a oneDNN helper. */
-    private record Kind(Class<? extends Layer> layerClass, Field helper, Class<?> helperClass,
-                        Supplier<Object> create) {
-    }
+    private record Kind(
+            Class<? extends Layer> layerClass, Field helper, Class<?> helperClass, Supplier<Object> create) {}
 
     private static final List<Kind> KINDS = List.of(
-            new Kind(ConvolutionLayer.class, helperField(ConvolutionLayer.class), MKLDNNConvHelper.class,
+            new Kind(
+                    ConvolutionLayer.class,
+                    helperField(ConvolutionLayer.class),
+                    MKLDNNConvHelper.class,
                     () -> new MKLDNNConvHelper(DataType.FLOAT)),
             // D's convolutions: oneDNN's forward pass, and a backward pass of their own that is native anyway
-            new Kind(LinearConvolution2D.LinearLayer.class, helperField(ConvolutionLayer.class),
-                    MKLDNNConvHelper.class, () -> new MKLDNNConvHelper(DataType.FLOAT)),
-            new Kind(BatchNormalization.class, helperField(BatchNormalization.class), MKLDNNBatchNormHelper.class,
+            new Kind(
+                    LinearConvolution2D.LinearLayer.class,
+                    helperField(ConvolutionLayer.class),
+                    MKLDNNConvHelper.class,
+                    () -> new MKLDNNConvHelper(DataType.FLOAT)),
+            new Kind(
+                    BatchNormalization.class,
+                    helperField(BatchNormalization.class),
+                    MKLDNNBatchNormHelper.class,
                     ContiguousBatchNormHelper::new));
 
-    private OneDnnLayers() {
-    }
+    private OneDnnLayers() {}
 
     /** Installs the helpers on every convolution and batch-norm layer; returns how many layers now use oneDNN. */
     public static int enable(Model net) {
@@ -105,8 +111,7 @@ public final class OneDnnLayers {
             field.setAccessible(true);
             return field;
         } catch (NoSuchFieldException e) {
-            throw new IllegalStateException(layerClass.getName() + " has no 'helper' field: check the DL4J version",
-                    e);
+            throw new IllegalStateException(layerClass.getName() + " has no 'helper' field: check the DL4J version", e);
         }
     }
 

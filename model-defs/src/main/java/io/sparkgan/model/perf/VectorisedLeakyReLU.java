@@ -12,9 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * LeakyReLU, max(x, alpha x), written with ND4J's vectorised element-wise ops.
  *
  * <p>ND4J 1.0.0-M2.1's own LeakyReLU runs a per-element scalar kernel and its derivative a per-element
- * {@code std::function}: on a 64x64x14x14 float array the forward pass took 5.1 ms and the backward 9.7 ms here,
- * against 0.7 and 1.3 ms for the same results from multiply/max and step/multiply-add. D's LeakyReLUs were 16% of
- * a GAN step. Results are bit-identical to {@code ActivationLReLU}, except that the slope at exactly 0 is alpha
+ * {@code std::function}, several times slower than the same results from multiply/max and step/multiply-add
+ * (docs/PERFORMANCE.md). Results are bit-identical to {@code ActivationLReLU}, except that the slope at exactly 0 is alpha
  * (as in PyTorch) where ND4J takes 1.
  */
 public final class VectorisedLeakyReLU extends BaseActivationFunction {

@@ -7,7 +7,7 @@
  * {@link io.sparkgan.model.perf.OneDnnLayers}: puts the oneDNN helpers back that M2.1 fails to install;
  * {@link io.sparkgan.model.perf.NativeFloats}: bulk copies of ND4J arrays. Their measured effect is in
  * {@code docs/PERFORMANCE.md} ("What it took"), not here, where it would go stale. Networks written before these
- * classes moved here name them in {@code io.sparkgan.model}; {@link io.sparkgan.model.NetworkArchive} upgrades those
+ * classes moved here name them in {@code io.sparkgan.model}; {@link io.sparkgan.model.nets.NetworkArchive} upgrades those
  * names on read.
  */
 package io.sparkgan.model.perf;

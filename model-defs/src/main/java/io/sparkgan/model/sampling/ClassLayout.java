@@ -61,8 +61,8 @@ public final class ClassLayout implements Serializable {
     public static long[] apportion(double[] shares, long total) {
         double sum = Arrays.stream(shares).sum();
         if (!(sum > 0) || Arrays.stream(shares).anyMatch(s -> s < 0 || Double.isNaN(s))) {
-            throw new IllegalArgumentException("class shares must be >= 0 with a positive sum, got "
-                    + Arrays.toString(shares));
+            throw new IllegalArgumentException(
+                    "class shares must be >= 0 with a positive sum, got " + Arrays.toString(shares));
         }
         long[] counts = new long[shares.length];
         double[] remainders = new double[shares.length];

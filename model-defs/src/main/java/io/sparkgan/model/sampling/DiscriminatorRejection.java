@@ -3,11 +3,10 @@ package io.sparkgan.model.sampling;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.nets.Network;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Discriminator rejection sampling in its simplest, deterministic form (after Azadi et al.): draw more samples than
@@ -16,14 +15,12 @@ import java.util.stream.IntStream;
  */
 public final class DiscriminatorRejection {
 
-    private DiscriminatorRejection() {
-    }
+    private DiscriminatorRejection() {}
 
     /** D's score of each image [n, C, H, W] (its label's output for a conditional model; oneHot null otherwise). */
-    public static double[] scores(Network discriminator, GanModelConfig config, INDArray images,
-                                  INDArray oneHot) {
-        INDArray input = ClassConditioning.discriminatorInput(images,
-                config.conditional && config.conditioning.input ? oneHot : null);
+    public static double[] scores(Network discriminator, GanModelConfig config, INDArray images, INDArray oneHot) {
+        INDArray input = ClassConditioning.discriminatorInput(
+                images, config.conditional && config.conditioning.input ? oneHot : null);
         INDArray output = discriminator.output(input);
         if (config.discriminatorOutputs() > 1) {
             output = output.mul(oneHot.castTo(output.dataType())).sum(1);
@@ -41,9 +38,12 @@ public final class DiscriminatorRejection {
         if (keep > scores.length) {
             throw new IllegalArgumentException("cannot keep " + keep + " of " + scores.length + " samples");
         }
-        int[] kept = IntStream.range(0, scores.length).boxed()
+        int[] kept = IntStream.range(0, scores.length)
+                .boxed()
                 .sorted(Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i))
-                .limit(keep).mapToInt(Integer::intValue).toArray();
+                .limit(keep)
+                .mapToInt(Integer::intValue)
+                .toArray();
         Arrays.sort(kept);
         return kept;
     }

@@ -1,10 +1,9 @@
 package io.sparkgan.model.sampling;
 
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.SplittableRandom;
 
 /**
  * Latent vectors z ~ N(0, I) drawn from a Java RNG rather than ND4J's: the same seed gives the same noise on every
@@ -12,8 +11,7 @@ import java.util.SplittableRandom;
  */
 public final class LatentNoise {
 
-    private LatentNoise() {
-    }
+    private LatentNoise() {}
 
     public static INDArray sample(long seed, int batch, int latentSize, DataType dataType) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -21,7 +19,8 @@ public final class LatentNoise {
         for (int i = 0; i < values.length; i++) {
             values[i] = random.nextGaussian();
         }
-        return Nd4j.create(values, new long[] {batch, latentSize}, DataType.DOUBLE).castTo(dataType);
+        return Nd4j.create(values, new long[] {batch, latentSize}, DataType.DOUBLE)
+                .castTo(dataType);
     }
 
     /** A seed for one use of the noise, derived from a run seed and any counters (round, partition, step). */

@@ -1,19 +1,17 @@
 package io.sparkgan.model.sampling;
 
 import io.sparkgan.model.ImageTensors;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Lays out a batch of generated images [n, C, H, W] in [-1, 1] as one PNG grid, row by row, 1 px gaps. */
 public final class SampleGrid {
 
-    private SampleGrid() {
-    }
+    private SampleGrid() {}
 
     public static byte[] png(INDArray images, int columns) {
         int n = (int) images.size(0);
@@ -32,8 +30,8 @@ public final class SampleGrid {
     /** One image of interleaved 8-bit pixels (HWC, as datasets store them) as a PNG of its own size. */
     public static byte[] png(byte[] pixels, int height, int width, int channels) {
         // written to the raster: setRGB on a gray image would pass the values through a colour conversion
-        BufferedImage image = new BufferedImage(width, height,
-                channels == 3 ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage image = new BufferedImage(
+                width, height, channels == 3 ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
         int[] pixel = new int[channels];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {

@@ -7,11 +7,10 @@ import io.sparkgan.model.Json;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.nets.NetworkArchive;
 import io.sparkgan.model.perf.OneDnnLayers;
-import org.deeplearning4j.util.ModelSerializer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * The checkpoint format: {@code generator.zip} and {@code discriminator.zip} (DL4J's model format: configuration
@@ -30,6 +29,7 @@ public final class GanCheckpoint {
     public static final String DISCRIMINATOR = "discriminator.zip";
     /** G with the moving-average parameters (no optimizer state), when the average is on. */
     public static final String GENERATOR_AVERAGE = "generator-ema.zip";
+
     public static final String STATE = "gan.json";
 
     private final GanModelConfig config;
@@ -38,14 +38,17 @@ public final class GanCheckpoint {
     private final JsonNode trainingState;
     private final Network averagedGenerator;
 
-    public GanCheckpoint(GanModelConfig config, Network generator, Network discriminator,
-                         JsonNode trainingState) {
+    public GanCheckpoint(GanModelConfig config, Network generator, Network discriminator, JsonNode trainingState) {
         this(config, generator, discriminator, null, trainingState);
     }
 
     /** A checkpoint with G's moving average as a network of its own ({@code null} when the average is off). */
-    public GanCheckpoint(GanModelConfig config, Network generator, Network discriminator,
-                         Network averagedGenerator, JsonNode trainingState) {
+    public GanCheckpoint(
+            GanModelConfig config,
+            Network generator,
+            Network discriminator,
+            Network averagedGenerator,
+            JsonNode trainingState) {
         this.config = config;
         this.generator = generator;
         this.discriminator = discriminator;
@@ -119,16 +122,19 @@ public final class GanCheckpoint {
         if (config.emaKimg > 0 && !files.exists(GENERATOR_AVERAGE)) {
             throw new IOException("incomplete checkpoint: " + files.location(GENERATOR_AVERAGE) + " is missing");
         }
-        return new GanCheckpoint(config, restore(files, GENERATOR), restore(files, DISCRIMINATOR),
-                config.emaKimg > 0 ? restore(files, GENERATOR_AVERAGE, false) : null, state.get("training"));
+        return new GanCheckpoint(
+                config,
+                restore(files, GENERATOR),
+                restore(files, DISCRIMINATOR),
+                config.emaKimg > 0 ? restore(files, GENERATOR_AVERAGE, false) : null,
+                state.get("training"));
     }
 
     private static Network restore(CheckpointFiles files, String name) throws IOException {
         return restore(files, name, true);
     }
 
-    private static Network restore(CheckpointFiles files, String name, boolean withUpdater)
-            throws IOException {
+    private static Network restore(CheckpointFiles files, String name, boolean withUpdater) throws IOException {
         try (InputStream in = files.open(name)) {
             Network net = NetworkArchive.read(in, files.location(name), withUpdater);
             OneDnnLayers.enable(net.model());

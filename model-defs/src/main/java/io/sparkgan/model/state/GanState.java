@@ -3,13 +3,12 @@ package io.sparkgan.model.state;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.perf.NativeFloats;
 import io.sparkgan.model.training.GeneratorAverage;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Everything that training changes in G and D, as one flat float vector: G's parameters (batch-norm moving
@@ -35,7 +34,11 @@ public final class GanState {
         }
 
         public static Layout of(Network g, Network d, GeneratorAverage average) {
-            return new Layout(g.numParams(), g.updaterState().length(), d.numParams(), d.updaterState().length(),
+            return new Layout(
+                    g.numParams(),
+                    g.updaterState().length(),
+                    d.numParams(),
+                    d.updaterState().length(),
                     average == null ? 0 : average.values().length());
         }
     }
@@ -64,8 +67,8 @@ public final class GanState {
                 continue;
             }
             int length = Math.toIntExact(segment.length());
-            // one bulk copy where the memory is addressable: 2-3 ms instead of 10-25 through ND4J's copies for
-            // the 2.7 million floats of the demo's GAN state, which every worker captures and loads every round
+            // one bulk copy where the memory is addressable, not ND4J's element copies: every worker captures and
+            // loads the whole state every round
             if (NativeFloats.addressable(segment)) {
                 NativeFloats.of(segment).get(values, offset, length);
             } else {
@@ -95,7 +98,9 @@ public final class GanState {
                     NativeFloats.of(segment).put(values, (int) offset, length);
                 } else {
                     float[] part = Arrays.copyOfRange(values, (int) offset, (int) offset + length);
-                    segment.assign(Nd4j.createFromArray(part).castTo(segment.dataType()).reshape(segment.shape()));
+                    segment.assign(Nd4j.createFromArray(part)
+                            .castTo(segment.dataType())
+                            .reshape(segment.shape()));
                 }
             }
             offset += length;
@@ -122,8 +127,12 @@ public final class GanState {
 
     /** Little-endian binary: 5 segment sizes, 2 iteration counts, the floats. */
     public byte[] toBytes() {
-        ByteBuffer buffer = ByteBuffer.allocate(5 * 8 + 2 * 4 + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putLong(layout.gParams).putLong(layout.gUpdater).putLong(layout.dParams).putLong(layout.dUpdater)
+        ByteBuffer buffer =
+                ByteBuffer.allocate(5 * 8 + 2 * 4 + 4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(layout.gParams)
+                .putLong(layout.gUpdater)
+                .putLong(layout.dParams)
+                .putLong(layout.dUpdater)
                 .putLong(layout.gAverage);
         buffer.putInt(generatorIterations).putInt(discriminatorIterations);
         buffer.asFloatBuffer().put(values);
@@ -132,13 +141,13 @@ public final class GanState {
 
     public static GanState fromBytes(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        Layout layout = new Layout(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong(),
-                buffer.getLong());
+        Layout layout =
+                new Layout(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
         int gIterations = buffer.getInt();
         int dIterations = buffer.getInt();
         if (buffer.remaining() != 4 * layout.total()) {
-            throw new IllegalArgumentException("state bytes hold " + buffer.remaining() / 4 + " floats, layout says "
-                    + layout.total());
+            throw new IllegalArgumentException(
+                    "state bytes hold " + buffer.remaining() / 4 + " floats, layout says " + layout.total());
         }
         float[] values = new float[Math.toIntExact(layout.total())];
         buffer.asFloatBuffer().get(values);
@@ -146,7 +155,12 @@ public final class GanState {
     }
 
     private static INDArray[] segments(Network g, Network d, GeneratorAverage average) {
-        return new INDArray[] {g.params(), g.updaterState(), d.params(), d.updaterState(),
-            average == null ? Nd4j.empty(DataType.FLOAT) : average.values()};
+        return new INDArray[] {
+            g.params(),
+            g.updaterState(),
+            d.params(),
+            d.updaterState(),
+            average == null ? Nd4j.empty(DataType.FLOAT) : average.values()
+        };
     }
 }

@@ -1,10 +1,9 @@
 package io.sparkgan.model.toy;
 
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.SplittableRandom;
 
 /**
  * The standard 2-D mode-collapse benchmark: a mixture of {@code modes} Gaussians of standard deviation
@@ -88,6 +87,5 @@ public final class GaussianRing {
     }
 
     /** Modes covered, the fraction of points within 3 std of a mode, and the points per mode. */
-    public record Coverage(int modesCovered, double highQualityFraction, int[] pointsPerMode) {
-    }
+    public record Coverage(int modesCovered, double highQualityFraction, int[] pointsPerMode) {}
 }

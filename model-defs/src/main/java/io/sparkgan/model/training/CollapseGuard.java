@@ -25,7 +25,11 @@ public final class CollapseGuard {
         public static final Thresholds DEFAULTS = new Thresholds(0.8, 0.1, 0.05, 2);
 
         public Thresholds {
-            if (minModeShare < 0 || minModeShare > 1 || minRecall < 0 || minRecall > 1 || dLossFloor < 0
+            if (minModeShare < 0
+                    || minModeShare > 1
+                    || minRecall < 0
+                    || minRecall > 1
+                    || dLossFloor < 0
                     || patience < 1) {
                 throw new IllegalArgumentException("collapse thresholds: mode share and recall in [0, 1], D loss"
                         + " floor >= 0, patience >= 1; got " + minModeShare + ", " + minRecall + ", " + dLossFloor
@@ -35,12 +39,10 @@ public final class CollapseGuard {
     }
 
     /** What one evaluation saw; {@code modesCovered}/{@code classes} null without classes. */
-    public record Observation(Integer modesCovered, Integer classes, double recall, double dLoss) {
-    }
+    public record Observation(Integer modesCovered, Integer classes, double recall, double dLoss) {}
 
     /** Whether the last observation looks like a collapse, and why (in words, with the figures). */
-    public record Verdict(boolean collapsed, List<String> reasons) {
-    }
+    public record Verdict(boolean collapsed, List<String> reasons) {}
 
     private final Thresholds thresholds;
     private int bestModes = -1;
@@ -57,8 +59,8 @@ public final class CollapseGuard {
             double share = o.modesCovered() / (double) o.classes();
             boolean reached = bestModes >= 0 && bestModes / (double) o.classes() >= thresholds.minModeShare();
             if (share < thresholds.minModeShare() && reached) {
-                reasons.add(String.format("modes covered fell to %d of %d (it was %d)", o.modesCovered(),
-                        o.classes(), bestModes));
+                reasons.add(String.format(
+                        "modes covered fell to %d of %d (it was %d)", o.modesCovered(), o.classes(), bestModes));
             }
             bestModes = Math.max(bestModes, o.modesCovered());
         }
@@ -72,7 +74,8 @@ public final class CollapseGuard {
         }
         lowDLossRun = o.dLoss() < thresholds.dLossFloor() ? lowDLossRun + 1 : 0;
         if (lowDLossRun >= thresholds.patience()) {
-            reasons.add(String.format("D loss %.4f below %.4f for %d evaluations: D wins and G learns nothing",
+            reasons.add(String.format(
+                    "D loss %.4f below %.4f for %d evaluations: D wins and G learns nothing",
                     o.dLoss(), thresholds.dLossFloor(), lowDLossRun));
         }
         return new Verdict(!reasons.isEmpty(), reasons);

@@ -7,6 +7,9 @@ import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.nets.SequentialNetwork;
 import io.sparkgan.model.perf.LinearConvolution2D;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -18,10 +21,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Arrays;
-import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * One GAN training step on one machine: update D on a real batch and a generated batch, then update G through D.
@@ -41,6 +40,7 @@ public final class GanStep {
     private final Network discriminatorNetwork;
     /** D as a layer stack: its input gradient and output layer are used directly. */
     private final MultiLayerNetwork discriminator;
+
     private final GanLoss loss;
     private final double realTarget;
     private final DiffAugment augment;
@@ -54,6 +54,7 @@ public final class GanStep {
     private final int pack;
     /** The rates the networks' updaters hold now. */
     private double learningRateG;
+
     private double learningRateD;
 
     private final OutputLayerInput discriminatorHead = new OutputLayerInput();
@@ -112,8 +113,13 @@ public final class GanStep {
      */
     public void updateAverage(long imagesPerStep, long imagesSoFar) {
         if (average != null) {
-            average.update(generator, GeneratorAverage.beta(averageHalfLifeKimg, averageRampup,
-                    (double) imagesPerStep * discriminatorSteps, imagesSoFar));
+            average.update(
+                    generator,
+                    GeneratorAverage.beta(
+                            averageHalfLifeKimg,
+                            averageRampup,
+                            (double) imagesPerStep * discriminatorSteps,
+                            imagesSoFar));
         }
     }
 
@@ -180,8 +186,13 @@ public final class GanStep {
         INDArray generatorSeen = ClassConditioning.discriminatorInput(
                 packed(onGenerated != null ? onGenerated.apply(fake) : fake), inputLabels);
         INDArray generatorTargets = targets(generatorSeen, loss.generatorTarget);
-        INDArray inputGradient = unpacked(ClassConditioning.sampleGradient(discriminator.calculateGradients(
-                generatorSeen, generatorTargets, null, headMask).getSecond(), inputLabels, fake.size(1) * pack),
+        INDArray inputGradient = unpacked(
+                ClassConditioning.sampleGradient(
+                        discriminator
+                                .calculateGradients(generatorSeen, generatorTargets, null, headMask)
+                                .getSecond(),
+                        inputLabels,
+                        fake.size(1) * pack),
                 fake.shape());
         if (onGenerated != null) {
             inputGradient = onGenerated.backward(inputGradient);
@@ -200,8 +211,8 @@ public final class GanStep {
     }
 
     private DiffAugment.Augmentation augmentation(SplittableRandom random, INDArray images) {
-        return augment.sample(random, (int) images.size(0), (int) images.size(1), (int) images.size(2),
-                (int) images.size(3));
+        return augment.sample(
+                random, (int) images.size(0), (int) images.size(1), (int) images.size(2), (int) images.size(3));
     }
 
     private static void release(List<INDArray> arrays) {
@@ -221,8 +232,8 @@ public final class GanStep {
             return samples;
         }
         if (samples.size(0) % pack != 0) {
-            throw new IllegalArgumentException("a batch of " + samples.size(0) + " cannot be cut into packs of "
-                    + pack);
+            throw new IllegalArgumentException(
+                    "a batch of " + samples.size(0) + " cannot be cut into packs of " + pack);
         }
         long[] shape = samples.shape().clone();
         shape[0] /= pack;
@@ -256,19 +267,30 @@ public final class GanStep {
         double[] meanOutputAndLoss(INDArray targets, INDArray mask) {
             LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
             int last = discriminator.getnLayers() - 1;
-            InputPreProcessor preProcessor = discriminator.getLayerWiseConfigurations().getInputPreProcess(last);
-            INDArray input = preProcessor == null ? lastInput
+            InputPreProcessor preProcessor =
+                    discriminator.getLayerWiseConfigurations().getInputPreProcess(last);
+            INDArray input = preProcessor == null
+                    ? lastInput
                     : preProcessor.preProcess(lastInput, (int) lastInput.size(0), noWorkspaces);
             // D's head is one dense layer: its pre-activation once, then the loss and the activation from it
             Layer head = discriminator.getOutputLayer();
             INDArray preOutput = input.mmul(head.getParam("W")).addiRowVector(head.getParam("b"));
-            var conf = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) head.conf().getLayer();
-            double meanLoss = conf.getLossFn().computeScore(targets, preOutput.dup(), conf.getActivationFn(), mask,
-                    true);
+            var conf = (org.deeplearning4j.nn.conf.layers.BaseOutputLayer)
+                    head.conf().getLayer();
+            double meanLoss =
+                    conf.getLossFn().computeScore(targets, preOutput.dup(), conf.getActivationFn(), mask, true);
             // the mean of what D reports (a probability for the non-saturating loss) over each example's output
-            double[] raw = preOutput.castTo(DataType.DOUBLE).dup('c').reshape(preOutput.length()).toDoubleVector();
-            double[] weights = mask == null ? null
-                    : mask.castTo(DataType.DOUBLE).dup('c').reshape(mask.length()).toDoubleVector();
+            double[] raw = preOutput
+                    .castTo(DataType.DOUBLE)
+                    .dup('c')
+                    .reshape(preOutput.length())
+                    .toDoubleVector();
+            double[] weights = mask == null
+                    ? null
+                    : mask.castTo(DataType.DOUBLE)
+                            .dup('c')
+                            .reshape(mask.length())
+                            .toDoubleVector();
             double sum = 0;
             for (int i = 0; i < raw.length; i++) {
                 sum += (weights == null ? 1 : weights[i]) * loss.reported(raw[i]);

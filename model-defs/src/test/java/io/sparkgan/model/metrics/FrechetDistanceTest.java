@@ -1,12 +1,11 @@
 package io.sparkgan.model.metrics;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 class FrechetDistanceTest {
 
@@ -23,8 +22,8 @@ class FrechetDistanceTest {
         for (ReferenceVectors.Case c : ReferenceVectors.cases()) {
             double[][] covariance = FeatureStatistics.of(c.a()).covariance();
             assertTrue(ReferenceVectors.relativeError(c.covarianceA(), covariance) < 1e-12, c.name());
-            double error = ReferenceVectors.relativeError(c.sqrtCovarianceA(),
-                    FrechetDistance.symmetricSqrt(covariance));
+            double error =
+                    ReferenceVectors.relativeError(c.sqrtCovarianceA(), FrechetDistance.symmetricSqrt(covariance));
             assertTrue(error < 1e-6, c.name() + ": relative error " + error);
         }
     }

@@ -2,7 +2,6 @@ package io.sparkgan.model.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.model.Json;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,19 +11,28 @@ import java.util.List;
 /** The cases in reference-vectors.json, made by scipy/numpy (make_reference_vectors.py next to it). */
 final class ReferenceVectors {
 
-    record Case(String name, double[][] a, double[][] b, double fid, double kidFullSet, double[][] covarianceA,
-                double[][] sqrtCovarianceA) {
-    }
+    record Case(
+            String name,
+            double[][] a,
+            double[][] b,
+            double fid,
+            double kidFullSet,
+            double[][] covarianceA,
+            double[][] sqrtCovarianceA) {}
 
-    private ReferenceVectors() {
-    }
+    private ReferenceVectors() {}
 
     static List<Case> cases() {
         try (InputStream in = ReferenceVectors.class.getResourceAsStream("/metrics/reference-vectors.json")) {
             List<Case> cases = new ArrayList<>();
             for (JsonNode c : Json.MAPPER.readTree(in).get("cases")) {
-                cases.add(new Case(c.get("name").asText(), matrix(c.get("a")), matrix(c.get("b")),
-                        c.get("fid").asDouble(), c.get("kidFullSet").asDouble(), matrix(c.get("covarianceA")),
+                cases.add(new Case(
+                        c.get("name").asText(),
+                        matrix(c.get("a")),
+                        matrix(c.get("b")),
+                        c.get("fid").asDouble(),
+                        c.get("kidFullSet").asDouble(),
+                        matrix(c.get("covarianceA")),
                         matrix(c.get("sqrtCovarianceA"))));
             }
             return cases;

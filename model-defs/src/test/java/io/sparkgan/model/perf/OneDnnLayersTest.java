@@ -1,9 +1,15 @@
 package io.sparkgan.model.perf;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.GanStepTest;
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
+import java.lang.reflect.Field;
+import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
@@ -16,13 +22,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.lang.reflect.Field;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OneDnnLayersTest {
 
@@ -39,9 +38,11 @@ class OneDnnLayersTest {
         INDArray targets = Nd4j.ones(DataType.FLOAT, 16, 1);
         INDArray fastOut = fast.output(images, true);
         INDArray referenceOut = reference.output(images, true);
-        INDArray fastInputGradient = fast.calculateGradients(images, targets, null, null).getSecond();
+        INDArray fastInputGradient =
+                fast.calculateGradients(images, targets, null, null).getSecond();
         INDArray fastGradient = fast.getFlattenedGradients().dup();
-        INDArray referenceInputGradient = reference.calculateGradients(images, targets, null, null).getSecond();
+        INDArray referenceInputGradient =
+                reference.calculateGradients(images, targets, null, null).getSecond();
         INDArray referenceGradient = reference.getFlattenedGradients().dup();
 
         assertOneDnnRan(fast);
@@ -62,8 +63,8 @@ class OneDnnLayersTest {
         // two passes: the helper computes the batch statistics itself from its second training call on
         for (int pass = 0; pass < 2; pass++) {
             INDArray z = LatentNoise.sample(3 + pass, 16, config.latentSize, DataType.FLOAT);
-            INDArray imageGradient = LatentNoise.sample(5 + pass, 16, 28 * 28, DataType.FLOAT)
-                    .reshape(16, 1, 28, 28);
+            INDArray imageGradient =
+                    LatentNoise.sample(5 + pass, 16, 28 * 28, DataType.FLOAT).reshape(16, 1, 28, 28);
             INDArray[] fastResult = forwardAndBackward(fast, z, imageGradient);
             INDArray[] referenceResult = forwardAndBackward(reference, z, imageGradient);
 
@@ -105,15 +106,18 @@ class OneDnnLayersTest {
         double eps = 1e-5;
 
         INDArray dx = x.ulike();
-        float[][] scaleAndShift = ContiguousBatchNormHelper.backward(x, dy, mean.toFloatVector(), var.toFloatVector(),
-                gamma.toFloatVector(), eps, dx);
+        float[][] scaleAndShift = ContiguousBatchNormHelper.backward(
+                x, dy, mean.toFloatVector(), var.toFloatVector(), gamma.toFloatVector(), eps, dx);
 
         INDArray referenceDx = x.ulike();
         INDArray referenceDGamma = gamma.ulike();
         INDArray referenceDBeta = gamma.ulike();
-        Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp").addInputs(x, mean, var, gamma, beta, dy)
-                .addIntegerArguments(1, 1, 1).addFloatingPointArguments(eps)
-                .addOutputs(referenceDx, mean.ulike(), var.ulike(), referenceDGamma, referenceDBeta).build());
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp")
+                .addInputs(x, mean, var, gamma, beta, dy)
+                .addIntegerArguments(1, 1, 1)
+                .addFloatingPointArguments(eps)
+                .addOutputs(referenceDx, mean.ulike(), var.ulike(), referenceDGamma, referenceDBeta)
+                .build());
         assertClose(referenceDx, dx);
         assertClose(referenceDGamma, Nd4j.createFromArray(scaleAndShift[0]));
         assertClose(referenceDBeta, Nd4j.createFromArray(scaleAndShift[1]));
@@ -124,22 +128,26 @@ class OneDnnLayersTest {
         g.setInput(z);
         List<INDArray> activations = g.feedForward(true, false);
         INDArray images = activations.get(activations.size() - 1).dup();
-        INDArray latentGradient = g.backpropGradient(imageGradient, LayerWorkspaceMgr.noWorkspaces()).getSecond();
-        return new INDArray[] {images, latentGradient.dup(), g.getFlattenedGradients().dup()};
+        INDArray latentGradient = g.backpropGradient(imageGradient, LayerWorkspaceMgr.noWorkspaces())
+                .getSecond();
+        return new INDArray[] {
+            images, latentGradient.dup(), g.getFlattenedGradients().dup()
+        };
     }
 
     /** The oneDNN ops really ran (their op contexts exist) and never fell back to the Java path. */
     private static void assertOneDnnRan(MultiLayerNetwork net) throws Exception {
         for (Layer layer : net.getLayers()) {
             Class<?> layerType = layer.getClass();
-            if (layerType == ConvolutionLayer.class || layerType == LinearConvolution2D.LinearLayer.class
+            if (layerType == ConvolutionLayer.class
+                    || layerType == LinearConvolution2D.LinearLayer.class
                     || layerType == BatchNormalization.class) {
-                Class<?> type = layerType == BatchNormalization.class ? BatchNormalization.class
-                        : ConvolutionLayer.class;
+                Class<?> type =
+                        layerType == BatchNormalization.class ? BatchNormalization.class : ConvolutionLayer.class;
                 Object helper = field(type, "helper").get(layer);
                 assertTrue(helper instanceof MKLDNNConvHelper || helper instanceof MKLDNNBatchNormHelper);
-                Class<?> helperType = helper instanceof MKLDNNConvHelper ? MKLDNNConvHelper.class
-                        : MKLDNNBatchNormHelper.class;
+                Class<?> helperType =
+                        helper instanceof MKLDNNConvHelper ? MKLDNNConvHelper.class : MKLDNNBatchNormHelper.class;
                 assertNotNull(field(helperType, "context").get(helper), "oneDNN op ran in " + type);
                 assertEquals(0, field(type, "helperCountFail").getInt(layer), "no fallback in " + type);
             }

@@ -13,8 +13,7 @@ public final class AveragingEngine {
 
     private static final int TREE_DEPTH = 2;
 
-    private AveragingEngine() {
-    }
+    private AveragingEngine() {}
 
     public static WorkerResult runRound(JavaRDD<ShardBlock> shards, Broadcast<byte[]> state, RoundPlan plan) {
         return shards.mapPartitionsWithIndex(new EngineWorker(state, plan), true)

@@ -2,15 +2,14 @@ package io.sparkgan.jobs.engine;
 
 import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.nets.ClassConditioning;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Assembles the next minibatches (real images normalised to [-1, 1], their labels) on a background thread while
@@ -31,6 +30,7 @@ public final class BatchPrefetcher implements AutoCloseable {
     private final RoundPlan plan;
     /** 0, 1, ..., batch - 1: the gathered images are in order. */
     private final int[] sequence;
+
     private long nextStep;
     private final long endStep;
 
@@ -68,8 +68,8 @@ public final class BatchPrefetcher implements AutoCloseable {
 
     private Minibatch make(long step) {
         int[] indexes = sampler.indexes(step, plan.batch());
-        INDArray real = ImageTensors.batch(block.gather(indexes), sequence, plan.height(), plan.width(),
-                plan.channels());
+        INDArray real =
+                ImageTensors.batch(block.gather(indexes), sequence, plan.height(), plan.width(), plan.channels());
         if (plan.flat()) {
             real = real.reshape(indexes.length, (long) plan.height() * plan.width() * plan.channels());
         }

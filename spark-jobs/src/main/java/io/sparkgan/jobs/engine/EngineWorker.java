@@ -1,11 +1,10 @@
 package io.sparkgan.jobs.engine;
 
+import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.util.Iterator;
-import java.util.List;
 
 /**
  * The worker side of a round, run by Spark on each partition: load the broadcast state into this JVM's trainer,
@@ -27,8 +26,10 @@ public final class EngineWorker implements Function2<Integer, Iterator<ShardBloc
     public Iterator<WorkerResult> call(Integer partition, Iterator<ShardBlock> blocks) {
         ShardBlock block = blocks.hasNext() ? blocks.next() : null;
         if (block == null || block.size() == 0) {
-            double[] nothing = new double[WorkerResult.TRAINER + plan.trainer().statisticNames().size()];
-            return List.of(WorkerResult.of(partition, null, 0, 0, new int[0], nothing, true)).iterator();
+            double[] nothing = new double
+                    [WorkerResult.TRAINER + plan.trainer().statisticNames().size()];
+            return List.of(WorkerResult.of(partition, null, 0, 0, new int[0], nothing, true))
+                    .iterator();
         }
         if (plan.threads() > 0) {
             // ND4J's own loops and the BLAS behind matrix products have separate thread pools
@@ -47,7 +48,8 @@ public final class EngineWorker implements Function2<Integer, Iterator<ShardBloc
     public WorkerResult train(LocalTrainer trainer, ShardBlock block) {
         long loadStart = System.nanoTime();
         trainer.load(state.value());
-        double[] statistics = new double[WorkerResult.TRAINER + plan.trainer().statisticNames().size()];
+        double[] statistics = new double
+                [WorkerResult.TRAINER + plan.trainer().statisticNames().size()];
         double[] trainerStatistics = new double[plan.trainer().statisticNames().size()];
         long start = System.nanoTime();
         long waiting = 0;
@@ -79,8 +81,8 @@ public final class EngineWorker implements Function2<Integer, Iterator<ShardBloc
         statistics[WorkerResult.COMPUTE_SECONDS] = (end - start) / 1e9;
         statistics[WorkerResult.INPUT_WAIT_SECONDS] = waiting / 1e9;
         statistics[WorkerResult.STATE_SECONDS] = (start - loadStart + System.nanoTime() - end) / 1e9;
-        return WorkerResult.of(block.partition, weighted, examples, plan.steps(), trained.counters(), statistics,
-                finite);
+        return WorkerResult.of(
+                block.partition, weighted, examples, plan.steps(), trained.counters(), statistics, finite);
     }
 
     public static boolean allFinite(float[] values) {

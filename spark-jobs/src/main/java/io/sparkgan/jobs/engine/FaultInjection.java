@@ -17,8 +17,7 @@ public final class FaultInjection {
     public static final String HALT_AT = "sparkgan.inject.haltAt";
     private static final java.util.Set<String> FIRED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private FaultInjection() {
-    }
+    private FaultInjection() {}
 
     static boolean nonFinite(long firstStep, int partition) {
         String spec = System.getProperty(NON_FINITE);

@@ -24,6 +24,5 @@ public interface LocalTrainer {
      * A trainer's state as the engine combines it: {@code values} are averaged over the workers weighted by their
      * examples (parameters and optimizer state), {@code counters} take their maximum (iteration counts).
      */
-    record TrainedState(float[] values, int[] counters) {
-    }
+    record TrainedState(float[] values, int[] counters) {}
 }

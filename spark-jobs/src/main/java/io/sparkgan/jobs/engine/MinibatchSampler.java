@@ -1,7 +1,6 @@
 package io.sparkgan.jobs.engine;
 
 import io.sparkgan.model.sampling.LatentNoise;
-
 import java.util.SplittableRandom;
 
 /**

@@ -9,6 +9,16 @@ import java.io.Serializable;
  * labelled data that the trainer uses (0 when it uses none), the threads per task, and the trainer with this
  * round's settings ({@link TrainerSpec}).
  */
-public record RoundPlan(long seed, long firstStep, int steps, int batch, int height, int width, int channels,
-                        boolean flat, int labelClasses, int threads, TrainerSpec trainer) implements Serializable {
-}
+public record RoundPlan(
+        long seed,
+        long firstStep,
+        int steps,
+        int batch,
+        int height,
+        int width,
+        int channels,
+        boolean flat,
+        int labelClasses,
+        int threads,
+        TrainerSpec trainer)
+        implements Serializable {}

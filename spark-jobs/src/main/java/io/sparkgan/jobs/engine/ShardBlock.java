@@ -23,8 +23,7 @@ public final class ShardBlock implements Serializable {
     private final int imagesPerChunk;
     private final byte[][] chunks;
 
-    private ShardBlock(int partition, long[] ids, int[] labels, int imageBytes, int imagesPerChunk,
-                       byte[][] chunks) {
+    private ShardBlock(int partition, long[] ids, int[] labels, int imageBytes, int imagesPerChunk, byte[][] chunks) {
         this.partition = partition;
         this.ids = ids;
         this.labels = labels;
@@ -46,8 +45,12 @@ public final class ShardBlock implements Serializable {
         byte[] out = new byte[indexes.length * imageBytes];
         for (int i = 0; i < indexes.length; i++) {
             int index = indexes[i];
-            System.arraycopy(chunks[index / imagesPerChunk], (index % imagesPerChunk) * imageBytes, out,
-                    i * imageBytes, imageBytes);
+            System.arraycopy(
+                    chunks[index / imagesPerChunk],
+                    (index % imagesPerChunk) * imageBytes,
+                    out,
+                    i * imageBytes,
+                    imageBytes);
         }
         return out;
     }
@@ -81,8 +84,7 @@ public final class ShardBlock implements Serializable {
             if (size % imagesPerChunk == 0) {
                 chunks.add(new byte[imagesPerChunk * imageBytes]);
             }
-            System.arraycopy(image, 0, chunks.get(chunks.size() - 1), (size % imagesPerChunk) * imageBytes,
-                    imageBytes);
+            System.arraycopy(image, 0, chunks.get(chunks.size() - 1), (size % imagesPerChunk) * imageBytes, imageBytes);
             ids[size] = id;
             labels[size] = label;
             size++;
@@ -95,8 +97,8 @@ public final class ShardBlock implements Serializable {
             if (inLast > 0) {
                 all[all.length - 1] = Arrays.copyOf(all[all.length - 1], inLast * imageBytes);
             }
-            return new ShardBlock(partition, Arrays.copyOf(ids, size), Arrays.copyOf(labels, size), imageBytes,
-                    imagesPerChunk, all);
+            return new ShardBlock(
+                    partition, Arrays.copyOf(ids, size), Arrays.copyOf(labels, size), imageBytes, imagesPerChunk, all);
         }
     }
 }

@@ -4,15 +4,14 @@ import io.sparkgan.data.DatasetException;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
-
-import java.util.Iterator;
-import java.util.List;
 
 /**
  * Spreads a dataset over the workers, once: rows go to partition {@code id mod workers} (ids are dense from 0 in
@@ -25,22 +24,32 @@ import java.util.List;
  */
 public final class ShardLoader {
 
-    private ShardLoader() {
-    }
+    private ShardLoader() {}
 
     public static JavaRDD<ShardBlock> load(ImageDataset dataset, int workers) {
         DatasetManifest manifest = dataset.manifest();
-        RowCheck check = new RowCheck(dataset.uri(), manifest.height(), manifest.width(), manifest.channels(),
+        RowCheck check = new RowCheck(
+                dataset.uri(),
+                manifest.height(),
+                manifest.width(),
+                manifest.channels(),
                 manifest.labelled() ? manifest.numClasses() : 0);
         JavaRDD<ShardBlock> blocks = dataset.rows()
-                .select(functions.col(DatasetSchema.ID), functions.col(DatasetSchema.LABEL),
-                        functions.col(DatasetSchema.HEIGHT), functions.col(DatasetSchema.WIDTH),
-                        functions.col(DatasetSchema.CHANNELS), functions.col(DatasetSchema.IMAGE),
+                .select(
+                        functions.col(DatasetSchema.ID),
+                        functions.col(DatasetSchema.LABEL),
+                        functions.col(DatasetSchema.HEIGHT),
+                        functions.col(DatasetSchema.WIDTH),
+                        functions.col(DatasetSchema.CHANNELS),
+                        functions.col(DatasetSchema.IMAGE),
                         functions.input_file_name())
                 .javaRDD()
                 .mapToPair(row -> new Tuple2<>(row.getLong(0), row))
                 .repartitionAndSortWithinPartitions(new HashPartitioner(workers))
-                .mapPartitionsWithIndex((partition, rows) -> List.of(block(partition, rows, check)).iterator(), true);
+                .mapPartitionsWithIndex(
+                        (partition, rows) ->
+                                List.of(block(partition, rows, check)).iterator(),
+                        true);
         return blocks.persist(StorageLevel.MEMORY_AND_DISK());
     }
 
@@ -57,16 +66,24 @@ public final class ShardLoader {
             int c = row.getInt(4);
             byte[] image = (byte[]) row.get(5);
             if (h != height || w != width || c != channels) {
-                throw fail(row, id, "is a " + h + "x" + w + "x" + c + " image; the manifest's shape is " + height
-                        + "x" + width + "x" + channels);
+                throw fail(
+                        row,
+                        id,
+                        "is a " + h + "x" + w + "x" + c + " image; the manifest's shape is " + height + "x" + width
+                                + "x" + channels);
             }
             if (image == null || image.length != imageBytes()) {
-                throw fail(row, id, "has " + (image == null ? 0 : image.length) + " image bytes, its shape needs "
-                        + imageBytes());
+                throw fail(
+                        row,
+                        id,
+                        "has " + (image == null ? 0 : image.length) + " image bytes, its shape needs " + imageBytes());
             }
             if (classes > 0 && (row.isNullAt(1) || row.getInt(1) < 0 || row.getInt(1) >= classes)) {
-                throw fail(row, id, "has label " + (row.isNullAt(1) ? "null" : row.getInt(1)) + ", outside the"
-                        + " manifest's classes [0, " + classes + ")");
+                throw fail(
+                        row,
+                        id,
+                        "has label " + (row.isNullAt(1) ? "null" : row.getInt(1)) + ", outside the"
+                                + " manifest's classes [0, " + classes + ")");
             }
         }
 

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Trainers kept in an executor JVM between rounds: building networks costs 0.1-0.5 s, as much as a few GAN steps,
- * and their weights are overwritten from the broadcast state anyway. Tasks running at the same time in one JVM
+ * Trainers kept in an executor JVM between rounds: building networks costs as much as a few training steps, and
+ * their weights are overwritten from the broadcast state anyway. Tasks running at the same time in one JVM
  * borrow separate instances. Trainers are pooled by architecture ({@link TrainerSpec#architecture()}), and only
  * those of the {@link #MODELS} most recently used architectures are kept: the runs that one executor JVM serves
  * one after another would otherwise leave theirs in memory for its life.
@@ -22,8 +22,7 @@ public final class TrainerPool {
         }
     };
 
-    private TrainerPool() {
-    }
+    private TrainerPool() {}
 
     /** An idle trainer of the spec's architecture, or a new one; configured for the spec's round either way. */
     public static LocalTrainer borrow(TrainerSpec spec) {

@@ -23,8 +23,7 @@ import java.util.TreeSet;
  * average unchanged.
  *
  * <p>The sums travel as raw bytes (see {@link #writeObject}): Java serialization writes a float array one element
- * at a time, and for the 2.7 million floats of the 28x28 DCGAN's state that took about 0.25 s per round, most of
- * the round overhead.
+ * at a time, which for a GAN's millions of floats was most of the round's overhead.
  */
 public final class WorkerResult implements Serializable {
     private static final long serialVersionUID = 3L;
@@ -37,11 +36,13 @@ public final class WorkerResult implements Serializable {
     static final int INPUT_WAIT_SECONDS = 1;
     /** Seconds spent loading the broadcast state into the networks (fetching it included) and capturing the result. */
     static final int STATE_SECONDS = 2;
+
     static final int TRAINER = 3;
 
     private final TreeMap<Integer, double[]> statistics = new TreeMap<>();
     /** Partitions whose worker ended its steps with a loss or a state value that is NaN or infinite. */
     private final TreeSet<Integer> nonFinite = new TreeSet<>();
+
     private long examples;
     private long steps;
     private int[] counters = new int[0];
@@ -51,8 +52,14 @@ public final class WorkerResult implements Serializable {
     }
 
     /** One worker's contribution; {@code weightedState} null for a worker that trained on nothing. */
-    static WorkerResult of(int partition, float[] weightedState, long examples, long steps, int[] counters,
-                           double[] statistics, boolean finite) {
+    static WorkerResult of(
+            int partition,
+            float[] weightedState,
+            long examples,
+            long steps,
+            int[] counters,
+            double[] statistics,
+            boolean finite) {
         WorkerResult result = new WorkerResult();
         result.insert(0, partition, weightedState);
         result.statistics.put(partition, statistics);
@@ -197,7 +204,10 @@ public final class WorkerResult implements Serializable {
                 byte[] bytes = new byte[4 * length];
                 in.readFully(bytes);
                 values = new float[length];
-                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+                ByteBuffer.wrap(bytes)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer()
+                        .get(values);
             }
             stateSums.put(key, values);
         }

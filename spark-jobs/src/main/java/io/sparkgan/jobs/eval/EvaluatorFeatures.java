@@ -8,11 +8,6 @@ import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.metrics.FeatureSet;
 import io.sparkgan.model.metrics.FeatureStatistics;
 import io.sparkgan.model.nets.Network;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-
 import java.io.ByteArrayOutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -20,6 +15,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * The evaluator's features of image sets, computed on the executors (the evaluator is broadcast and each task
@@ -31,11 +30,9 @@ public final class EvaluatorFeatures {
     private static final int BATCH = 256;
 
     /** Features (and predicted classes) of one image. */
-    record ImageFeatures(long key, float[] features, int predicted) implements Serializable {
-    }
+    record ImageFeatures(long key, float[] features, int predicted) implements Serializable {}
 
-    private EvaluatorFeatures() {
-    }
+    private EvaluatorFeatures() {}
 
     /** Features of every image of a dataset, ordered by image id. */
     public static FeatureSet extract(ImageDataset data, MultiLayerNetwork evaluator) {
@@ -59,11 +56,14 @@ public final class EvaluatorFeatures {
         try {
             JavaRDD<ImageFeatures> features = ofRows(data, net).cache();
             FeatureStatistics statistics = features.mapPartitions(rows -> {
-                List<double[]> vectors = new ArrayList<>();
-                rows.forEachRemaining(r -> vectors.add(toDoubles(r.features())));
-                return vectors.isEmpty() ? List.<FeatureStatistics>of().iterator()
-                        : List.of(FeatureStatistics.of(vectors.toArray(double[][]::new))).iterator();
-            }).treeReduce(FeatureStatistics::merge);
+                        List<double[]> vectors = new ArrayList<>();
+                        rows.forEachRemaining(r -> vectors.add(toDoubles(r.features())));
+                        return vectors.isEmpty()
+                                ? List.<FeatureStatistics>of().iterator()
+                                : List.of(FeatureStatistics.of(vectors.toArray(double[][]::new)))
+                                        .iterator();
+                    })
+                    .treeReduce(FeatureStatistics::merge);
             List<ImageFeatures> sample = features.takeSample(false, subset, seed);
             features.unpersist(false);
             return new Summary(statistics, toFeatureSet(sample, EvaluatorNetwork.kindOf(evaluator)));
@@ -73,32 +73,39 @@ public final class EvaluatorFeatures {
     }
 
     /** Statistics of a whole set and a subset of its feature vectors. */
-    public record Summary(FeatureStatistics statistics, FeatureSet subset) {
-    }
+    public record Summary(FeatureStatistics statistics, FeatureSet subset) {}
 
     /**
      * Features of the samples a generator makes ({@link SampleBlocks}), made and featurised on the executors in up
      * to {@code partitions} tasks: the images never travel.
      */
-    public static FeatureSet ofGenerator(JavaSparkContext jsc, Network generator, SampleBlocks samples,
-                                         MultiLayerNetwork evaluator, int partitions) {
+    public static FeatureSet ofGenerator(
+            JavaSparkContext jsc,
+            Network generator,
+            SampleBlocks samples,
+            MultiLayerNetwork evaluator,
+            int partitions) {
         if (samples.filtered()) {
             throw new IllegalArgumentException("evaluation takes a generator's samples as they come, unfiltered");
         }
         NetworkBroadcast g = new NetworkBroadcast(jsc, generator);
         NetworkBroadcast e = new NetworkBroadcast(jsc, Network.of(evaluator));
         try {
-            List<ImageFeatures> rows = samples.blocks(jsc, partitions).mapPartitions(assigned -> {
-                Network gen = g.build();
-                MultiLayerNetwork eval = e.build().layerStack();
-                List<ImageFeatures> out = new ArrayList<>();
-                while (assigned.hasNext()) {
-                    int block = assigned.next();
-                    addAll(out, samples.first(block), EvaluatorNetwork.evaluate(eval,
-                            samples.generate(gen, null, null, block)));
-                }
-                return out.iterator();
-            }).collect();
+            List<ImageFeatures> rows = samples.blocks(jsc, partitions)
+                    .mapPartitions(assigned -> {
+                        Network gen = g.build();
+                        MultiLayerNetwork eval = e.build().layerStack();
+                        List<ImageFeatures> out = new ArrayList<>();
+                        while (assigned.hasNext()) {
+                            int block = assigned.next();
+                            addAll(
+                                    out,
+                                    samples.first(block),
+                                    EvaluatorNetwork.evaluate(eval, samples.generate(gen, null, null, block)));
+                        }
+                        return out.iterator();
+                    })
+                    .collect();
             return toFeatureSet(rows, EvaluatorNetwork.kindOf(evaluator));
         } finally {
             g.destroy();
@@ -111,10 +118,13 @@ public final class EvaluatorFeatures {
         int height = m.height();
         int width = m.width();
         int channels = m.channels();
-        return data.rows().select(DatasetSchema.ID, DatasetSchema.IMAGE).javaRDD().mapPartitions(rows -> {
-            MultiLayerNetwork evaluator = net.build().layerStack();
-            return new Batched(rows, evaluator, height, width, channels);
-        });
+        return data.rows()
+                .select(DatasetSchema.ID, DatasetSchema.IMAGE)
+                .javaRDD()
+                .mapPartitions(rows -> {
+                    MultiLayerNetwork evaluator = net.build().layerStack();
+                    return new Batched(rows, evaluator, height, width, channels);
+                });
     }
 
     /** Runs a partition's rows through the evaluator a batch at a time, as the caller consumes them. */
@@ -164,11 +174,11 @@ public final class EvaluatorFeatures {
             if (ids.isEmpty()) {
                 return;
             }
-            FeatureSet f = EvaluatorNetwork.evaluate(evaluator, ImageTensors.batch(pixels.toByteArray(),
-                    sequence(ids.size()), height, width, channels));
+            FeatureSet f = EvaluatorNetwork.evaluate(
+                    evaluator, ImageTensors.batch(pixels.toByteArray(), sequence(ids.size()), height, width, channels));
             for (int i = 0; i < ids.size(); i++) {
-                ready.add(new ImageFeatures(ids.get(i), toFloats(f.features()[i]),
-                        f.hasClasses() ? f.classes()[i] : -1));
+                ready.add(
+                        new ImageFeatures(ids.get(i), toFloats(f.features()[i]), f.hasClasses() ? f.classes()[i] : -1));
             }
         }
     }
@@ -184,7 +194,8 @@ public final class EvaluatorFeatures {
         sorted.sort(Comparator.comparingLong(ImageFeatures::key));
         double[][] features = sorted.stream().map(r -> toDoubles(r.features())).toArray(double[][]::new);
         int[] classes = kind == EvaluatorNetwork.Kind.CLASSIFIER
-                ? sorted.stream().mapToInt(ImageFeatures::predicted).toArray() : null;
+                ? sorted.stream().mapToInt(ImageFeatures::predicted).toArray()
+                : null;
         return new FeatureSet(features, classes);
     }
 

@@ -9,11 +9,6 @@ import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.nets.NetworkArchive;
 import io.sparkgan.model.perf.OneDnnLayers;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +17,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Where a dataset's evaluator lives: {@code evaluator.zip} (DL4J format) and {@code evaluator.json} (which dataset
@@ -65,11 +64,13 @@ public final class EvaluatorStore {
         fields.set("labelNames", Json.MAPPER.valueToTree(m.labelNames()));
         fields.put("testDataset", qualified(test.uri()));
         fields.put("kind", result.kind().name().toLowerCase());
-        fields.put("why", result.kind() == EvaluatorNetwork.Kind.CLASSIFIER
-                ? "labelled dataset: a classifier's penultimate layer separates the classes, and its predictions"
-                        + " give mode coverage"
-                : "unlabelled dataset: an autoencoder's bottleneck keeps what tells the images apart without labels;"
-                        + " no classes, so no mode coverage");
+        fields.put(
+                "why",
+                result.kind() == EvaluatorNetwork.Kind.CLASSIFIER
+                        ? "labelled dataset: a classifier's penultimate layer separates the classes, and its predictions"
+                                + " give mode coverage"
+                        : "unlabelled dataset: an autoencoder's bottleneck keeps what tells the images apart without labels;"
+                                + " no classes, so no mode coverage");
         fields.put("trainedAt", Instant.now().toString());
         if (result.kind() == EvaluatorNetwork.Kind.CLASSIFIER) {
             fields.put("testAccuracy", result.testAccuracy());
@@ -92,7 +93,8 @@ public final class EvaluatorStore {
     /** Identifies this evaluator (a digest of its description): cached statistics made with another are stale. */
     public String id() throws IOException {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(description().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(description().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -102,17 +104,20 @@ public final class EvaluatorStore {
     /** Fails, naming both, unless this evaluator was trained on images of the dataset's shape. */
     public void requireShape(DatasetManifest dataset) throws IOException {
         JsonNode d = Json.MAPPER.readTree(description());
-        if (d.path("height").asInt() != dataset.height() || d.path("width").asInt() != dataset.width()
+        if (d.path("height").asInt() != dataset.height()
+                || d.path("width").asInt() != dataset.width()
                 || d.path("channels").asInt() != dataset.channels()) {
             throw new IllegalArgumentException("the evaluator in " + storage.path("") + " was trained on "
-                    + d.path("height").asInt() + "x" + d.path("width").asInt() + "x" + d.path("channels").asInt()
+                    + d.path("height").asInt() + "x" + d.path("width").asInt() + "x"
+                    + d.path("channels").asInt()
                     + " images, not " + dataset.shape());
         }
     }
 
     public MultiLayerNetwork loadNetwork() throws IOException {
         try (InputStream in = storage.fs().open(storage.path(MODEL))) {
-            MultiLayerNetwork net = NetworkArchive.read(in, storage.path(MODEL).toString(), false).layerStack();
+            MultiLayerNetwork net = NetworkArchive.read(in, storage.path(MODEL).toString(), false)
+                    .layerStack();
             OneDnnLayers.enable(net);
             return net;
         }

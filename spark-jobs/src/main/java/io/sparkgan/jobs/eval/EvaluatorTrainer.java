@@ -5,6 +5,10 @@ import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
@@ -19,11 +23,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-
 /**
  * Trains the evaluator classifier on a labelled dataset with DL4J's own Spark integration: a
  * {@link SparkDl4jMultiLayer} under a {@link ParameterAveragingTrainingMaster} (workers fit minibatches of their
@@ -35,39 +34,42 @@ public final class EvaluatorTrainer {
      * The trained network, its kind, and how well it does on the test dataset: accuracy for a classifier, mean
      * squared reconstruction error (pixels in [-1, 1]) for an autoencoder; the other figure is NaN.
      */
-    public record Result(MultiLayerNetwork network, EvaluatorNetwork.Kind kind, double testAccuracy,
-                         double testReconstructionError, int epochs) {
-    }
+    public record Result(
+            MultiLayerNetwork network,
+            EvaluatorNetwork.Kind kind,
+            double testAccuracy,
+            double testReconstructionError,
+            int epochs) {}
 
     static final double LEARNING_RATE = 1e-3;
 
-    private EvaluatorTrainer() {
-    }
+    private EvaluatorTrainer() {}
 
     /**
      * Trains the evaluator for {@code train}: the classifier when it is labelled, else the autoencoder (see
      * {@link EvaluatorNetwork}).
      */
-    public static Result train(SparkSession spark, ImageDataset train, ImageDataset test, int epochs, int batch,
-                               int workers, long seed) {
+    public static Result train(
+            SparkSession spark, ImageDataset train, ImageDataset test, int epochs, int batch, int workers, long seed) {
         DatasetManifest manifest = train.manifest();
         DatasetManifest testManifest = test.manifest();
-        if (testManifest.height() != manifest.height() || testManifest.width() != manifest.width()
+        if (testManifest.height() != manifest.height()
+                || testManifest.width() != manifest.width()
                 || testManifest.channels() != manifest.channels()) {
             throw new IllegalArgumentException("test dataset " + test.uri() + " holds " + testManifest.shape()
                     + " images but " + train.uri() + " holds " + manifest.shape());
         }
-        EvaluatorNetwork.Kind kind = manifest.labelled() ? EvaluatorNetwork.Kind.CLASSIFIER
-                : EvaluatorNetwork.Kind.AUTOENCODER;
+        EvaluatorNetwork.Kind kind =
+                manifest.labelled() ? EvaluatorNetwork.Kind.CLASSIFIER : EvaluatorNetwork.Kind.AUTOENCODER;
         if (kind == EvaluatorNetwork.Kind.CLASSIFIER && !manifest.labelNames().equals(testManifest.labelNames())) {
             throw new IllegalArgumentException("test dataset " + test.uri() + " has label names "
                     + testManifest.labelNames() + " but " + train.uri() + " has " + manifest.labelNames());
         }
         MultiLayerConfiguration configuration = kind == EvaluatorNetwork.Kind.CLASSIFIER
-                ? EvaluatorNetwork.configuration(manifest.height(), manifest.width(), manifest.channels(),
-                        manifest.numClasses(), seed)
-                : EvaluatorNetwork.autoencoderConfiguration(manifest.height(), manifest.width(), manifest.channels(),
-                        seed);
+                ? EvaluatorNetwork.configuration(
+                        manifest.height(), manifest.width(), manifest.channels(), manifest.numClasses(), seed)
+                : EvaluatorNetwork.autoencoderConfiguration(
+                        manifest.height(), manifest.width(), manifest.channels(), seed);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batch)
                 .batchSizePerWorker(batch)
@@ -90,8 +92,7 @@ public final class EvaluatorTrainer {
             Evaluation evaluation = sparkNet.evaluate(testBatches);
             return new Result(sparkNet.getNetwork(), kind, evaluation.accuracy(), Double.NaN, epochs);
         }
-        return new Result(sparkNet.getNetwork(), kind, Double.NaN, sparkNet.calculateScore(testBatches, true),
-                epochs);
+        return new Result(sparkNet.getNetwork(), kind, Double.NaN, sparkNet.calculateScore(testBatches, true), epochs);
     }
 
     /**
@@ -112,7 +113,10 @@ public final class EvaluatorTrainer {
         int width = m.width();
         int channels = m.channels();
         int classes = kind == EvaluatorNetwork.Kind.CLASSIFIER ? m.numClasses() : 0;
-        return data.rows().select(DatasetSchema.LABEL, DatasetSchema.IMAGE).javaRDD().repartition(partitions)
+        return data.rows()
+                .select(DatasetSchema.LABEL, DatasetSchema.IMAGE)
+                .javaRDD()
+                .repartition(partitions)
                 .mapPartitions(rows -> new Batches(rows, batch, height, width, channels, classes));
     }
 
@@ -151,8 +155,8 @@ public final class EvaluatorTrainer {
                 labels.add(classes > 0 ? row.getInt(0) : -1);
                 pixels.writeBytes(row.getAs(1));
             }
-            INDArray images = ImageTensors.batch(pixels.toByteArray(), EvaluatorFeatures.sequence(labels.size()),
-                    height, width, channels);
+            INDArray images = ImageTensors.batch(
+                    pixels.toByteArray(), EvaluatorFeatures.sequence(labels.size()), height, width, channels);
             if (classes == 0) {
                 return new DataSet(images, images.reshape(labels.size(), (long) channels * height * width));
             }

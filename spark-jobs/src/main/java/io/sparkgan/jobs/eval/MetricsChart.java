@@ -2,7 +2,6 @@ package io.sparkgan.jobs.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.model.sampling.SampleGrid;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -24,11 +23,11 @@ public final class MetricsChart {
     private static final int RIGHT = 150;
     private static final int TOP = 30;
     private static final int BOTTOM = 40;
-    private static final Color[] COLOURS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0x9467bd)};
+    private static final Color[] COLOURS = {
+        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)
+    };
 
-    private MetricsChart() {
-    }
+    private MetricsChart() {}
 
     /** Draws the chart of {@code evaluations} (lines of {@code eval/metrics.jsonl}). */
     public static byte[] png(List<JsonNode> evaluations) {
@@ -60,7 +59,9 @@ public final class MetricsChart {
         bottom.line(values(evaluations, "recall", 1), COLOURS[1], "recall");
         bottom.line(values(evaluations, "coverage", 1), COLOURS[2], "coverage");
         if (evaluations.stream().allMatch(e -> e.hasNonNull("modesCovered"))) {
-            double classes = evaluations.isEmpty() ? 1 : evaluations.get(0).get("classes").asDouble();
+            double classes = evaluations.isEmpty()
+                    ? 1
+                    : evaluations.get(0).get("classes").asDouble();
             bottom.line(values(evaluations, "modesCovered", classes), COLOURS[3], "modes covered");
         }
         g.dispose();
@@ -68,7 +69,9 @@ public final class MetricsChart {
     }
 
     private static double[] values(List<JsonNode> evaluations, String field, double divisor) {
-        return evaluations.stream().mapToDouble(e -> e.path(field).asDouble(Double.NaN) / divisor).toArray();
+        return evaluations.stream()
+                .mapToDouble(e -> e.path(field).asDouble(Double.NaN) / divisor)
+                .toArray();
     }
 
     /** One chart area: axes, ticks, a title, and lines with a legend on the right. */

@@ -3,11 +3,10 @@ package io.sparkgan.jobs.eval;
 import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.perf.OneDnnLayers;
+import java.io.Serializable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.io.Serializable;
 
 /**
  * A network sent to the executors for inference: its configuration and parameters as plain broadcasts (no

@@ -24,14 +24,11 @@ final class OneDnnTrainingHook implements TrainingHook {
     }
 
     @Override
-    public void postUpdate(DataSet minibatch, Model model) {
-    }
+    public void postUpdate(DataSet minibatch, Model model) {}
 
     @Override
-    public void preUpdate(MultiDataSet minibatch, Model model) {
-    }
+    public void preUpdate(MultiDataSet minibatch, Model model) {}
 
     @Override
-    public void postUpdate(MultiDataSet minibatch, Model model) {
-    }
+    public void postUpdate(MultiDataSet minibatch, Model model) {}
 }

@@ -6,6 +6,10 @@ import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.ClassLayout;
 import io.sparkgan.model.sampling.DiscriminatorRejection;
 import io.sparkgan.model.sampling.LatentNoise;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,11 +17,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
-
-import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * How a generator's samples are made on the executors: ids 0 .. count in blocks of {@value #SIZE} whose images are
@@ -58,24 +57,28 @@ public final class SampleBlocks implements Serializable {
      * the classes that have real images when {@code realFrequencies} is given (a class without any is not asked for).
      */
     public static SampleBlocks of(GanModelConfig model, int count, long seed, double[] realFrequencies) {
-        return new SampleBlocks(count, model.latentSize,
+        return new SampleBlocks(
+                count,
+                model.latentSize,
                 model.conditional ? ClassLayout.ofShares(present(model.classes, realFrequencies), count) : null,
-                seed, 1);
+                seed,
+                1);
     }
 
     /**
      * {@code count} samples, of a conditional generator in the exact class counts of {@code layout} (null for an
      * unconditional one), filtered by D down from 1 / keepFraction times as many when keepFraction is below 1.
      */
-    public static SampleBlocks of(GanModelConfig model, int count, ClassLayout layout, long seed,
-                                  double keepFraction) {
+    public static SampleBlocks of(GanModelConfig model, int count, ClassLayout layout, long seed, double keepFraction) {
         if (model.conditional != (layout != null)) {
-            throw new IllegalArgumentException(model.conditional ? "a conditional generator needs a class mix"
-                    : "an unconditional generator has no classes to ask for");
+            throw new IllegalArgumentException(
+                    model.conditional
+                            ? "a conditional generator needs a class mix"
+                            : "an unconditional generator has no classes to ask for");
         }
         if (layout != null && layout.classes() != model.classes) {
-            throw new IllegalArgumentException("class mix over " + layout.classes() + " classes for a generator of "
-                    + model.classes);
+            throw new IllegalArgumentException(
+                    "class mix over " + layout.classes() + " classes for a generator of " + model.classes);
         }
         if (layout != null && layout.total() != count) {
             throw new IllegalArgumentException("class mix of " + layout.total() + " samples for a count of " + count);
@@ -86,7 +89,8 @@ public final class SampleBlocks implements Serializable {
     private static double[] present(int classes, double[] realFrequencies) {
         double[] shares = new double[classes];
         Arrays.fill(shares, 1);
-        if (realFrequencies != null && realFrequencies.length == classes
+        if (realFrequencies != null
+                && realFrequencies.length == classes
                 && Arrays.stream(realFrequencies).anyMatch(f -> f > 0)) {
             for (int c = 0; c < classes; c++) {
                 shares[c] = realFrequencies[c] > 0 ? 1 : 0;
@@ -136,8 +140,7 @@ public final class SampleBlocks implements Serializable {
     }
 
     /** The images of one block, NCHW in [-1, 1] on the 8-bit grid (D is only used to filter, may be null then). */
-    public INDArray generate(Network generator, Network discriminator, GanModelConfig model,
-                      int block) {
+    public INDArray generate(Network generator, Network discriminator, GanModelConfig model, int block) {
         int[] labels = labels(block);
         if (!filtered()) {
             return draw(generator, LatentNoise.derive(seed, block), size(block), labels);
@@ -157,13 +160,13 @@ public final class SampleBlocks implements Serializable {
                 }
             }
             if (slotsOfGroup.isEmpty()) {
-                continue;   // a class the block does not ask for
+                continue; // a class the block does not ask for
             }
             slots.add(slotsOfGroup);
             int drawn = DiscriminatorRejection.candidates(slotsOfGroup.size(), keepFraction);
             drawnPerGroup.add(drawn);
-            noise.add(LatentNoise.sample(LatentNoise.derive(seed, block, 1 + group), drawn, latentSize,
-                    DataType.FLOAT));
+            noise.add(
+                    LatentNoise.sample(LatentNoise.derive(seed, block, 1 + group), drawn, latentSize, DataType.FLOAT));
             int[] more = Arrays.copyOf(asked, asked.length + drawn);
             Arrays.fill(more, asked.length, more.length, group);
             asked = more;
@@ -176,10 +179,13 @@ public final class SampleBlocks implements Serializable {
         double[] scores = new double[(int) input.size(0)];
         for (int from = 0; from < scores.length; from += SIZE) {
             int to = Math.min(scores.length, from + SIZE);
-            INDArray slice = quantised(generator.output(input.get(NDArrayIndex.interval(from, to),
-                    NDArrayIndex.all())));
-            double[] sliceScores = DiscriminatorRejection.scores(discriminator, model, slice, oneHot == null ? null
-                    : oneHot.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()));
+            INDArray slice =
+                    quantised(generator.output(input.get(NDArrayIndex.interval(from, to), NDArrayIndex.all())));
+            double[] sliceScores = DiscriminatorRejection.scores(
+                    discriminator,
+                    model,
+                    slice,
+                    oneHot == null ? null : oneHot.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()));
             System.arraycopy(sliceScores, 0, scores, from, sliceScores.length);
             images.add(slice);
         }
@@ -191,8 +197,8 @@ public final class SampleBlocks implements Serializable {
         for (int g = 0; g < slots.size(); g++) {
             List<Integer> slotsOfGroup = slots.get(g);
             int drawn = drawnPerGroup.get(g);
-            int[] kept = DiscriminatorRejection.highest(Arrays.copyOfRange(scores, first, first + drawn),
-                    slotsOfGroup.size());
+            int[] kept = DiscriminatorRejection.highest(
+                    Arrays.copyOfRange(scores, first, first + drawn), slotsOfGroup.size());
             for (int k = 0; k < kept.length; k++) {
                 out.putSlice(slotsOfGroup.get(k), candidates.slice(first + kept[k]));
             }
@@ -203,14 +209,18 @@ public final class SampleBlocks implements Serializable {
 
     private INDArray draw(Network generator, long noiseSeed, int n, int[] labels) {
         INDArray noise = LatentNoise.sample(noiseSeed, n, latentSize, DataType.FLOAT);
-        INDArray input = labels == null ? noise : ClassConditioning.generatorInput(noise,
-                ClassConditioning.oneHot(labels, layout.classes(), DataType.FLOAT));
+        INDArray input = labels == null
+                ? noise
+                : ClassConditioning.generatorInput(
+                        noise, ClassConditioning.oneHot(labels, layout.classes(), DataType.FLOAT));
         return quantised(generator.output(input));
     }
 
     /** Images in [-1, 1] rounded to the 256 levels of 8-bit pixels. */
     static INDArray quantised(INDArray images) {
         INDArray levels = Transforms.round(images.add(1).muli(127.5), false);
-        return Transforms.min(Transforms.max(levels, 0, false), 255, false).divi(127.5).subi(1);
+        return Transforms.min(Transforms.max(levels, 0, false), 255, false)
+                .divi(127.5)
+                .subi(1);
     }
 }

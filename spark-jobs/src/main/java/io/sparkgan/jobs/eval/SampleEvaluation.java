@@ -12,15 +12,14 @@ import io.sparkgan.model.metrics.MetricSuite;
 import io.sparkgan.model.metrics.RealReference;
 import io.sparkgan.model.metrics.SampleMetrics;
 import io.sparkgan.model.nets.Network;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Evaluation against one real dataset: its evaluator, loaded once, and its cached {@link RealReference}. Each
@@ -38,8 +37,13 @@ public final class SampleEvaluation {
     private final RealReference reference;
     private final String description;
 
-    private SampleEvaluation(SparkSession spark, ImageDataset real, String evaluatorLocation,
-                             MultiLayerNetwork evaluator, RealReference reference, String description) {
+    private SampleEvaluation(
+            SparkSession spark,
+            ImageDataset real,
+            String evaluatorLocation,
+            MultiLayerNetwork evaluator,
+            RealReference reference,
+            String description) {
         this.spark = spark;
         this.real = real;
         this.evaluatorLocation = evaluatorLocation;
@@ -70,8 +74,8 @@ public final class SampleEvaluation {
         }
         store.requireShape(real.manifest());
         MultiLayerNetwork evaluator = store.loadNetwork();
-        RealReference reference = RealReferenceCache.get(real, evaluator, store.id(),
-                spark.sparkContext().hadoopConfiguration());
+        RealReference reference = RealReferenceCache.get(
+                real, evaluator, store.id(), spark.sparkContext().hadoopConfiguration());
         return new SampleEvaluation(spark, real, location, evaluator, reference, store.description());
     }
 
@@ -98,12 +102,11 @@ public final class SampleEvaluation {
      * Metrics of {@code samples} images from a generator of {@code model}, made on {@code partitions} executor
      * tasks; for a conditional model also the share the evaluator classes as the class asked for.
      */
-    public SampleMetrics ofGenerator(Network generator, GanModelConfig model, int samples, long seed,
-                                     int partitions) {
+    public SampleMetrics ofGenerator(Network generator, GanModelConfig model, int samples, long seed, int partitions) {
         long start = System.nanoTime();
         SampleBlocks blocks = SampleBlocks.of(model, samples, seed, reference.classFrequencies());
-        FeatureSet features = EvaluatorFeatures.ofGenerator(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                generator, blocks, evaluator, partitions);
+        FeatureSet features = EvaluatorFeatures.ofGenerator(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()), generator, blocks, evaluator, partitions);
         long generated = System.nanoTime();
         SampleMetrics metrics = MetricSuite.compare(reference, features, seed);
         if (model.conditional && features.hasClasses()) {
@@ -116,8 +119,11 @@ public final class SampleEvaluation {
             }
             metrics = metrics.withClassAccuracy(agree / (double) asked.length);
         }
-        LOG.info("{} samples generated and featurised in {} s on {} tasks, metrics in {} s", samples,
-                String.format("%.1f", (generated - start) / 1e9), partitions,
+        LOG.info(
+                "{} samples generated and featurised in {} s on {} tasks, metrics in {} s",
+                samples,
+                String.format("%.1f", (generated - start) / 1e9),
+                partitions,
                 String.format("%.1f", (System.nanoTime() - generated) / 1e9));
         return metrics;
     }
@@ -141,7 +147,8 @@ public final class SampleEvaluation {
     public static ObjectNode toJson(SampleMetrics metrics) {
         ObjectNode line = Json.MAPPER.valueToTree(metrics);
         line.remove(List.of("modesCovered", "classes", "classKl", "classCounts", "classAccuracy").stream()
-                .filter(f -> line.path(f).isNull()).toList());
+                .filter(f -> line.path(f).isNull())
+                .toList());
         return line;
     }
 
@@ -151,15 +158,16 @@ public final class SampleEvaluation {
         text.append(String.format("samples    %d%n", m.samples()));
         text.append(String.format("FID        %.3f%n", m.fid()));
         text.append(String.format("KID        %.5f +- %.5f%n", m.kid(), m.kidStd()));
-        text.append(String.format("precision  %.3f   recall   %.3f   (k = %d)%n", m.precision(), m.recall(),
-                MetricSuite.K));
+        text.append(String.format(
+                "precision  %.3f   recall   %.3f   (k = %d)%n", m.precision(), m.recall(), MetricSuite.K));
         text.append(String.format("density    %.3f   coverage %.3f%n", m.density(), m.coverage()));
         if (m.classAccuracy() != null) {
-            text.append(String.format("classes as asked %.4f (the evaluator's class of each conditional sample)%n",
-                    m.classAccuracy()));
+            text.append(String.format(
+                    "classes as asked %.4f (the evaluator's class of each conditional sample)%n", m.classAccuracy()));
         }
         if (m.classes() != null) {
-            text.append(String.format("modes      %d of %d covered, KL(samples || real) %.4f, class counts %s%n",
+            text.append(String.format(
+                    "modes      %d of %d covered, KL(samples || real) %.4f, class counts %s%n",
                     m.modesCovered(), m.classes(), m.classKl(), Arrays.toString(m.classCounts())));
         }
         return text.toString();

@@ -2,11 +2,10 @@ package io.sparkgan.jobs.generate;
 
 import io.sparkgan.data.DatasetException;
 import io.sparkgan.data.DatasetManifest;
-import org.apache.hadoop.conf.Configuration;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * The class mix a {@code --classes} value asks of a conditional generator: {@code uniform} (over the classes the
@@ -27,11 +26,12 @@ public record ClassMix(String spec, List<String> labelNames, double[] shares) {
             manifest = DatasetManifest.read(trainingData, conf);
         } catch (DatasetException e) {
             if (value.equals("real")) {
-                throw new IllegalArgumentException("--classes real needs the run's training data, but: "
-                        + e.getMessage());
+                throw new IllegalArgumentException(
+                        "--classes real needs the run's training data, but: " + e.getMessage());
             }
         }
-        List<String> names = manifest != null && manifest.numClasses() == classes ? manifest.labelNames()
+        List<String> names = manifest != null && manifest.numClasses() == classes
+                ? manifest.labelNames()
                 : IntStream.range(0, classes).mapToObj(Integer::toString).toList();
         double[] shares = new double[classes];
         switch (value) {
@@ -41,7 +41,9 @@ public record ClassMix(String spec, List<String> labelNames, double[] shares) {
                     throw new IllegalArgumentException("--classes real: " + trainingData + " has "
                             + manifest.numClasses() + " classes, the generator " + classes);
                 }
-                long total = manifest.classCounts().stream().mapToLong(Long::longValue).sum();
+                long total = manifest.classCounts().stream()
+                        .mapToLong(Long::longValue)
+                        .sum();
                 for (int c = 0; c < classes; c++) {
                     shares[c] = manifest.classCounts().get(c) / (double) total;
                 }
@@ -53,9 +55,12 @@ public record ClassMix(String spec, List<String> labelNames, double[] shares) {
 
     /** Every class alike; when the training data is known, only those classes it has images of. */
     private static void uniform(DatasetManifest manifest, double[] shares) {
-        boolean known = manifest != null && manifest.labelled() && manifest.numClasses() == shares.length
+        boolean known = manifest != null
+                && manifest.labelled()
+                && manifest.numClasses() == shares.length
                 && manifest.classCounts().stream().anyMatch(c -> c > 0);
-        long present = known ? manifest.classCounts().stream().filter(c -> c > 0).count() : shares.length;
+        long present =
+                known ? manifest.classCounts().stream().filter(c -> c > 0).count() : shares.length;
         for (int c = 0; c < shares.length; c++) {
             shares[c] = !known || manifest.classCounts().get(c) > 0 ? 1.0 / present : 0;
         }

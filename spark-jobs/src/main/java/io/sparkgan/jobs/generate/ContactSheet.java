@@ -4,11 +4,10 @@ import io.sparkgan.jobs.eval.SampleBlocks;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.SampleGrid;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A first look at a synthetic set: the first samples of each class (one row per class, as the training grids
@@ -21,11 +20,9 @@ public final class ContactSheet {
     private static final int UNCONDITIONAL = 64;
     private static final int MAX_BLOCKS = 8;
 
-    private ContactSheet() {
-    }
+    private ContactSheet() {}
 
-    public static byte[] png(SampleBlocks samples, Network generator, Network discriminator,
-                             GanModelConfig model) {
+    public static byte[] png(SampleBlocks samples, Network generator, Network discriminator, GanModelConfig model) {
         int classes = model.conditional ? model.classes : 1;
         int wanted = model.conditional ? COLUMNS : UNCONDITIONAL;
         List<List<INDArray>> rows = new ArrayList<>();
@@ -49,7 +46,7 @@ public final class ContactSheet {
         INDArray blank = Nd4j.zeros(firstShape(rows)).subi(1);
         for (List<INDArray> row : rows) {
             if (row.isEmpty()) {
-                continue;   // a class with no samples in the output
+                continue; // a class with no samples in the output
             }
             cells.addAll(row);
             int fill = model.conditional ? COLUMNS - row.size() : 0;
@@ -62,6 +59,11 @@ public final class ContactSheet {
     }
 
     private static long[] firstShape(List<List<INDArray>> rows) {
-        return rows.stream().filter(r -> !r.isEmpty()).findFirst().orElseThrow().get(0).shape();
+        return rows.stream()
+                .filter(r -> !r.isEmpty())
+                .findFirst()
+                .orElseThrow()
+                .get(0)
+                .shape();
     }
 }

@@ -3,16 +3,15 @@ package io.sparkgan.jobs.generate;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.OutputDirectory;
 import io.sparkgan.model.sampling.SampleGrid;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.SerializableConfiguration;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Generated images as PNG files for people: {@code <class>/<id>.png} (or {@code images/<id>.png} when
@@ -24,14 +23,19 @@ public final class PngExport {
 
     /** The file every export has; --overwrite replaces only directories that have it. */
     public static final String MARKER = "_generation.json";
+
     public static final String CONTACT_SHEET = "contact-sheet.png";
 
-    private PngExport() {
-    }
+    private PngExport() {}
 
     /** Writes the rows, the sheet and the description, then commits the directory. */
-    public static void write(JavaRDD<Row> rows, List<String> folders, OutputDirectory output, byte[] contactSheet,
-                             String description, SerializableConfiguration conf) {
+    public static void write(
+            JavaRDD<Row> rows,
+            List<String> folders,
+            OutputDirectory output,
+            byte[] contactSheet,
+            String description,
+            SerializableConfiguration conf) {
         Path temp = output.temporary();
         String root = temp.toString();
         try {
@@ -44,12 +48,20 @@ public final class PngExport {
                     Row row = partition.next();
                     Object label = row.get(DatasetSchema.SCHEMA.fieldIndex(DatasetSchema.LABEL));
                     String folder = label == null ? "images" : folders.get((Integer) label);
-                    byte[] png = SampleGrid.png((byte[]) row.get(DatasetSchema.SCHEMA.fieldIndex(DatasetSchema.IMAGE)),
+                    byte[] png = SampleGrid.png(
+                            (byte[]) row.get(DatasetSchema.SCHEMA.fieldIndex(DatasetSchema.IMAGE)),
                             row.getInt(DatasetSchema.SCHEMA.fieldIndex(DatasetSchema.HEIGHT)),
                             row.getInt(DatasetSchema.SCHEMA.fieldIndex(DatasetSchema.WIDTH)),
                             row.getInt(DatasetSchema.SCHEMA.fieldIndex(DatasetSchema.CHANNELS)));
-                    write(fs, new Path(root, folder + "/" + String.format("%09d.png",
-                            row.getLong(DatasetSchema.SCHEMA.fieldIndex(DatasetSchema.ID)))), png);
+                    write(
+                            fs,
+                            new Path(
+                                    root,
+                                    folder + "/"
+                                            + String.format(
+                                                    "%09d.png",
+                                                    row.getLong(DatasetSchema.SCHEMA.fieldIndex(DatasetSchema.ID)))),
+                            png);
                 }
                 fs.close();
             });
@@ -62,8 +74,9 @@ public final class PngExport {
             output.commit(temp);
         } catch (Exception e) {
             output.discard(temp);
-            throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot write " + output.target()
-                    + ": " + e, e);
+            throw e instanceof RuntimeException r
+                    ? r
+                    : new IllegalStateException("cannot write " + output.target() + ": " + e, e);
         }
     }
 
@@ -76,8 +89,8 @@ public final class PngExport {
     /** A folder name for each label: the name where it is a safe file name, else class-<index>. */
     public static List<String> folders(List<String> labelNames) {
         return java.util.stream.IntStream.range(0, labelNames.size())
-                .mapToObj(i -> labelNames.get(i).matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}") ? labelNames.get(i)
-                        : "class-" + i)
+                .mapToObj(i ->
+                        labelNames.get(i).matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}") ? labelNames.get(i) : "class-" + i)
                 .toList();
     }
 }

@@ -11,8 +11,7 @@ import org.apache.spark.broadcast.Broadcast;
  */
 public final class Broadcasts {
 
-    private Broadcasts() {
-    }
+    private Broadcasts() {}
 
     public static void destroy(Broadcast<?> broadcast) {
         // Scala's private[spark] destroy(blocking) is public in bytecode: the blocking form Spark uses itself

@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -17,6 +13,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * {@code checkpoints/<step>/} under a run directory. A checkpoint is written into a hidden temporary directory,
@@ -32,6 +31,7 @@ public final class CheckpointStore {
     static final String DIR = "checkpoints";
     /** Written last into a committed checkpoint: its files' sizes and SHA-256. */
     static final String MARKER = "_COMMITTED.json";
+
     private static final Pattern COMMITTED = Pattern.compile("\\d{9}");
 
     private final RunStorage storage;
@@ -92,12 +92,15 @@ public final class CheckpointStore {
             if (!storage.fs().exists(path)) {
                 return file.getKey() + " is missing";
             }
-            if (storage.fs().getFileStatus(path).getLen() != file.getValue().get("size").asLong()) {
-                return file.getKey() + " has " + storage.fs().getFileStatus(path).getLen() + " bytes, not "
+            if (storage.fs().getFileStatus(path).getLen()
+                    != file.getValue().get("size").asLong()) {
+                return file.getKey() + " has "
+                        + storage.fs().getFileStatus(path).getLen() + " bytes, not "
                         + file.getValue().get("size").asLong();
             }
             try (InputStream in = storage.fs().open(path)) {
-                if (!HadoopCheckpointFiles.sha256(in).equals(file.getValue().get("sha256").asText())) {
+                if (!HadoopCheckpointFiles.sha256(in)
+                        .equals(file.getValue().get("sha256").asText())) {
                     return file.getKey() + " does not match its checksum";
                 }
             }
@@ -118,7 +121,8 @@ public final class CheckpointStore {
         }
         for (FileStatus status : fs.listStatus(dir)) {
             String name = status.getPath().getName();
-            if (status.isDirectory() && COMMITTED.matcher(name).matches()
+            if (status.isDirectory()
+                    && COMMITTED.matcher(name).matches()
                     && (fs.exists(new Path(status.getPath(), MARKER)) || fromBeforeMarkers(status.getPath()))) {
                 steps.add(Long.parseLong(name));
             }
@@ -145,8 +149,7 @@ public final class CheckpointStore {
     }
 
     /** A checkpoint and its step. */
-    record Loaded(long step, GanCheckpoint checkpoint) {
-    }
+    record Loaded(long step, GanCheckpoint checkpoint) {}
 
     /**
      * The newest checkpoint that verifies and loads, or none: a crash or a copying rename may have damaged a later
@@ -188,7 +191,8 @@ public final class CheckpointStore {
         List<Long> steps = steps();
         Optional<Long> best = Optional.empty();
         for (JsonNode line : MetricsLog.existing(storage, RunDirectory.EVAL_LOG).entries()) {
-            if (line.path("best").asBoolean() && steps.contains(line.path("step").asLong())) {
+            if (line.path("best").asBoolean()
+                    && steps.contains(line.path("step").asLong())) {
                 best = Optional.of(line.path("step").asLong());
             }
         }
@@ -202,7 +206,8 @@ public final class CheckpointStore {
         if (!fs.exists(dir)) {
             return;
         }
-        if (storage.exists(DIR + "/best") && Long.parseLong(storage.readString(DIR + "/best").trim()) > step) {
+        if (storage.exists(DIR + "/best")
+                && Long.parseLong(storage.readString(DIR + "/best").trim()) > step) {
             fs.delete(storage.path(DIR + "/best"), false);
         }
         for (FileStatus status : fs.listStatus(dir)) {
@@ -237,21 +242,21 @@ public final class CheckpointStore {
         String chosen = which != null ? which : best().isPresent() ? "best" : "latest";
         long step = switch (chosen) {
             case "latest" -> steps.get(steps.size() - 1);
-            case "best" -> best().orElseThrow(() -> new IllegalArgumentException(
-                    "--checkpoint best: run " + runDir + " has no checkpoint marked best (it was trained"
-                            + " without an evaluator)"));
+            case "best" ->
+                best().orElseThrow(() -> new IllegalArgumentException("--checkpoint best: run " + runDir
+                        + " has no checkpoint marked best (it was trained" + " without an evaluator)"));
             default -> {
                 try {
                     yield Long.parseLong(chosen);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--checkpoint must be a step, 'best' or 'latest', got '"
-                            + chosen + "'");
+                    throw new IllegalArgumentException(
+                            "--checkpoint must be a step, 'best' or 'latest', got '" + chosen + "'");
                 }
             }
         };
         if (!steps.contains(step)) {
-            throw new IllegalArgumentException("run " + runDir + " has no checkpoint at step " + step
-                    + "; it has " + steps);
+            throw new IllegalArgumentException(
+                    "run " + runDir + " has no checkpoint at step " + step + "; it has " + steps);
         }
         return step;
     }

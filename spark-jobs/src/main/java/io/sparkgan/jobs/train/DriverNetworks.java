@@ -41,8 +41,8 @@ final class DriverNetworks {
 
     /** Takes the networks' state (and the average's) from a checkpoint. */
     void load(GanCheckpoint checkpoint) {
-        GeneratorAverage saved = checkpoint.averagedGenerator() != null
-                ? new GeneratorAverage(checkpoint.averagedGenerator()) : null;
+        GeneratorAverage saved =
+                checkpoint.averagedGenerator() != null ? new GeneratorAverage(checkpoint.averagedGenerator()) : null;
         GanState.capture(checkpoint.generator(), checkpoint.discriminator(), saved)
                 .applyTo(generator, discriminator, average);
     }

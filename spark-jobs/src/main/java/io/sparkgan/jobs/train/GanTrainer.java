@@ -7,10 +7,9 @@ import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.state.GanState;
 import io.sparkgan.model.training.GanStep;
 import io.sparkgan.model.training.StepStats;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.List;
 
 /**
  * The GAN as the engine's local trainer: {@link GanStep}s on the worker's minibatches, with noise and
@@ -22,6 +21,7 @@ final class GanTrainer implements LocalTrainer {
 
     /** The statistics each step adds up (see {@link #step}). */
     static final List<String> STATISTICS = List.of("dLoss", "gLoss", "dReal", "dFake", "gSteps");
+
     static final int D_LOSS = 0;
     static final int G_LOSS = 1;
     static final int D_REAL = 2;
@@ -57,10 +57,18 @@ final class GanTrainer implements LocalTrainer {
     public void step(Minibatch batch, double[] statistics) {
         // steps are numbered globally, so G's turns fall on the same steps whatever the rounds
         boolean updateGenerator = (batch.step() + 1) % model.dSteps == 0;
-        INDArray noise = noise(round.seed(), batch.partition(), batch.step(), (int) batch.real().size(0),
+        INDArray noise = noise(
+                round.seed(),
+                batch.partition(),
+                batch.step(),
+                (int) batch.real().size(0),
                 model.latentSize);
-        StepStats stats = step.step(batch.real(), noise, batch.labels(),
-                LatentNoise.derive(round.seed(), 0x61756720L, batch.partition(), batch.step()), updateGenerator);
+        StepStats stats = step.step(
+                batch.real(),
+                noise,
+                batch.labels(),
+                LatentNoise.derive(round.seed(), 0x61756720L, batch.partition(), batch.step()),
+                updateGenerator);
         if (noise.closeable()) {
             noise.close();
         }
@@ -77,13 +85,13 @@ final class GanTrainer implements LocalTrainer {
     @Override
     public TrainedState capture() {
         GanState state = GanState.capture(step.generator(), step.discriminator(), step.average());
-        return new TrainedState(state.values(),
-                new int[] {state.generatorIterations(), state.discriminatorIterations()});
+        return new TrainedState(
+                state.values(), new int[] {state.generatorIterations(), state.discriminatorIterations()});
     }
 
     /** The noise batch of a partition's global step. */
     static INDArray noise(long seed, int partition, long step, int batch, int latentSize) {
-        return LatentNoise.sample(LatentNoise.derive(seed, 0x6e6f697365L, partition, step), batch, latentSize,
-                DataType.FLOAT);
+        return LatentNoise.sample(
+                LatentNoise.derive(seed, 0x6e6f697365L, partition, step), batch, latentSize, DataType.FLOAT);
     }
 }

@@ -6,7 +6,6 @@ import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.training.GanStep;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -23,8 +22,8 @@ record GanTrainerSpec(String architecture, double lrG, double lrD, long seed, lo
     @Override
     public LocalTrainer create() {
         GanModelConfig model = parse(architecture);
-        return new GanTrainer(model, new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model),
-                model));
+        return new GanTrainer(
+                model, new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model));
     }
 
     @Override

@@ -2,9 +2,6 @@ package io.sparkgan.jobs.train;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.state.CheckpointFiles;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +9,8 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * The files of a checkpoint directory on any Hadoop file system. With a listing, each file written is entered in
@@ -54,7 +53,9 @@ final class HadoopCheckpointFiles implements CheckpointFiles {
             @Override
             public void close() throws IOException {
                 super.close();
-                listing.putObject(name).put("size", size).put("sha256", HexFormat.of().formatHex(digest.digest()));
+                listing.putObject(name)
+                        .put("size", size)
+                        .put("sha256", HexFormat.of().formatHex(digest.digest()));
             }
         };
     }

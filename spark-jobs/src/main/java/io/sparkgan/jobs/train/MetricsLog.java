@@ -3,12 +3,11 @@ package io.sparkgan.jobs.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.Json;
-import org.apache.hadoop.fs.FSDataOutputStream;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.fs.FSDataOutputStream;
 
 /**
  * A JSON-lines log in the run directory ({@code metrics/train.jsonl}: one object per round; {@code eval/}: one
@@ -82,8 +81,8 @@ public final class MetricsLog {
                 } catch (IOException e) {
                     // the half-written last line of a trainer killed while appending; anything else is damage
                     if (i < all.length - 1) {
-                        throw new IOException(storage.path(relative) + " line " + (i + 1) + " is not JSON: "
-                                + e.getMessage(), e);
+                        throw new IOException(
+                                storage.path(relative) + " line " + (i + 1) + " is not JSON: " + e.getMessage(), e);
                     }
                 }
             }

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.engine.EngineWorker;
 import io.sparkgan.jobs.engine.WorkerResult;
 import io.sparkgan.model.Json;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
 
 /**
  * What the driver does when training goes wrong, in one place: a round whose result is not finite is rejected
@@ -67,9 +66,15 @@ final class RoundRecovery {
         line.put("lrG", lowered[0]);
         line.put("lrD", lowered[1]);
         rejectedLog.append(line);
-        LOG.warn("round {} rejected: {}; redone from the state before it with learning rates G {} D {}"
-                        + " ({} of {} rejections allowed)", round, fault, lowered[0], lowered[1],
-                progress.rejectedRounds, config.maxRejectedRounds);
+        LOG.warn(
+                "round {} rejected: {}; redone from the state before it with learning rates G {} D {}"
+                        + " ({} of {} rejections allowed)",
+                round,
+                fault,
+                lowered[0],
+                lowered[1],
+                progress.rejectedRounds,
+                config.maxRejectedRounds);
         setLearningRates(lowered[0], lowered[1]);
     }
 

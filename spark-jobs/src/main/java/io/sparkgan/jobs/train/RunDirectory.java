@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A run directory as a whole: what its files are called, whether it may be used as asked (a new run, an
@@ -73,7 +72,9 @@ public final class RunDirectory {
             throw new IllegalArgumentException("run directory " + storage.root() + " is a file");
         }
         List<String> content = Arrays.stream(storage.fs().listStatus(storage.root()))
-                .map(f -> f.getPath().getName()).filter(name -> !Arrays.asList(ignored).contains(name)).toList();
+                .map(f -> f.getPath().getName())
+                .filter(name -> !Arrays.asList(ignored).contains(name))
+                .toList();
         boolean hasRun = content.contains(RUN_JSON);
         if (content.isEmpty() || (overwrite && hasRun)) {
             return null;
@@ -118,8 +119,10 @@ public final class RunDirectory {
         mine.kimg = stored.kimg;
         mine.epochs = stored.epochs;
         if (stored.workers == 0 && config.workers == 0) {
-            LOG.warn("{} was started before sparkgan recorded the number of workers: resuming with this cluster's"
-                    + " task slots, which may differ from the run's", config.runDir);
+            LOG.warn(
+                    "{} was started before sparkgan recorded the number of workers: resuming with this cluster's"
+                            + " task slots, which may differ from the run's",
+                    config.runDir);
         } else if (stored.workers != 0 && config.workers != stored.workers) {
             if (!changeWorkers) {
                 throw new IllegalArgumentException("--resume: the run in " + config.runDir + " was trained with "
@@ -127,9 +130,12 @@ public final class RunDirectory {
                         + " minibatches and averaging, so the run will not match an uninterrupted one: pass"
                         + " --change-workers to do it anyway");
             }
-            LOG.warn("*** resuming {} with {} workers instead of {} (--change-workers): shards, minibatches and"
-                    + " images per round change from here on; the run is no longer reproducible from its seed ***",
-                    config.runDir, config.workers, stored.workers);
+            LOG.warn(
+                    "*** resuming {} with {} workers instead of {} (--change-workers): shards, minibatches and"
+                            + " images per round change from here on; the run is no longer reproducible from its seed ***",
+                    config.runDir,
+                    config.workers,
+                    stored.workers);
         }
         mine.workers = stored.workers;
         // the weights' seed is the run's (or, in runs from before that rule, the one they stored)
@@ -149,13 +155,16 @@ public final class RunDirectory {
     void recordResume(String runId, TrainConfig config) throws IOException {
         ObjectNode run = (ObjectNode) readRun();
         if (!runId.equals(run.get("runId").asText())) {
-            throw new IllegalStateException(config.runDir + " now holds another run: it was replaced while"
-                    + " this one was being prepared");
+            throw new IllegalStateException(
+                    config.runDir + " now holds another run: it was replaced while" + " this one was being prepared");
         }
         int stored = run.path("config").path("workers").asInt();
         if (stored != config.workers) {
             ((ObjectNode) run.get("config")).put("workers", config.workers);
-            run.withArray("workerChanges").addObject().put("from", stored).put("to", config.workers)
+            run.withArray("workerChanges")
+                    .addObject()
+                    .put("from", stored)
+                    .put("to", config.workers)
                     .put("at", Instant.now().toString());
             storage.writeAtomically(RUN_JSON, Json.MAPPER.writeValueAsString(run));
         }
@@ -176,7 +185,9 @@ public final class RunDirectory {
         versions.put("sparkgan", String.valueOf(RunDirectory.class.getPackage().getImplementationVersion()));
         versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
         versions.put("java", System.getProperty("java.version"));
-        versions.put("nd4jBackend", org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
+        versions.put(
+                "nd4jBackend",
+                org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
         return versions;
     }
 }

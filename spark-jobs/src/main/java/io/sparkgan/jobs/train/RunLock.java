@@ -3,18 +3,17 @@ package io.sparkgan.jobs.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.Json;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
-import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code run.lock} in a run directory: one trainer at a time. It is created with create-if-absent, which is atomic
@@ -68,15 +67,17 @@ public final class RunLock implements AutoCloseable {
                     + "; if that trainer is gone (killed, its host lost), pass --break-lock");
         }
         if (host().equals(holder.path("host").asText())
-                && ProcessHandle.of(holder.path("pid").asLong()).map(ProcessHandle::isAlive).orElse(false)) {
+                && ProcessHandle.of(holder.path("pid").asLong())
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false)) {
             throw new HeldException("--break-lock: run directory " + storage.root() + " is in use by "
                     + describe(holder) + ", which is still running on this host");
         }
         LOG.warn("breaking the lock of {} on {}", describe(holder), storage.root());
         storage.fs().delete(storage.path(FILE), false);
         if (!lock.tryCreate()) {
-            throw new HeldException("run directory " + storage.root() + " was taken by "
-                    + describe(lock.holder()) + " while its stale lock was being broken");
+            throw new HeldException("run directory " + storage.root() + " was taken by " + describe(lock.holder())
+                    + " while its stale lock was being broken");
         }
         return lock;
     }
@@ -87,7 +88,10 @@ public final class RunLock implements AutoCloseable {
         try {
             if (storage.fs() instanceof RawLocalFileSystem local) {
                 // Hadoop's local create checks, then opens: not atomic; the OS's exclusive create is
-                Files.write(local.pathToFile(storage.path(FILE)).toPath(), bytes, StandardOpenOption.CREATE_NEW,
+                Files.write(
+                        local.pathToFile(storage.path(FILE)).toPath(),
+                        bytes,
+                        StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE);
             } else {
                 try (FSDataOutputStream out = storage.fs().create(storage.path(FILE), false)) {
@@ -132,8 +136,10 @@ public final class RunLock implements AutoCloseable {
     }
 
     private static String describe(JsonNode holder) {
-        return "trainer pid " + holder.path("pid").asText("?") + " on host " + holder.path("host").asText("?")
-                + " (run " + holder.path("runId").asText("?") + ", since " + holder.path("since").asText("?") + ")";
+        return "trainer pid " + holder.path("pid").asText("?") + " on host "
+                + holder.path("host").asText("?") + " (run "
+                + holder.path("runId").asText("?") + ", since "
+                + holder.path("since").asText("?") + ")";
     }
 
     private static String host() {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.engine.WorkerResult;
 import io.sparkgan.model.Json;
-
 import java.time.Instant;
 
 /**
@@ -19,6 +18,7 @@ final class RunProgress {
     final long imagesPerRound;
     /** The first round of this session and the images D had seen before it (0 for a new run). */
     long firstRound;
+
     long imagesBefore;
     /** Rounds rejected so far in this run (saved in every checkpoint). */
     int rejectedRounds;

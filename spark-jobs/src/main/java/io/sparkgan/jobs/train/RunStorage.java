@@ -1,5 +1,12 @@
 package io.sparkgan.jobs.train;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -8,14 +15,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.util.UUID;
 
 /**
  * File access under a directory on any Hadoop file system (a run's, an evaluator's), with the one write pattern
@@ -33,7 +32,8 @@ public final class RunStorage {
             Path path = new Path(uri);
             FileSystem fileSystem = path.getFileSystem(conf);
             // no .crc side files on local disk: they go stale when people edit or copy run files by hand
-            this.fs = fileSystem instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fileSystem;
+            this.fs =
+                    fileSystem instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fileSystem;
             this.root = fs.makeQualified(path);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open run directory " + uri + ": " + e.getMessage(), e);
@@ -83,8 +83,11 @@ public final class RunStorage {
      */
     private void replace(Path from, Path to) throws IOException {
         if (fs instanceof RawLocalFileSystem local) {
-            Files.move(local.pathToFile(from).toPath(), local.pathToFile(to).toPath(),
-                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    local.pathToFile(from).toPath(),
+                    local.pathToFile(to).toPath(),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             return;
         }
         if ("hdfs".equals(fs.getScheme()) || "viewfs".equals(fs.getScheme())) {

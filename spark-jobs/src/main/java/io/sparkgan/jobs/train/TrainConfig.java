@@ -8,7 +8,6 @@ import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.MetricSuite;
 import io.sparkgan.model.training.CollapseGuard;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +80,11 @@ public final class TrainConfig {
     public int evalSamples = 5000;
 
     /** What a suspected collapse ({@link CollapseGuard}) does: warn (log and record it), rollback, or stop. */
-    public enum OnCollapse { WARN, ROLLBACK, STOP }
+    public enum OnCollapse {
+        WARN,
+        ROLLBACK,
+        STOP
+    }
 
     /** On a suspected collapse: warn (default), rollback to the best checkpoint with lower rates, or stop. */
     public OnCollapse onCollapse = OnCollapse.WARN;
@@ -112,7 +115,10 @@ public final class TrainConfig {
     public int maxRollbacks = 2;
 
     /** How the learning rates follow the number of workers. */
-    public enum LrScaling { NONE, SQRT }
+    public enum LrScaling {
+        NONE,
+        SQRT
+    }
 
     /**
      * SQRT: with Adam, each worker trains at both rates times the square root of the (non-empty) workers.
@@ -128,7 +134,8 @@ public final class TrainConfig {
     /** What the learning rates are multiplied by on {@code workers} workers. */
     public double learningRateScale(int workers) {
         return lrScaling == LrScaling.SQRT && model.optimizer == GanModelConfig.OptimizerKind.ADAM
-                ? Math.sqrt(workers) : 1;
+                ? Math.sqrt(workers)
+                : 1;
     }
 
     /** ND4J threads per worker task; 0 = the executor's cores divided by its concurrent tasks. */
@@ -190,10 +197,11 @@ public final class TrainConfig {
                         + " but dataset " + data + " holds " + manifest.shape() + " images (" + values + ")");
             }
         } else if (!(model.height == 0 && model.width == 0 && model.channels == 0)
-                && (model.height != manifest.height() || model.width != manifest.width()
-                || model.channels != manifest.channels())) {
-            throw new IllegalArgumentException("the model is configured for " + model.height + "x" + model.width
-                    + "x" + model.channels + " images but dataset " + data + " holds " + manifest.shape() + " images");
+                && (model.height != manifest.height()
+                        || model.width != manifest.width()
+                        || model.channels != manifest.channels())) {
+            throw new IllegalArgumentException("the model is configured for " + model.height + "x" + model.width + "x"
+                    + model.channels + " images but dataset " + data + " holds " + manifest.shape() + " images");
         }
         model.height = manifest.height();
         model.width = manifest.width();
@@ -213,16 +221,18 @@ public final class TrainConfig {
         require(workers >= 0, "--workers must be >= 0, got " + workers);
         require(batchPerWorker > 0, "--batch-per-worker must be > 0, got " + batchPerWorker);
         require(averagingEvery >= 0, "--averaging-every must be >= 0 (0 = automatic), got " + averagingEvery);
-        require(batchPerWorker % model.pack == 0, "--batch-per-worker (" + batchPerWorker
-                + ") must be a multiple of --pack (" + model.pack + ")");
+        require(
+                batchPerWorker % model.pack == 0,
+                "--batch-per-worker (" + batchPerWorker + ") must be a multiple of --pack (" + model.pack + ")");
         require(kimg > 0 || epochs > 0, "--kimg or --epochs must be > 0");
         require(checkpointEvery > 0, "--checkpoint-every must be > 0, got " + checkpointEvery);
         require(keepCheckpoints > 0, "--keep-checkpoints must be > 0, got " + keepCheckpoints);
         require(sampleCount > 0, "--sample-count must be > 0");
         require(evaluateEvery >= 0, "--evaluate-every must be >= 0, got " + evaluateEvery);
         require(evalSamples > MetricSuite.K, "--eval-samples must be > " + MetricSuite.K + ", got " + evalSamples);
-        require(rollbackLrFactor > 0 && rollbackLrFactor <= 1, "--rollback-lr-factor must be in (0, 1], got "
-                + rollbackLrFactor);
+        require(
+                rollbackLrFactor > 0 && rollbackLrFactor <= 1,
+                "--rollback-lr-factor must be in (0, 1], got " + rollbackLrFactor);
         require(maxRollbacks >= 0, "--max-rollbacks must be >= 0, got " + maxRollbacks);
         require(maxRejectedRounds >= 0, "--max-rejected-rounds must be >= 0, got " + maxRejectedRounds);
         collapseThresholds();

@@ -10,10 +10,9 @@ import io.sparkgan.model.metrics.SampleMetrics;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.training.CollapseGuard;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
 
 /**
  * Evaluation during training, on the driver: after a checkpoint, generate {@code evalSamples} samples on the
@@ -27,7 +26,11 @@ final class TrainingEvaluation {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingEvaluation.class);
 
     /** What the trainer should do after an evaluation. */
-    enum Action { CONTINUE, ROLLBACK, STOP }
+    enum Action {
+        CONTINUE,
+        ROLLBACK,
+        STOP
+    }
 
     private final SampleEvaluation evaluation;
     private final TrainConfig config;
@@ -43,8 +46,13 @@ final class TrainingEvaluation {
     private long rollbackTarget = -1;
 
     /** Opens the log, dropping lines after {@code lastStep} (a resumed run redoes them) and replaying the rest. */
-    TrainingEvaluation(SampleEvaluation evaluation, TrainConfig config, RunStorage storage,
-                       CheckpointStore checkpoints, long lastStep) throws IOException {
+    TrainingEvaluation(
+            SampleEvaluation evaluation,
+            TrainConfig config,
+            RunStorage storage,
+            CheckpointStore checkpoints,
+            long lastStep)
+            throws IOException {
         this.evaluation = evaluation;
         this.config = config;
         this.storage = storage;
@@ -80,7 +88,8 @@ final class TrainingEvaluation {
     static JsonNode rollbackAt(RunStorage storage, long step) throws IOException {
         for (JsonNode line : MetricsLog.existing(storage, RunDirectory.EVAL_LOG).entries()) {
             JsonNode collapse = line.path("collapse");
-            if (line.path("step").asLong() == step && "rollback".equals(collapse.path("action").asText())) {
+            if (line.path("step").asLong() == step
+                    && "rollback".equals(collapse.path("action").asText())) {
                 return collapse;
             }
         }
@@ -92,12 +101,15 @@ final class TrainingEvaluation {
         return lastCollapse;
     }
 
-    Action afterCheckpoint(Network sampler, long round, long step, double kimg, int workers)
-            throws IOException {
+    Action afterCheckpoint(Network sampler, long round, long step, double kimg, int workers) throws IOException {
         long start = System.nanoTime();
         LOG.info("evaluating step {} ({} samples)", step, config.evalSamples);
-        SampleMetrics result = evaluation.ofGenerator(sampler, config.model, config.evalSamples,
-                LatentNoise.derive(config.seed, TrainingMaster.EVAL_NOISE), workers);
+        SampleMetrics result = evaluation.ofGenerator(
+                sampler,
+                config.model,
+                config.evalSamples,
+                LatentNoise.derive(config.seed, TrainingMaster.EVAL_NOISE),
+                workers);
         double seconds = (System.nanoTime() - start) / 1e9;
         boolean best = result.fid() < bestFid;
         ObjectNode line = Json.MAPPER.createObjectNode();
@@ -120,11 +132,12 @@ final class TrainingEvaluation {
             ObjectNode collapse = line.putObject("collapse");
             ArrayNode reasons = collapse.putArray("reasons");
             verdict.reasons().forEach(reasons::add);
-            collapse.put("action", action == Action.CONTINUE ? "warn" : action.name().toLowerCase());
-            String message = String.format("possible mode collapse at step %d (%.1f kimg): %s", step, kimg,
-                    String.join("; ", verdict.reasons()));
-            LOG.warn("{}; on-collapse {}: {}", message, config.onCollapse.name().toLowerCase(),
-                    describe(action));
+            collapse.put(
+                    "action", action == Action.CONTINUE ? "warn" : action.name().toLowerCase());
+            String message = String.format(
+                    "possible mode collapse at step %d (%.1f kimg): %s",
+                    step, kimg, String.join("; ", verdict.reasons()));
+            LOG.warn("{}; on-collapse {}: {}", message, config.onCollapse.name().toLowerCase(), describe(action));
             if (action == Action.ROLLBACK) {
                 rollbacks++;
                 guard.restart();
@@ -147,8 +160,12 @@ final class TrainingEvaluation {
             bestFid = result.fid();
             checkpoints.markBest(step);
         }
-        LOG.info("evaluation of step {} in {} s: FID {}{}", step, String.format("%.1f", seconds),
-                String.format("%.3f", result.fid()), best ? " (best so far)" : "");
+        LOG.info(
+                "evaluation of step {} in {} s: FID {}{}",
+                step,
+                String.format("%.1f", seconds),
+                String.format("%.3f", result.fid()),
+                best ? " (best so far)" : "");
         return action;
     }
 
@@ -156,14 +173,18 @@ final class TrainingEvaluation {
         return switch (action) {
             case CONTINUE -> "training goes on";
             case ROLLBACK -> "back to the best checkpoint with learning rates x" + config.rollbackLrFactor;
-            case STOP -> rollbacks >= config.maxRollbacks && config.onCollapse == TrainConfig.OnCollapse.ROLLBACK
-                    ? "no rollbacks left (" + config.maxRollbacks + "), stopping" : "stopping";
+            case STOP ->
+                rollbacks >= config.maxRollbacks && config.onCollapse == TrainConfig.OnCollapse.ROLLBACK
+                        ? "no rollbacks left (" + config.maxRollbacks + "), stopping"
+                        : "stopping";
         };
     }
 
     private static CollapseGuard.Observation observation(JsonNode line) {
-        return new CollapseGuard.Observation(line.hasNonNull("modesCovered") ? line.get("modesCovered").asInt() : null,
-                line.hasNonNull("classes") ? line.get("classes").asInt() : null, line.path("recall").asDouble(),
+        return new CollapseGuard.Observation(
+                line.hasNonNull("modesCovered") ? line.get("modesCovered").asInt() : null,
+                line.hasNonNull("classes") ? line.get("classes").asInt() : null,
+                line.path("recall").asDouble(),
                 line.path("dLoss").asDouble(Double.NaN));
     }
 }

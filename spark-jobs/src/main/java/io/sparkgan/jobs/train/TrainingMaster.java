@@ -15,6 +15,10 @@ import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,11 +26,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The driver side of GAN training: prepare the run directory and the cached shards, then repeat rounds of the
@@ -44,15 +43,26 @@ public final class TrainingMaster {
     public static final long EVAL_NOISE = 0x6576616cL;
 
     /** How to treat a run directory that already holds something. */
-    public enum Start { NEW, RESUME, OVERWRITE }
+    public enum Start {
+        NEW,
+        RESUME,
+        OVERWRITE
+    }
 
     /**
      * What a finished run reports. imagesPerSecond counts training time only: {@code seconds} less {@code evaluationSeconds}. {@code collapse}
      * says why the run stopped early for a suspected collapse; null when it ran its budget.
      */
-    public record Summary(String runDir, long rounds, long steps, double kimg, long latestCheckpoint,
-                          double seconds, double evaluationSeconds, double imagesPerSecond, String collapse) {
-    }
+    public record Summary(
+            String runDir,
+            long rounds,
+            long steps,
+            double kimg,
+            long latestCheckpoint,
+            double seconds,
+            double evaluationSeconds,
+            double imagesPerSecond,
+            String collapse) {}
 
     private final SparkSession spark;
     private final TrainConfig config;
@@ -60,6 +70,7 @@ public final class TrainingMaster {
     private final Options options;
     /** Workers whose shard is not empty; fixed for a run, known once the shards are cached. */
     private int activeWorkers;
+
     private RunProgress progress;
 
     /**
@@ -92,7 +103,8 @@ public final class TrainingMaster {
         // everything that can be wrong with the input is checked before the run directory is written to
         RunDirectory run = new RunDirectory(config.runDir, spark.sparkContext().hadoopConfiguration());
         RunStorage storage = run.storage();
-        String resumedRunId = start == Start.RESUME ? run.requireSameRun(config, options.changeWorkers())
+        String resumedRunId = start == Start.RESUME
+                ? run.requireSameRun(config, options.changeWorkers())
                 : run.checkFree(start == Start.OVERWRITE);
         ImageDataset dataset = DatasetReader.read(spark, config.data);
         config.fitModelTo(dataset.manifest());
@@ -117,10 +129,17 @@ public final class TrainingMaster {
             throw new IllegalArgumentException("dataset " + config.data + " has no rows to train on");
         }
         progress = new RunProgress(config, activeWorkers);
-        double budgetImages = config.epochs > 0 ? config.epochs * dataset.manifest().count() : config.kimg * 1000;
-        LOG.info("training on {} ({} images, {}) with {} workers (shards {}), rounds of {} steps x {} images",
-                config.data, dataset.manifest().count(), dataset.manifest().shape(), workers, shardSizes,
-                config.averagingEvery, config.batchPerWorker);
+        double budgetImages =
+                config.epochs > 0 ? config.epochs * dataset.manifest().count() : config.kimg * 1000;
+        LOG.info(
+                "training on {} ({} images, {}) with {} workers (shards {}), rounds of {} steps x {} images",
+                config.data,
+                dataset.manifest().count(),
+                dataset.manifest().shape(),
+                workers,
+                shardSizes,
+                config.averagingEvery,
+                config.batchPerWorker);
         SampleEvaluation evaluation = openEvaluation();
         String runId = resumedRunId != null ? resumedRunId : UUID.randomUUID().toString();
         try (RunLock lock = RunLock.acquire(storage, runId, options.breakLock())) {
@@ -135,8 +154,13 @@ public final class TrainingMaster {
         }
     }
 
-    private Summary trainRounds(RunStorage storage, String runId, JavaRDD<ShardBlock> shards, int workers,
-                                double budgetImages, SampleEvaluation evaluation)
+    private Summary trainRounds(
+            RunStorage storage,
+            String runId,
+            JavaRDD<ShardBlock> shards,
+            int workers,
+            double budgetImages,
+            SampleEvaluation evaluation)
             throws IOException {
         SparkContext sc = spark.sparkContext();
         GanModelConfig model = config.model;
@@ -149,23 +173,28 @@ public final class TrainingMaster {
         metrics.truncateAfter("round", round - 1);
         rejected.truncateAfter("round", round - 1);
         // images are counted from the resume point: the number of workers may have changed (--change-workers)
-        long totalRounds = Math.max(Math.max(1, round),
+        long totalRounds = Math.max(
+                Math.max(1, round),
                 round + (long) Math.ceil((budgetImages - progress.imagesBefore) / progress.imagesPerRound));
         LOG.info("rounds {} to {} of the run", round + 1, totalRounds);
-        TrainingEvaluation evaluator = evaluation == null ? null : new TrainingEvaluation(evaluation, config, storage,
-                checkpoints, round == 0 ? -1 : progress.stepAfter(round - 1));
+        TrainingEvaluation evaluator = evaluation == null
+                ? null
+                : new TrainingEvaluation(
+                        evaluation, config, storage, checkpoints, round == 0 ? -1 : progress.stepAfter(round - 1));
         GanState state = networks.capture();
         SampleGridWriter grids = new SampleGridWriter(model, config.sampleCount, config.seed);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         String architecture = architectureJson();
         if (config.learningRateScale(activeWorkers) != 1) {
-            LOG.info("{} workers: learning rates scaled by {}", activeWorkers,
+            LOG.info(
+                    "{} workers: learning rates scaled by {}",
+                    activeWorkers,
                     String.format("%.3f", config.learningRateScale(activeWorkers)));
         }
         String collapse = null;
-        int threads = config.threadsPerWorker > 0 ? config.threadsPerWorker
-                : AveragingEngine.threadsPerTask(sc, workers);
+        int threads =
+                config.threadsPerWorker > 0 ? config.threadsPerWorker : AveragingEngine.threadsPerTask(sc, workers);
         long runStart = System.nanoTime();
         long latestCheckpoint = checkpoints.latest().orElse(-1);
         long evaluationNanos = 0;
@@ -178,7 +207,7 @@ public final class TrainingMaster {
             String fault = RoundRecovery.nonFinite(result, averaged);
             if (fault != null) {
                 recovery.reject(round, fault);
-                round--;  // redone from the state before it
+                round--; // redone from the state before it
                 continue;
             }
             int[] iterations = result.counters();
@@ -200,13 +229,17 @@ public final class TrainingMaster {
                 grids.write(storage, step, networks.sampler);
             }
             latestCheckpoint = step;
-            LOG.info("round {}/{}: step {}, {} kimg, checkpoint and samples written", round + 1, totalRounds,
-                    step, String.format("%.1f", progress.kimgAfter(round)));
+            LOG.info(
+                    "round {}/{}: step {}, {} kimg, checkpoint and samples written",
+                    round + 1,
+                    totalRounds,
+                    step,
+                    String.format("%.1f", progress.kimgAfter(round)));
             long checkpointNumber = (round + 1) / config.checkpointEvery;
             if (evaluator != null && (last || checkpointNumber % config.evaluateEvery == 0)) {
                 long evaluationStart = System.nanoTime();
-                TrainingEvaluation.Action action = evaluator.afterCheckpoint(networks.sampler, round, step,
-                        progress.kimgAfter(round), workers);
+                TrainingEvaluation.Action action =
+                        evaluator.afterCheckpoint(networks.sampler, round, step, progress.kimgAfter(round), workers);
                 evaluationNanos += System.nanoTime() - evaluationStart;
                 if (action == TrainingEvaluation.Action.STOP) {
                     collapse = evaluator.lastCollapse();
@@ -224,9 +257,16 @@ public final class TrainingMaster {
         double evaluationSeconds = evaluationNanos / 1e9;
         double trainingSeconds = seconds - evaluationSeconds;
         long roundsRun = totalRounds - progress.firstRound;
-        return new Summary(storage.root().toString(), totalRounds, progress.stepAfter(totalRounds - 1),
-                progress.kimgAfter(totalRounds - 1), latestCheckpoint, seconds, evaluationSeconds,
-                trainingSeconds > 0 ? roundsRun * progress.imagesPerRound / trainingSeconds : 0, collapse);
+        return new Summary(
+                storage.root().toString(),
+                totalRounds,
+                progress.stepAfter(totalRounds - 1),
+                progress.kimgAfter(totalRounds - 1),
+                latestCheckpoint,
+                seconds,
+                evaluationSeconds,
+                trainingSeconds > 0 ? roundsRun * progress.imagesPerRound / trainingSeconds : 0,
+                collapse);
     }
 
     /** What the workers of a round need: its steps, the data's shape and the GAN trainer at this round's rates. */
@@ -234,9 +274,17 @@ public final class TrainingMaster {
         GanModelConfig model = config.model;
         double scale = config.learningRateScale(activeWorkers);
         long imagesPerStep = (long) config.batchPerWorker * activeWorkers;
-        return new RoundPlan(config.seed, round * config.averagingEvery, config.averagingEvery,
-                config.batchPerWorker, model.height, model.width, model.channels,
-                !model.architecture.convolutional(), model.labelWidth(), threads,
+        return new RoundPlan(
+                config.seed,
+                round * config.averagingEvery,
+                config.averagingEvery,
+                config.batchPerWorker,
+                model.height,
+                model.width,
+                model.channels,
+                !model.architecture.convolutional(),
+                model.labelWidth(),
+                threads,
                 new GanTrainerSpec(architecture, model.lrG * scale, model.lrD * scale, config.seed, imagesPerStep));
     }
 
@@ -260,8 +308,10 @@ public final class TrainingMaster {
             return null;
         }
         if (config.evaluator == null && SampleEvaluation.storedEvaluator(spark, config.data) == null) {
-            LOG.warn("no evaluator stored with {}: training without evaluation, so no checkpoint is marked best; "
-                    + "'sparkgan train-evaluator --data {} --test-data <test split>' makes one", config.data,
+            LOG.warn(
+                    "no evaluator stored with {}: training without evaluation, so no checkpoint is marked best; "
+                            + "'sparkgan train-evaluator --data {} --test-data <test split>' makes one",
+                    config.data,
                     config.data);
             return null;
         }
@@ -286,10 +336,14 @@ public final class TrainingMaster {
         progress.resumeAfter(checkpoint.trainingState());
         checkpoints.discardAfter(latest.get().step());
         LOG.info("resuming from checkpoint {} (round {})", latest.get().step(), progress.firstRound);
-        JsonNode rollback = TrainingEvaluation.rollbackAt(checkpoints.storage(), latest.get().step());
+        JsonNode rollback = TrainingEvaluation.rollbackAt(
+                checkpoints.storage(), latest.get().step());
         if (rollback != null) {
             // the run was stopped after rolling back and before its next checkpoint: roll back again
-            recovery.rollBack(checkpoints, rollback.get("rollbackTo").asLong(), rollback.get("lrG").asDouble(),
+            recovery.rollBack(
+                    checkpoints,
+                    rollback.get("rollbackTo").asLong(),
+                    rollback.get("lrG").asDouble(),
                     rollback.get("lrD").asDouble());
         }
         return progress.firstRound;

@@ -1,11 +1,10 @@
 package io.sparkgan.jobs.engine;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.SplittableRandom;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /** Shards are held in chunks of whole images: what goes in comes out, across chunk boundaries. */
 class ShardBlockTest {

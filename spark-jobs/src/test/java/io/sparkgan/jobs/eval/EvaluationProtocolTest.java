@@ -1,5 +1,10 @@
 package io.sparkgan.jobs.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
@@ -15,6 +20,12 @@ import io.sparkgan.model.metrics.SampleMetrics;
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.LatentNoise;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,18 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-
-import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The evaluation protocol on real MNIST images with a trained evaluator: the floor between two real splits, FID
@@ -50,6 +49,7 @@ class EvaluationProtocolTest extends LocalSparkTest {
     private static RealReference reference;
     /** The test split's images, NCHW in [-1, 1], and labels, in id order. */
     private static INDArray testImages;
+
     private static int[] testLabels;
 
     @BeforeAll
@@ -58,8 +58,11 @@ class EvaluationProtocolTest extends LocalSparkTest {
         test = DatasetReader.read(spark, TestData.mnistTest(TEST_IMAGES));
         EvaluatorStore store = store();
         evaluator = store.loadNetwork();
-        reference = RealReferenceCache.get(train, evaluator, store.id(), spark.sparkContext().hadoopConfiguration());
-        List<Row> rows = test.rows().select(DatasetSchema.IMAGE, DatasetSchema.LABEL).orderBy(DatasetSchema.ID)
+        reference = RealReferenceCache.get(
+                train, evaluator, store.id(), spark.sparkContext().hadoopConfiguration());
+        List<Row> rows = test.rows()
+                .select(DatasetSchema.IMAGE, DatasetSchema.LABEL)
+                .orderBy(DatasetSchema.ID)
                 .collectAsList();
         ByteArrayOutputStream pixels = new ByteArrayOutputStream();
         testLabels = new int[rows.size()];
@@ -71,7 +74,8 @@ class EvaluationProtocolTest extends LocalSparkTest {
     }
 
     private static EvaluatorStore store() {
-        return new EvaluatorStore(EvaluatorStore.defaultLocation(train.uri()),
+        return new EvaluatorStore(
+                EvaluatorStore.defaultLocation(train.uri()),
                 spark.sparkContext().hadoopConfiguration());
     }
 
@@ -92,7 +96,8 @@ class EvaluationProtocolTest extends LocalSparkTest {
             for (int i = 0; i < noise.length; i++) {
                 noise[i] = std * random.nextGaussian();
             }
-            INDArray noisy = testImages.add(Nd4j.create(noise, testImages.shape(), 'c').castTo(DataType.FLOAT));
+            INDArray noisy =
+                    testImages.add(Nd4j.create(noise, testImages.shape(), 'c').castTo(DataType.FLOAT));
             noisiest = MetricSuite.compare(reference, features(noisy), 1);
             fids.add(noisiest.fid());
             assertTrue(noisiest.fid() > previous, "FID at noise std " + std + ": " + fids + ", floor " + floor);
@@ -137,20 +142,21 @@ class EvaluationProtocolTest extends LocalSparkTest {
         Path cached = Path.of(train.uri(), RealReferenceCache.DIR, RealReferenceCache.DESCRIPTION);
         assertTrue(Files.exists(cached));
         String description = Files.readString(cached);
-        RealReference again = RealReferenceCache.get(train, evaluator, store().id(),
-                spark.sparkContext().hadoopConfiguration());
+        RealReference again = RealReferenceCache.get(
+                train, evaluator, store().id(), spark.sparkContext().hadoopConfiguration());
         assertEquals(description, Files.readString(cached), "a valid cache is read, not rewritten");
         assertArrayEquals(reference.statistics().mean(), again.statistics().mean(), 0);
         assertEquals(reference.statistics().count(), TestData.EVALUATED);
         assertArrayEquals(reference.features()[0], again.features()[0], 1e-6);
 
         // another evaluator (its id differs) makes the cache stale: recomputed, and the new one is kept
-        RealReference other = RealReferenceCache.get(train, evaluator, "another-evaluator",
-                spark.sparkContext().hadoopConfiguration());
+        RealReference other = RealReferenceCache.get(
+                train, evaluator, "another-evaluator", spark.sparkContext().hadoopConfiguration());
         assertTrue(Files.readString(cached).contains("another-evaluator"));
         // features are float and partial statistics merge in the order tasks finish: equal to rounding
         assertArrayEquals(reference.statistics().mean(), other.statistics().mean(), 1e-6);
-        RealReferenceCache.get(train, evaluator, store().id(), spark.sparkContext().hadoopConfiguration());
+        RealReferenceCache.get(
+                train, evaluator, store().id(), spark.sparkContext().hadoopConfiguration());
     }
 
     @Test
@@ -159,7 +165,7 @@ class EvaluationProtocolTest extends LocalSparkTest {
         model.baseWidth = 8;
         Network generator = GanNetworks.generator(model);
         var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int count = 600;   // three blocks, the last one partial
+        int count = 600; // three blocks, the last one partial
         SampleBlocks samples = SampleBlocks.of(model, count, 9, null);
         FeatureSet one = EvaluatorFeatures.ofGenerator(jsc, generator, samples, evaluator, 1);
         FeatureSet three = EvaluatorFeatures.ofGenerator(jsc, generator, samples, evaluator, 3);
@@ -174,8 +180,8 @@ class EvaluationProtocolTest extends LocalSparkTest {
         for (int i = 0; i < 256; i++) {
             assertArrayEquals(local.features()[i], one.features()[256 + i], 1e-5, "sample " + (256 + i));
         }
-        FeatureSet otherSeed = EvaluatorFeatures.ofGenerator(jsc, generator, SampleBlocks.of(model, count, 10, null),
-                evaluator, 2);
+        FeatureSet otherSeed =
+                EvaluatorFeatures.ofGenerator(jsc, generator, SampleBlocks.of(model, count, 10, null), evaluator, 2);
         // whole feature vectors: a single feature can be 0 for both (a ReLU that is off for these samples)
         assertFalse(java.util.Arrays.equals(one.features()[0], otherSeed.features()[0]));
     }

@@ -1,5 +1,11 @@
 package io.sparkgan.jobs.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.DatasetSchema;
@@ -11,21 +17,14 @@ import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.metrics.FeatureStatistics;
 import io.sparkgan.model.metrics.SampleMetrics;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
-
-import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvaluatorTrainingTest extends LocalSparkTest {
 
@@ -39,18 +38,22 @@ class EvaluatorTrainingTest extends LocalSparkTest {
         EvaluatorTrainer.Result result = EvaluatorTrainer.train(spark, digits, digits, 3, 32, 2, 42);
         assertTrue(result.testAccuracy() > 0.7, "accuracy " + result.testAccuracy());
 
-        EvaluatorStore store = new EvaluatorStore(dir.resolve("evaluator").toString(),
-                spark.sparkContext().hadoopConfiguration());
+        EvaluatorStore store = new EvaluatorStore(
+                dir.resolve("evaluator").toString(), spark.sparkContext().hadoopConfiguration());
         assertFalse(store.exists());
         store.save(result, digits, digits);
         assertTrue(store.exists());
         assertTrue(store.description().contains("\"testAccuracy\" : " + result.testAccuracy()), store.description());
 
         // the stored network computes the same features as the trained one
-        List<DataSet> batches = EvaluatorTrainer.minibatches(digits, EvaluatorNetwork.Kind.CLASSIFIER, 16, 1).take(1);
+        List<DataSet> batches = EvaluatorTrainer.minibatches(digits, EvaluatorNetwork.Kind.CLASSIFIER, 16, 1)
+                .take(1);
         MultiLayerNetwork loaded = store.loadNetwork();
-        double[][] trained = EvaluatorNetwork.evaluate(result.network(), batches.get(0).getFeatures()).features();
-        double[][] reloaded = EvaluatorNetwork.evaluate(loaded, batches.get(0).getFeatures()).features();
+        double[][] trained = EvaluatorNetwork.evaluate(
+                        result.network(), batches.get(0).getFeatures())
+                .features();
+        double[][] reloaded =
+                EvaluatorNetwork.evaluate(loaded, batches.get(0).getFeatures()).features();
         for (int i = 0; i < trained.length; i++) {
             // to ND4J's own equality tolerance: the reloaded network runs oneDNN kernels, the trained one may not
             assertArrayEquals(trained[i], reloaded[i], 1e-5, "image " + i);
@@ -60,15 +63,21 @@ class EvaluatorTrainingTest extends LocalSparkTest {
     @Test
     void featuresComputedOnSparkEqualThoseComputedOnOneMachine() {
         ImageDataset digits = DatasetReader.read(spark, data);
-        ImageDataset spread = new ImageDataset(digits.uri(), digits.manifest(), digits.rows().repartition(3));
+        ImageDataset spread =
+                new ImageDataset(digits.uri(), digits.manifest(), digits.rows().repartition(3));
         MultiLayerNetwork evaluator = EvaluatorNetwork.create(28, 28, 1, 10, 7);
         double[][] distributed = EvaluatorFeatures.extract(spread, evaluator).features();
 
-        List<Row> rows = digits.rows().select(DatasetSchema.IMAGE).orderBy(DatasetSchema.ID).collectAsList();
+        List<Row> rows = digits.rows()
+                .select(DatasetSchema.IMAGE)
+                .orderBy(DatasetSchema.ID)
+                .collectAsList();
         ByteArrayOutputStream pixels = new ByteArrayOutputStream();
         rows.forEach(row -> pixels.writeBytes(row.getAs(0)));
-        double[][] local = EvaluatorNetwork.evaluate(evaluator, ImageTensors.batch(pixels.toByteArray(),
-                EvaluatorFeatures.sequence(rows.size()), 28, 28, 1)).features();
+        double[][] local = EvaluatorNetwork.evaluate(
+                        evaluator,
+                        ImageTensors.batch(pixels.toByteArray(), EvaluatorFeatures.sequence(rows.size()), 28, 28, 1))
+                .features();
 
         assertEquals(64, distributed.length);
         for (int i = 0; i < local.length; i++) {
@@ -78,8 +87,10 @@ class EvaluatorTrainingTest extends LocalSparkTest {
         }
 
         // statistics merged from partitions, some of a single image, equal those of the whole set
-        ImageDataset thin = new ImageDataset(digits.uri(), digits.manifest(), digits.rows().repartition(40));
-        FeatureStatistics merged = EvaluatorFeatures.summarise(thin, evaluator, 8, 1).statistics();
+        ImageDataset thin =
+                new ImageDataset(digits.uri(), digits.manifest(), digits.rows().repartition(40));
+        FeatureStatistics merged =
+                EvaluatorFeatures.summarise(thin, evaluator, 8, 1).statistics();
         FeatureStatistics whole = FeatureStatistics.of(local);
         assertEquals(64, merged.count());
         assertArrayEquals(whole.mean(), merged.mean(), 1e-5);
@@ -88,15 +99,24 @@ class EvaluatorTrainingTest extends LocalSparkTest {
     @Test
     void theCommandRefusesToReplaceAStoredEvaluatorAndRejectsUnlabelledOrMismatchedData() throws Exception {
         String out = dir.resolve("ev").toString();
-        TestData.CliResult first = TestData.cli("train-evaluator", "--data", data, "--test-data", data,
-                "--epochs", "1", "--output", out);
+        TestData.CliResult first =
+                TestData.cli("train-evaluator", "--data", data, "--test-data", data, "--epochs", "1", "--output", out);
         assertEquals(0, first.exitCode(), first.err());
-        TestData.CliResult again = TestData.cli("train-evaluator", "--data", data, "--test-data", data,
-                "--epochs", "1", "--output", out);
+        TestData.CliResult again =
+                TestData.cli("train-evaluator", "--data", data, "--test-data", data, "--epochs", "1", "--output", out);
         assertEquals(2, again.exitCode());
         assertTrue(again.err().contains(out) && again.err().contains("--overwrite"), again.err());
-        TestData.CliResult badEpochs = TestData.cli("train-evaluator", "--data", data, "--test-data", data,
-                "--epochs", "0", "--output", out, "--overwrite");
+        TestData.CliResult badEpochs = TestData.cli(
+                "train-evaluator",
+                "--data",
+                data,
+                "--test-data",
+                data,
+                "--epochs",
+                "0",
+                "--output",
+                out,
+                "--overwrite");
         assertEquals(2, badEpochs.exitCode());
         assertTrue(badEpochs.err().contains("--epochs"), badEpochs.err());
     }
@@ -105,17 +125,31 @@ class EvaluatorTrainingTest extends LocalSparkTest {
     void anUnlabelledDatasetGetsAnAutoencoderWhoseFeaturesStillGiveTheMetrics() throws Exception {
         // Parquet as another tool would write it: raw pixels, no labels
         Path parquet = dir.resolve("unlabelled.parquet");
-        DatasetReader.read(spark, TestData.mnist(1024)).rows().select(DatasetSchema.IMAGE).write()
+        DatasetReader.read(spark, TestData.mnist(1024))
+                .rows()
+                .select(DatasetSchema.IMAGE)
+                .write()
                 .parquet(parquet.toString());
         String unlabelled = dir.resolve("unlabelled").toString();
-        assertEquals(0, TestData.cli("prep", "--from", "parquet", "--input", parquet.toString(), "--shape",
-                "28x28x1", "--output", unlabelled).exitCode());
-        TestData.CliResult trained = TestData.cli("train-evaluator", "--data", unlabelled, "--test-data",
-                unlabelled, "--epochs", "5", "--batch", "32");
+        assertEquals(
+                0,
+                TestData.cli(
+                                "prep",
+                                "--from",
+                                "parquet",
+                                "--input",
+                                parquet.toString(),
+                                "--shape",
+                                "28x28x1",
+                                "--output",
+                                unlabelled)
+                        .exitCode());
+        TestData.CliResult trained = TestData.cli(
+                "train-evaluator", "--data", unlabelled, "--test-data", unlabelled, "--epochs", "5", "--batch", "32");
         assertEquals(0, trained.exitCode(), trained.err());
         assertTrue(trained.out().startsWith("autoencoder evaluator"), trained.out());
-        EvaluatorStore store = new EvaluatorStore(EvaluatorStore.defaultLocation(unlabelled),
-                spark.sparkContext().hadoopConfiguration());
+        EvaluatorStore store = new EvaluatorStore(
+                EvaluatorStore.defaultLocation(unlabelled), spark.sparkContext().hadoopConfiguration());
         JsonNode description = Json.MAPPER.readTree(store.description());
         assertEquals("autoencoder", description.get("kind").asText());
         assertTrue(description.get("why").asText().contains("unlabelled"));

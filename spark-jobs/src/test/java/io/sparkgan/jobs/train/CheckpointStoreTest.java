@@ -1,15 +1,14 @@
 package io.sparkgan.jobs.train;
 
-import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What counts as a checkpoint, and the best one when its pointer file was lost. */
 class CheckpointStoreTest {
@@ -27,8 +26,9 @@ class CheckpointStoreTest {
         Files.writeString(run.resolve("checkpoints/000000004/" + CheckpointStore.MARKER), "{}");
         // 000000006: renamed into place, killed before its marker
         Files.createDirectories(run.resolve("eval"));
-        Files.writeString(run.resolve(RunDirectory.EVAL_LOG), "{\"step\": 2, \"best\": true}\n"
-                + "{\"step\": 4, \"best\": true}\n{\"step\": 6, \"best\": true}\n");
+        Files.writeString(
+                run.resolve(RunDirectory.EVAL_LOG),
+                "{\"step\": 2, \"best\": true}\n" + "{\"step\": 4, \"best\": true}\n{\"step\": 6, \"best\": true}\n");
         CheckpointStore store = new CheckpointStore(new RunStorage(run.toString(), new Configuration()), 3);
 
         assertEquals(List.of(2L, 4L), store.steps());

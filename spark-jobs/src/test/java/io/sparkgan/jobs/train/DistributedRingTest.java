@@ -1,5 +1,8 @@
 package io.sparkgan.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.DatasetWriter;
 import io.sparkgan.data.PixelImage;
@@ -7,6 +10,13 @@ import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.toy.GaussianRing;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -15,17 +25,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Data-parallel training learns a distribution with countable modes: 8 Gaussians (std 0.02) on a circle of radius
@@ -43,6 +42,7 @@ class DistributedRingTest extends LocalSparkTest {
 
     @TempDir
     static Path dir;
+
     private static String ring;
 
     @BeforeAll
@@ -59,8 +59,8 @@ class DistributedRingTest extends LocalSparkTest {
             rows.add(DatasetSchema.row(i, null, new PixelImage(1, 2, 1, pixels)));
         }
         ring = dir.resolve("ring").toString();
-        new DatasetWriter(spark, ring, 2, false).write(spark.createDataFrame(rows, DatasetSchema.SCHEMA), null,
-                "8 Gaussians on a ring", Map.of());
+        new DatasetWriter(spark, ring, 2, false)
+                .write(spark.createDataFrame(rows, DatasetSchema.SCHEMA), null, "8 Gaussians on a ring", Map.of());
     }
 
     @ParameterizedTest(name = "{0} workers")
@@ -92,7 +92,9 @@ class DistributedRingTest extends LocalSparkTest {
         assertEquals(STEPS_PER_WORKER, summary.rounds(), "the automatic period at 2e-3 is one step");
 
         INDArray z = LatentNoise.sample(99, 2000, model.latentSize, DataType.FLOAT);
-        INDArray samples = TrainingFixtures.latestCheckpoint(spark, config.runDir).generator().output(z);
+        INDArray samples = TrainingFixtures.latestCheckpoint(spark, config.runDir)
+                .generator()
+                .output(z);
         GaussianRing.Coverage coverage = RING.coverage(samples, 20);
         String figures = workers + " workers: " + coverage.modesCovered() + " modes, " + coverage.highQualityFraction()
                 + " within 3 std, per mode " + Arrays.toString(coverage.pointsPerMode());

@@ -1,5 +1,8 @@
 package io.sparkgan.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.LocalSparkTest;
@@ -19,6 +22,8 @@ import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.nets.GraphNetwork;
 import io.sparkgan.model.state.GanState;
 import io.sparkgan.model.training.GanStep;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.junit.jupiter.api.Test;
@@ -28,24 +33,20 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Distributed training against single-machine oracles, on Spark local mode with real Parquet data. */
 class DistributedTrainingTest extends LocalSparkTest {
-
 
     @TempDir
     Path runs;
 
     /** A layer-stack G and a graph G (a residual block joined by an element-wise add) through the same engine. */
     @ParameterizedTest
-    @EnumSource(value = GanModelConfig.Architecture.class, names = {"DCGAN", "DCGAN_RESIDUAL"})
+    @EnumSource(
+            value = GanModelConfig.Architecture.class,
+            names = {"DCGAN", "DCGAN_RESIDUAL"})
     void oneWorkerEqualsTheSingleMachineEngine(GanModelConfig.Architecture architecture) throws Exception {
-        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("one-" + architecture).toString());
+        TrainConfig config = TrainingFixtures.tinyRun(
+                data, runs.resolve("one-" + architecture).toString());
         config.model.architecture = architecture;
         config.workers = 1;
         config.kimg = TrainingFixtures.kimgFor(config, 3, 1);
@@ -59,12 +60,14 @@ class DistributedTrainingTest extends LocalSparkTest {
         try (BatchPrefetcher batches = new BatchPrefetcher(block, plan)) {
             for (int i = 0; i < 6; i++) {
                 Minibatch batch = batches.next();
-                local.step(batch.real(), GanTrainer.noise(config.seed, block.partition(), i, config.batchPerWorker,
-                        model.latentSize));
+                local.step(
+                        batch.real(),
+                        GanTrainer.noise(config.seed, block.partition(), i, config.batchPerWorker, model.latentSize));
             }
         }
         GanState single = GanState.capture(local.generator(), local.discriminator());
-        assertEquals(architecture == GanModelConfig.Architecture.DCGAN_RESIDUAL,
+        assertEquals(
+                architecture == GanModelConfig.Architecture.DCGAN_RESIDUAL,
                 TrainingFixtures.latestCheckpoint(spark, config.runDir).generator() instanceof GraphNetwork);
         assertEquals(6, distributed.generatorIterations());
         assertClose(single.values(), distributed.values(), 1e-6);
@@ -76,7 +79,8 @@ class DistributedTrainingTest extends LocalSparkTest {
         // the alternating (DCGAN) step goes through each worker's own updated D; it equals the big batch when D
         // barely moves, which the second run checks.
         for (double lrD : new double[] {0.05, 1e-12}) {
-            TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("sgd-" + lrD).toString());
+            TrainConfig config =
+                    TrainingFixtures.tinyRun(data, runs.resolve("sgd-" + lrD).toString());
             config.averagingEvery = 1;
             config.kimg = TrainingFixtures.kimgFor(config, 1, 2);
             config.model.optimizer = GanModelConfig.OptimizerKind.SGD;
@@ -130,7 +134,8 @@ class DistributedTrainingTest extends LocalSparkTest {
     }
 
     private void checkAverageOfOneRound(String data, int workerCount) throws Exception {
-        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("mean-" + workerCount).toString());
+        TrainConfig config = TrainingFixtures.tinyRun(
+                data, runs.resolve("mean-" + workerCount).toString());
         config.workers = workerCount;
         config.kimg = TrainingFixtures.kimgFor(config, 1, 2);
         config.checkpointEvery = 1;
@@ -140,8 +145,10 @@ class DistributedTrainingTest extends LocalSparkTest {
         // by hand: each worker's round on its own, from the same initial state
         GanModelConfig model = mnistModel(config);
         GanStep initialNets = new GanStep(GanNetworks.generator(model), GanNetworks.discriminator(model), model);
-        byte[] initial = GanState.capture(initialNets.generator(), initialNets.discriminator()).toBytes();
-        Broadcast<byte[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(initial);
+        byte[] initial = GanState.capture(initialNets.generator(), initialNets.discriminator())
+                .toBytes();
+        Broadcast<byte[]> broadcast =
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(initial);
         RoundPlan plan = plan(config, model, 0, config.averagingEvery);
         double[] mean = new double[averaged.values().length];
         float[][] workers = new float[2][];
@@ -168,8 +175,12 @@ class DistributedTrainingTest extends LocalSparkTest {
         int gUpdaterEnd = gUpdaterStart + (int) layout.gUpdater();
         assertTrue(layout.gUpdater() > 0 && layout.dUpdater() > 0, "Adam state is part of the average");
         // the workers' Adam moments differ, so matching their mean is not trivially satisfied
-        assertMoved(slice(workers[0], gUpdaterStart, gUpdaterEnd), slice(workers[1], gUpdaterStart, gUpdaterEnd),
-                0, gUpdaterEnd - gUpdaterStart, 1e-9);
+        assertMoved(
+                slice(workers[0], gUpdaterStart, gUpdaterEnd),
+                slice(workers[1], gUpdaterStart, gUpdaterEnd),
+                0,
+                gUpdaterEnd - gUpdaterStart,
+                1e-9);
         assertClose(expected, averaged.values(), 1e-6);
         assertEquals(config.averagingEvery, averaged.generatorIterations());
     }
@@ -188,13 +199,14 @@ class DistributedTrainingTest extends LocalSparkTest {
         model.height = 28;
         model.width = 28;
         model.channels = 1;
-        model.seed = config.seed;  // as the trainer sets it
+        model.seed = config.seed; // as the trainer sets it
         return model;
     }
 
     @Test
     void twoDiscriminatorStepsPerGeneratorStepWithHingeLossAndAugmentationTrainOnSpark() throws Exception {
-        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("controls").toString());
+        TrainConfig config =
+                TrainingFixtures.tinyRun(data, runs.resolve("controls").toString());
         config.kimg = TrainingFixtures.kimgFor(config, 2, 2);
         config.model.dSteps = 2;
         config.model.loss = GanLoss.HINGE;
@@ -209,9 +221,23 @@ class DistributedTrainingTest extends LocalSparkTest {
     }
 
     static RoundPlan plan(TrainConfig config, GanModelConfig model, long firstStep, int steps) throws Exception {
-        return new RoundPlan(config.seed, firstStep, steps, config.batchPerWorker, 28, 28, 1, false,
-                model.labelWidth(), 1, new GanTrainerSpec(Json.MAPPER.writeValueAsString(model), model.lrG, model.lrD,
-                config.seed, (long) config.batchPerWorker * 2));
+        return new RoundPlan(
+                config.seed,
+                firstStep,
+                steps,
+                config.batchPerWorker,
+                28,
+                28,
+                1,
+                false,
+                model.labelWidth(),
+                1,
+                new GanTrainerSpec(
+                        Json.MAPPER.writeValueAsString(model),
+                        model.lrG,
+                        model.lrD,
+                        config.seed,
+                        (long) config.batchPerWorker * 2));
     }
 
     static float[] slice(float[] values, int from, int to) {

@@ -1,5 +1,9 @@
 package io.sparkgan.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.jobs.engine.LocalTrainer;
 import io.sparkgan.jobs.engine.TrainerPool;
 import io.sparkgan.model.GanModelConfig;
@@ -7,10 +11,6 @@ import io.sparkgan.model.Json;
 import io.sparkgan.model.training.GanStep;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Adam;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The executor-side pool reuses GAN trainers and does not keep those of architectures a later run left behind. */
 class GanTrainerPoolTest {
@@ -36,10 +36,26 @@ class GanTrainerPoolTest {
             LocalTrainer borrowed = TrainerPool.borrow(round);
             assertSame(trainer, borrowed, "reused");
             GanStep step = ((GanTrainer) borrowed).ganStep();
-            assertEquals(lr, ((Adam) step.generator().layerStack().getLayer(0).conf().getLayer()
-                    .getUpdaterByParam("W")).getLearningRate(), 0);
-            assertEquals(2 * lr, ((Adam) step.discriminator().layerStack().getLayer(0).conf().getLayer()
-                    .getUpdaterByParam("W")).getLearningRate(), 0);
+            assertEquals(
+                    lr,
+                    ((Adam) step.generator()
+                                    .layerStack()
+                                    .getLayer(0)
+                                    .conf()
+                                    .getLayer()
+                                    .getUpdaterByParam("W"))
+                            .getLearningRate(),
+                    0);
+            assertEquals(
+                    2 * lr,
+                    ((Adam) step.discriminator()
+                                    .layerStack()
+                                    .getLayer(0)
+                                    .conf()
+                                    .getLayer()
+                                    .getUpdaterByParam("W"))
+                            .getLearningRate(),
+                    0);
             TrainerPool.release(round, borrowed);
             lr /= 2;
         }

@@ -1,7 +1,12 @@
 package io.sparkgan.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.model.state.GanState;
+import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -11,12 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Training that reads its dataset from HDFS and checkpoints to HDFS, then resumes from there. */
 class HdfsTrainingTest {
@@ -42,7 +41,9 @@ class HdfsTrainingTest {
         cluster = new MiniDFSCluster.Builder(conf).numDataNodes(2).build();
         cluster.waitActive();
         hdfs = cluster.getFileSystem();
-        spark = SparkSession.builder().master("local[2]").appName("sparkgan-hdfs-test")
+        spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("sparkgan-hdfs-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.hadoop.fs.defaultFS", hdfs.getUri().toString())
                 .config("spark.hadoop.dfs.replication", "2")
@@ -58,8 +59,16 @@ class HdfsTrainingTest {
     @Test
     void trainsFromHdfsCheckpointsToHdfsAndResumesFromThere() throws Exception {
         String data = hdfs.getUri() + "/datasets/mnist-64";
-        TestData.CliResult prep = TestData.cli("prep", "--from", "mnist-idx", "--input", TestData.MNIST.toUri().toString(),
-                "--limit", "64", "--output", data);
+        TestData.CliResult prep = TestData.cli(
+                "prep",
+                "--from",
+                "mnist-idx",
+                "--input",
+                TestData.MNIST.toUri().toString(),
+                "--limit",
+                "64",
+                "--output",
+                data);
         assertEquals(0, prep.exitCode(), prep.err());
 
         String runDir = hdfs.getUri() + "/runs/first";

@@ -1,22 +1,21 @@
 package io.sparkgan.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.state.GanState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Training with executors in separate JVMs ({@code local-cluster}: a master and workers inside this JVM, each
@@ -43,7 +42,8 @@ class LocalClusterTrainingTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // executors that cannot start are relaunched forever
     void twoExecutorJvmsTrainExactlyLikeLocalMode() throws Exception {
         String data = TestData.mnist(64);
-        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("local").toString());
+        TrainConfig config =
+                TrainingFixtures.tinyRun(data, runs.resolve("local").toString());
         config.kimg = TrainingFixtures.kimgFor(config, 3, 2);
         // plain SGD: Adam divides by the root of tiny second moments, which magnifies last-bit differences
         config.model.optimizer = GanModelConfig.OptimizerKind.SGD;
@@ -83,11 +83,13 @@ class LocalClusterTrainingTest {
         int rounds = 24;
         SparkSession cluster = TestData.localCluster(sparkHome, 2, "sparkgan-executor-kill-test");
         try {
-            TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("undisturbed").toString());
+            TrainConfig config =
+                    TrainingFixtures.tinyRun(data, runs.resolve("undisturbed").toString());
             config.kimg = TrainingFixtures.kimgFor(config, rounds, 2);
             config.checkpointEvery = rounds;
             TrainingFixtures.train(cluster, config, TrainingMaster.Start.NEW);
-            float[] undisturbed = TrainingFixtures.latestState(cluster, config.runDir).values();
+            float[] undisturbed =
+                    TrainingFixtures.latestState(cluster, config.runDir).values();
 
             TrainConfig disturbed = TrainConfig.fromJson(config.toJson());
             disturbed.runDir = runs.resolve("disturbed").toString();
@@ -105,8 +107,11 @@ class LocalClusterTrainingTest {
             }
             // in local-cluster the executors are this JVM's only child JVMs (their command lines, with the whole
             // classpath, are too long for ProcessHandle to report)
-            ProcessHandle executor = ProcessHandle.current().children()
-                    .filter(p -> p.info().command().orElse("").endsWith("java")).findFirst().orElseThrow();
+            ProcessHandle executor = ProcessHandle.current()
+                    .children()
+                    .filter(p -> p.info().command().orElse("").endsWith("java"))
+                    .findFirst()
+                    .orElseThrow();
             executor.destroyForcibly();
             int killedAfter = Files.readAllLines(metrics).size();
             TrainingMaster.Summary summary = run.get(4, TimeUnit.MINUTES);
@@ -114,8 +119,10 @@ class LocalClusterTrainingTest {
             assertTrue(killedAfter < rounds, "killed mid-run");
             assertEquals(rounds, summary.rounds());
             assertEquals(rounds, Files.readAllLines(metrics).size(), "every round once");
-            DistributedTrainingTest.assertClose(undisturbed,
-                    TrainingFixtures.latestState(cluster, disturbed.runDir).values(), 1e-5);
+            DistributedTrainingTest.assertClose(
+                    undisturbed,
+                    TrainingFixtures.latestState(cluster, disturbed.runDir).values(),
+                    1e-5);
         } finally {
             TestData.stopLocalCluster(cluster);
         }

@@ -1,5 +1,9 @@
 package io.sparkgan.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
@@ -7,17 +11,12 @@ import io.sparkgan.jobs.engine.EngineWorker;
 import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** One worker's NaN never reaches the average, a checkpoint or checkpoints/best; repeated ones stop the run. */
 class NonFiniteRoundTest extends LocalSparkTest {
@@ -33,7 +32,8 @@ class NonFiniteRoundTest extends LocalSparkTest {
 
     @Test
     void aRoundWithOneWorkersNanIsRedoneAtLowerRatesAndNothingOfItIsKept() throws Exception {
-        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("nan-once").toString());
+        TrainConfig config =
+                TrainingFixtures.tinyRun(data, runs.resolve("nan-once").toString());
         config.checkpointEvery = 1;
         config.kimg = TrainingFixtures.kimgFor(config, 3, 2);
         // the worker of partition 1 in the second round (global steps 2 and 3) reports NaN once
@@ -46,30 +46,55 @@ class NonFiniteRoundTest extends LocalSparkTest {
         assertEquals(1, line.get("round").asInt());
         assertTrue(line.get("reason").asText().contains("partitions [1]"), line.toString());
         assertEquals("retry", line.get("action").asText());
-        assertEquals(3, Files.readAllLines(runs.resolve("nan-once/metrics/train.jsonl")).size(),
+        assertEquals(
+                3,
+                Files.readAllLines(runs.resolve("nan-once/metrics/train.jsonl")).size(),
                 "the rejected attempt is not a round");
 
         GanCheckpoint last = TrainingFixtures.latestCheckpoint(spark, config.runDir);
         assertEquals(config.model.lrG / 2, last.config().lrG, 1e-12);
         assertEquals(1, last.trainingState().get("rejectedRounds").asInt());
-        assertTrue(EngineWorker.allFinite(TrainingFixtures.latestState(spark, config.runDir).values()));
+        assertTrue(EngineWorker.allFinite(
+                TrainingFixtures.latestState(spark, config.runDir).values()));
     }
 
     @Test
     void aWorkerThatKeepsProducingNanStopsTheRunWithExitCodeFourAndTheLastGoodCheckpoint() throws Exception {
         Path runDir = runs.resolve("nan-always");
         System.setProperty(FaultInjection.NON_FINITE, "2:0:always");
-        TestData.CliResult result = TestData.cli("train", "--data", data, "--run-dir", runDir.toString(),
-                "--workers", "2", "--batch-per-worker", "8", "--averaging-every", "2", "--base-width", "4",
-                "--latent", "8", "--checkpoint-every", "1", "--kimg", "0.096", "--max-rejected-rounds", "2");
+        TestData.CliResult result = TestData.cli(
+                "train",
+                "--data",
+                data,
+                "--run-dir",
+                runDir.toString(),
+                "--workers",
+                "2",
+                "--batch-per-worker",
+                "8",
+                "--averaging-every",
+                "2",
+                "--base-width",
+                "4",
+                "--latent",
+                "8",
+                "--checkpoint-every",
+                "1",
+                "--kimg",
+                "0.096",
+                "--max-rejected-rounds",
+                "2");
         assertEquals(4, result.exitCode(), result.err());
-        assertTrue(result.err().contains("partitions [0]") && result.err().contains("--max-rejected-rounds 2"),
+        assertTrue(
+                result.err().contains("partitions [0]") && result.err().contains("--max-rejected-rounds 2"),
                 result.err());
-        assertEquals(3, Files.readAllLines(runDir.resolve(RunDirectory.REJECTED_LOG)).size());
+        assertEquals(
+                3, Files.readAllLines(runDir.resolve(RunDirectory.REJECTED_LOG)).size());
         CheckpointStore store = new CheckpointStore(
                 new RunStorage(runDir.toString(), spark.sparkContext().hadoopConfiguration()), 10);
         assertEquals(List.of(2L), store.steps(), "only the round before the fault was checkpointed");
-        assertTrue(EngineWorker.allFinite(TrainingFixtures.latestState(spark, runDir.toString()).values()));
+        assertTrue(EngineWorker.allFinite(
+                TrainingFixtures.latestState(spark, runDir.toString()).values()));
         assertFalse(Files.exists(runDir.resolve("run.lock")), "a stopped run releases its lock");
     }
 }

@@ -1,22 +1,21 @@
 package io.sparkgan.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.SparkGanCli;
 import io.sparkgan.jobs.engine.FaultInjection;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trainer as a process of its own, killed: halted at each point of a checkpoint's commit, and SIGKILLed
@@ -34,8 +33,9 @@ class ProcessFaultTest extends LocalSparkTest {
     void aKillAtAnyPointOfACheckpointCommitLeavesThePreviousCheckpointAndResumeEndsExact() throws Exception {
         float[] uninterrupted = uninterrupted("whole");
         // halted while committing the checkpoint of step 4 (the second): files written / renamed / marked
-        String[][] points = {{"checkpoint-written", "[2]"}, {"checkpoint-renamed", "[2]"},
-            {"checkpoint-committed", "[2, 4]"}};
+        String[][] points = {
+            {"checkpoint-written", "[2]"}, {"checkpoint-renamed", "[2]"}, {"checkpoint-committed", "[2, 4]"}
+        };
         for (String[] point : points) {
             Path runDir = runs.resolve(point[0]);
             Process trainer = trainer(runDir, "-D" + FaultInjection.HALT_AT + "=" + point[0] + "@4");
@@ -47,7 +47,10 @@ class ProcessFaultTest extends LocalSparkTest {
 
             assertThrows(RunLock.HeldException.class, () -> resume(runDir, false), "the dead trainer's lock");
             resume(runDir, true);
-            assertArrayEquals(uninterrupted, TrainingFixtures.latestState(spark, runDir.toString()).values(), 0f,
+            assertArrayEquals(
+                    uninterrupted,
+                    TrainingFixtures.latestState(spark, runDir.toString()).values(),
+                    0f,
                     point[0]);
         }
     }
@@ -72,7 +75,10 @@ class ProcessFaultTest extends LocalSparkTest {
                 + (Files.exists(metrics) ? Files.readAllLines(metrics).size() : 0));
 
         resume(runDir, true);
-        assertArrayEquals(uninterrupted, TrainingFixtures.latestState(spark, runDir.toString()).values(), 0f);
+        assertArrayEquals(
+                uninterrupted,
+                TrainingFixtures.latestState(spark, runDir.toString()).values(),
+                0f);
         assertEquals(ROUNDS, Files.readAllLines(metrics).size(), "rounds after the last checkpoint were redone once");
     }
 
@@ -91,14 +97,15 @@ class ProcessFaultTest extends LocalSparkTest {
 
     /** What `train --resume --run-dir` does: the stored options. */
     private void resume(Path runDir, boolean breakLock) throws Exception {
-        TrainConfig stored = new RunDirectory(runDir.toString(), spark.sparkContext().hadoopConfiguration())
-                .storedConfig();
+        TrainConfig stored =
+                new RunDirectory(runDir.toString(), spark.sparkContext().hadoopConfiguration()).storedConfig();
         new TrainingMaster(spark, stored, TrainingMaster.Start.RESUME, new TrainingMaster.Options(breakLock, false))
                 .train();
     }
 
     private CheckpointStore store(Path runDir) {
-        return new CheckpointStore(new RunStorage(runDir.toString(), spark.sparkContext().hadoopConfiguration()), 10);
+        return new CheckpointStore(
+                new RunStorage(runDir.toString(), spark.sparkContext().hadoopConfiguration()), 10);
     }
 
     /** `sparkgan train` of {@link #config} in a JVM of its own (this one's classpath and options). */
@@ -107,16 +114,39 @@ class ProcessFaultTest extends LocalSparkTest {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent"))
+                .toList());
         command.addAll(List.of(properties));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SparkGanCli.class.getName(),
-                "train", "--data", data, "--run-dir", runDir.toString(), "--master", "local[2]",
-                "--workers", "2", "--batch-per-worker", String.valueOf(c.batchPerWorker),
-                "--averaging-every", String.valueOf(c.averagingEvery), "--checkpoint-every", "1",
-                "--seed", String.valueOf(c.seed),
-                "--base-width", String.valueOf(c.model.baseWidth), "--latent", String.valueOf(c.model.latentSize),
-                "--kimg", String.valueOf(c.kimg)));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(runs.resolve(runDir.getFileName() + ".log").toFile()).start();
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                SparkGanCli.class.getName(),
+                "train",
+                "--data",
+                data,
+                "--run-dir",
+                runDir.toString(),
+                "--master",
+                "local[2]",
+                "--workers",
+                "2",
+                "--batch-per-worker",
+                String.valueOf(c.batchPerWorker),
+                "--averaging-every",
+                String.valueOf(c.averagingEvery),
+                "--checkpoint-every",
+                "1",
+                "--seed",
+                String.valueOf(c.seed),
+                "--base-width",
+                String.valueOf(c.model.baseWidth),
+                "--latent",
+                String.valueOf(c.model.latentSize),
+                "--kimg",
+                String.valueOf(c.kimg)));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(runs.resolve(runDir.getFileName() + ".log").toFile())
+                .start();
     }
 }

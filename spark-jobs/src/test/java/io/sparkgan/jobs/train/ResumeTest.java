@@ -1,5 +1,11 @@
 package io.sparkgan.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.model.DiffAugment;
@@ -7,23 +13,15 @@ import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Checkpoints, resume and the run directory's ownership, on Spark local mode with two workers. */
 class ResumeTest extends LocalSparkTest {
-
 
     @TempDir
     Path runs;
@@ -31,7 +29,7 @@ class ResumeTest extends LocalSparkTest {
     @Test
     void interruptedAndResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
         Path checkpoints = runs.resolve("interrupted/checkpoints");
-        TrainConfig[] pair = wholeAndResumed("interrupted", data, c -> { }, 4, 2, () -> {
+        TrainConfig[] pair = wholeAndResumed("interrupted", data, c -> {}, 4, 2, () -> {
             // what a crash mid-checkpoint leaves behind: a temporary directory, and (on a store without atomic
             // rename) a committed-looking directory without its marker
             Files.createDirectories(checkpoints.resolve(".tmp-000000006-crashed"));
@@ -48,14 +46,16 @@ class ResumeTest extends LocalSparkTest {
         assertEquals(expected.generatorIterations(), resumed.generatorIterations());
         assertTrue(Files.notExists(checkpoints.resolve(".tmp-000000006-crashed")), "leftovers cleaned");
         assertTrue(Files.notExists(checkpoints.resolve("000000099")), "incomplete checkpoint discarded");
-        assertEquals("000000008", Files.readString(checkpoints.resolve("latest")).trim());
+        assertEquals(
+                "000000008", Files.readString(checkpoints.resolve("latest")).trim());
 
         List<String> lines = Files.readAllLines(Path.of(interrupted.runDir, "metrics/train.jsonl"));
         assertEquals(4, lines.size(), String.join("\n", lines));
         for (int round = 0; round < 4; round++) {
             JsonNode line = Json.MAPPER.readTree(lines.get(round));
             assertEquals(round, line.get("round").asInt());
-            assertTrue(line.get("dLoss").asDouble() > 0 && line.get("imagesPerSecond").asDouble() > 0);
+            assertTrue(line.get("dLoss").asDouble() > 0
+                    && line.get("imagesPerSecond").asDouble() > 0);
         }
         assertTrue(Files.size(Path.of(interrupted.runDir, "samples/000000008.png")) > 0);
     }
@@ -70,9 +70,14 @@ class ResumeTest extends LocalSparkTest {
         });
         TrainConfig whole = pair[0];
         TrainConfig damaged = pair[1];
-        assertArrayEquals(TrainingFixtures.latestState(spark, whole.runDir).values(),
-                TrainingFixtures.latestState(spark, damaged.runDir).values(), 0f);
-        assertEquals(3, Files.readAllLines(Path.of(damaged.runDir, "metrics/train.jsonl")).size());
+        assertArrayEquals(
+                TrainingFixtures.latestState(spark, whole.runDir).values(),
+                TrainingFixtures.latestState(spark, damaged.runDir).values(),
+                0f);
+        assertEquals(
+                3,
+                Files.readAllLines(Path.of(damaged.runDir, "metrics/train.jsonl"))
+                        .size());
     }
 
     @Test
@@ -85,7 +90,7 @@ class ResumeTest extends LocalSparkTest {
             c.model.augment = DiffAugment.parse("color,translation,cutout");
             c.model.dSteps = 2;
         };
-        TrainConfig[] pair = wholeAndResumed("controls", data, controls, 4, 2, () -> { });
+        TrainConfig[] pair = wholeAndResumed("controls", data, controls, 4, 2, () -> {});
         TrainConfig whole = pair[0];
         TrainConfig interrupted = pair[1];
 
@@ -94,7 +99,9 @@ class ResumeTest extends LocalSparkTest {
         assertTrue(expected.layout().gAverage() > 0, "the average is part of the state");
         assertArrayEquals(expected.values(), resumed.values(), 0f);
         GanCheckpoint checkpoint = TrainingFixtures.latestCheckpoint(spark, whole.runDir);
-        assertNotEquals(checkpoint.generator().params(), checkpoint.averagedGenerator().params(),
+        assertNotEquals(
+                checkpoint.generator().params(),
+                checkpoint.averagedGenerator().params(),
                 "the averaged G lags the trained one");
         assertTrue(Files.exists(Path.of(whole.runDir, "checkpoints/000000008/generator-ema.zip")));
     }
@@ -113,7 +120,7 @@ class ResumeTest extends LocalSparkTest {
             c.collapsePatience = 2;
         };
         // stopped right after the rollback at the second evaluation, before another checkpoint
-        TrainConfig[] pair = wholeAndResumed("rollback", evaluated, rollingBack, 3, 2, () -> { });
+        TrainConfig[] pair = wholeAndResumed("rollback", evaluated, rollingBack, 3, 2, () -> {});
         TrainConfig whole = pair[0];
         TrainConfig interrupted = pair[1];
 
@@ -121,32 +128,39 @@ class ResumeTest extends LocalSparkTest {
         JsonNode collapse = Json.MAPPER.readTree(evaluations.get(1)).get("collapse");
         assertEquals("rollback", collapse.get("action").asText(), evaluations.toString());
         assertEquals(2, collapse.get("rollbackTo").asLong(), "back to the first checkpoint, the best");
-        assertEquals(withoutTimes(evaluations),
+        assertEquals(
+                withoutTimes(evaluations),
                 withoutTimes(Files.readAllLines(Path.of(interrupted.runDir, "eval/metrics.jsonl"))));
         GanCheckpoint expected = TrainingFixtures.latestCheckpoint(spark, whole.runDir);
         GanCheckpoint resumed = TrainingFixtures.latestCheckpoint(spark, interrupted.runDir);
         assertEquals(whole.model.lrG / 2, resumed.config().lrG, 1e-12, "trained on at the lowered rate");
-        assertArrayEquals(TrainingFixtures.latestState(spark, whole.runDir).values(),
-                TrainingFixtures.latestState(spark, interrupted.runDir).values(), 0f);
+        assertArrayEquals(
+                TrainingFixtures.latestState(spark, whole.runDir).values(),
+                TrainingFixtures.latestState(spark, interrupted.runDir).values(),
+                0f);
         assertEquals(expected.config().lrD, resumed.config().lrD, 0);
     }
 
     @Test
     void aRunDirectoryOfAnotherRunIsRefusedUnlessResumeOrOverwrite() throws Exception {
-        TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("owned").toString());
+        TrainConfig config =
+                TrainingFixtures.tinyRun(data, runs.resolve("owned").toString());
         config.kimg = TrainingFixtures.kimgFor(config, 2, 2);
         TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
         String firstRunId = runId(config);
 
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW));
-        assertTrue(refused.getMessage().contains("--resume") && refused.getMessage().contains("--overwrite"),
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class, () -> TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW));
+        assertTrue(
+                refused.getMessage().contains("--resume")
+                        && refused.getMessage().contains("--overwrite"),
                 refused.getMessage());
 
         TrainConfig other = TrainingFixtures.tinyRun(data, config.runDir);
         other.kimg = config.kimg;
         other.seed = 8;
-        IllegalArgumentException different = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException different = assertThrows(
+                IllegalArgumentException.class,
                 () -> TrainingFixtures.train(spark, other, TrainingMaster.Start.RESUME));
         assertTrue(different.getMessage().contains("differ"), different.getMessage());
 
@@ -158,7 +172,8 @@ class ResumeTest extends LocalSparkTest {
     void twoRunsWithTheSameSeedAreBitIdentical() throws Exception {
         float[][] finals = new float[2][];
         for (int i = 0; i < 2; i++) {
-            TrainConfig config = TrainingFixtures.tinyRun(data, runs.resolve("repeat-" + i).toString());
+            TrainConfig config =
+                    TrainingFixtures.tinyRun(data, runs.resolve("repeat-" + i).toString());
             config.kimg = TrainingFixtures.kimgFor(config, 2, 2);
             TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
             finals[i] = TrainingFixtures.latestState(spark, config.runDir).values();
@@ -175,13 +190,16 @@ class ResumeTest extends LocalSparkTest {
      * Two runs of {@code setup}: {@code whole-NAME} runs {@code rounds} rounds uninterrupted; {@code NAME} stops
      * after {@code stopAfter}, has {@code between} done to it, and is resumed to the same budget.
      */
-    private TrainConfig[] wholeAndResumed(String name, String dataset, Consumer<TrainConfig> setup, int rounds,
-                                          int stopAfter, Between between) throws Exception {
-        TrainConfig whole = TrainingFixtures.tinyRun(dataset, runs.resolve("whole-" + name).toString());
+    private TrainConfig[] wholeAndResumed(
+            String name, String dataset, Consumer<TrainConfig> setup, int rounds, int stopAfter, Between between)
+            throws Exception {
+        TrainConfig whole =
+                TrainingFixtures.tinyRun(dataset, runs.resolve("whole-" + name).toString());
         setup.accept(whole);
         whole.kimg = TrainingFixtures.kimgFor(whole, rounds, 2);
         TrainingFixtures.train(spark, whole, TrainingMaster.Start.NEW);
-        TrainConfig stopped = TrainingFixtures.tinyRun(dataset, runs.resolve(name).toString());
+        TrainConfig stopped =
+                TrainingFixtures.tinyRun(dataset, runs.resolve(name).toString());
         setup.accept(stopped);
         stopped.kimg = TrainingFixtures.kimgFor(stopped, stopAfter, 2);
         TrainingFixtures.train(spark, stopped, TrainingMaster.Start.NEW);
@@ -192,10 +210,15 @@ class ResumeTest extends LocalSparkTest {
     }
 
     private static List<String> withoutTimes(List<String> lines) {
-        return lines.stream().map(l -> l.replaceAll("\"seconds\":[0-9.E-]+", "\"seconds\":0")).toList();
+        return lines.stream()
+                .map(l -> l.replaceAll("\"seconds\":[0-9.E-]+", "\"seconds\":0"))
+                .toList();
     }
 
     private String runId(TrainConfig config) throws Exception {
-        return Json.MAPPER.readTree(Files.readString(Path.of(config.runDir, "run.json"))).get("runId").asText();
+        return Json.MAPPER
+                .readTree(Files.readString(Path.of(config.runDir, "run.json")))
+                .get("runId")
+                .asText();
     }
 }

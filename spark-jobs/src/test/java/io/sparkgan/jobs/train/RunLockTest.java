@@ -1,10 +1,11 @@
 package io.sparkgan.jobs.train;
 
-import io.sparkgan.jobs.TestData;
-import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkgan.jobs.TestData;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -15,11 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** One trainer per run directory, on local files and on HDFS; a dead trainer's lock is broken only when asked. */
 class RunLockTest {
@@ -34,8 +33,8 @@ class RunLockTest {
 
     @Test
     void aSecondTrainerIsRefusedWithTheHoldersNameOnHdfs() throws Exception {
-        TestData.withMiniHdfs(dir.resolve("hdfs"), (uri, conf) -> secondTrainerIsRefused(new RunStorage(uri + "/runs/a",
-                conf)));
+        TestData.withMiniHdfs(
+                dir.resolve("hdfs"), (uri, conf) -> secondTrainerIsRefused(new RunStorage(uri + "/runs/a", conf)));
     }
 
     private static void secondTrainerIsRefused(RunStorage storage) throws Exception {
@@ -58,8 +57,11 @@ class RunLockTest {
         pool.shutdown();
         assertEquals(1, winners.size(), refusals.toString());
         String refusal = refusals.get(0);
-        assertTrue(refusal.contains("pid " + ProcessHandle.current().pid()) && refusal.contains("--break-lock")
-                && refusal.contains(InetAddress.getLocalHost().getHostName()), refusal);
+        assertTrue(
+                refusal.contains("pid " + ProcessHandle.current().pid())
+                        && refusal.contains("--break-lock")
+                        && refusal.contains(InetAddress.getLocalHost().getHostName()),
+                refusal);
 
         winners.get(0).close();
         assertFalse(storage.exists(RunLock.FILE), "released");
@@ -72,20 +74,22 @@ class RunLockTest {
         Process finished = new ProcessBuilder("true").start();
         finished.waitFor();
         plantLock(storage, finished.pid());
-        RunLock.HeldException refused = assertThrows(RunLock.HeldException.class,
-                () -> RunLock.acquire(storage, "mine", false));
+        RunLock.HeldException refused =
+                assertThrows(RunLock.HeldException.class, () -> RunLock.acquire(storage, "mine", false));
         assertTrue(refused.getMessage().contains("pid " + finished.pid()), refused.getMessage());
         RunLock.acquire(storage, "mine", true).close();
 
         plantLock(storage, ProcessHandle.current().pid());
-        RunLock.HeldException alive = assertThrows(RunLock.HeldException.class,
-                () -> RunLock.acquire(storage, "mine", true));
+        RunLock.HeldException alive =
+                assertThrows(RunLock.HeldException.class, () -> RunLock.acquire(storage, "mine", true));
         assertTrue(alive.getMessage().contains("still running"), alive.getMessage());
     }
 
     private static void plantLock(RunStorage storage, long pid) throws IOException {
         Files.createDirectories(Path.of(storage.root().toUri()));
-        storage.writeAtomically(RunLock.FILE, "{\"host\": \"" + InetAddress.getLocalHost().getHostName()
-                + "\", \"pid\": " + pid + ", \"runId\": \"theirs\", \"since\": \"2026-12-05T00:00:00Z\"}");
+        storage.writeAtomically(
+                RunLock.FILE,
+                "{\"host\": \"" + InetAddress.getLocalHost().getHostName() + "\", \"pid\": " + pid
+                        + ", \"runId\": \"theirs\", \"since\": \"2026-12-05T00:00:00Z\"}");
     }
 }

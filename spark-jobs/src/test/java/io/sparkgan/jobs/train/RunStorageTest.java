@@ -1,14 +1,13 @@
 package io.sparkgan.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.sparkgan.jobs.TestData;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Pointer files (checkpoints/latest, best) are replaced so that a reader, or a crash, never finds none. */
 class RunStorageTest {
@@ -49,6 +48,7 @@ class RunStorageTest {
         done.set(true);
         reader.join();
         assertEquals(0, misses[0], "times a reader found no file");
-        assertEquals(String.valueOf(writes), storage.readString("checkpoints/latest").trim());
+        assertEquals(
+                String.valueOf(writes), storage.readString("checkpoints/latest").trim());
     }
 }

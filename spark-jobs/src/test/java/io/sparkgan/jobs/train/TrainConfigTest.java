@@ -1,9 +1,9 @@
 package io.sparkgan.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.sparkgan.model.GanModelConfig;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class TrainConfigTest {
 

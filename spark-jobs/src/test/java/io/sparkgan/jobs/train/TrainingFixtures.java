@@ -4,15 +4,13 @@ import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
 import io.sparkgan.model.training.GeneratorAverage;
-import org.apache.spark.sql.SparkSession;
-
 import java.io.IOException;
+import org.apache.spark.sql.SparkSession;
 
 /** Small, fast training setups for the distributed-training tests. */
 final class TrainingFixtures {
 
-    private TrainingFixtures() {
-    }
+    private TrainingFixtures() {}
 
     /** A tiny DCGAN config on a 28x28 dataset: a few ms per step. */
     static TrainConfig tinyRun(String data, String runDir) {
@@ -45,13 +43,15 @@ final class TrainingFixtures {
     /** The GAN state in a run's latest checkpoint, with G's moving average when the run keeps one. */
     static GanState latestState(SparkSession spark, String runDir) throws IOException {
         GanCheckpoint checkpoint = latestCheckpoint(spark, runDir);
-        return GanState.capture(checkpoint.generator(), checkpoint.discriminator(),
+        return GanState.capture(
+                checkpoint.generator(),
+                checkpoint.discriminator(),
                 checkpoint.averagedGenerator() != null ? new GeneratorAverage(checkpoint.averagedGenerator()) : null);
     }
 
     static GanCheckpoint latestCheckpoint(SparkSession spark, String runDir) throws IOException {
-        CheckpointStore store = new CheckpointStore(
-                new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()), 100);
+        CheckpointStore store =
+                new CheckpointStore(new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()), 100);
         return store.load(store.latest().orElseThrow());
     }
 }
