@@ -1,11 +1,9 @@
 package io.sparkgan.model.state;
 
 import io.sparkgan.model.nets.Network;
-import io.sparkgan.model.perf.NativeFloats;
 import io.sparkgan.model.training.GeneratorAverage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -60,22 +58,7 @@ public final class GanState {
     /** The state of both networks and of G's moving average ({@code null} when there is none). */
     public static GanState capture(Network g, Network d, GeneratorAverage average) {
         Layout layout = Layout.of(g, d, average);
-        float[] values = new float[Math.toIntExact(layout.total())];
-        int offset = 0;
-        for (INDArray segment : segments(g, d, average)) {
-            if (segment.isEmpty()) {
-                continue;
-            }
-            int length = Math.toIntExact(segment.length());
-            // one bulk copy where the memory is addressable, not ND4J's element copies: every worker captures and
-            // loads the whole state every round
-            if (NativeFloats.addressable(segment)) {
-                NativeFloats.of(segment).get(values, offset, length);
-            } else {
-                System.arraycopy(segment.castTo(DataType.FLOAT).toFloatVector(), 0, values, offset, length);
-            }
-            offset += length;
-        }
+        float[] values = FlatCopy.copyOut(segments(g, d, average));
         return new GanState(values, layout, g.iterations(), d.iterations());
     }
 
@@ -90,21 +73,7 @@ public final class GanState {
         if (!target.equals(layout)) {
             throw new IllegalArgumentException("state layout " + layout + " does not fit networks with " + target);
         }
-        long offset = 0;
-        for (INDArray segment : segments(g, d, average)) {
-            int length = Math.toIntExact(segment.length());
-            if (length > 0) {
-                if (NativeFloats.addressable(segment)) {
-                    NativeFloats.of(segment).put(values, (int) offset, length);
-                } else {
-                    float[] part = Arrays.copyOfRange(values, (int) offset, (int) offset + length);
-                    segment.assign(Nd4j.createFromArray(part)
-                            .castTo(segment.dataType())
-                            .reshape(segment.shape()));
-                }
-            }
-            offset += length;
-        }
+        FlatCopy.copyIn(values, segments(g, d, average));
         g.setIterations(generatorIterations);
         d.setIterations(discriminatorIterations);
     }
