@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
             EvaluatorCommand.class,
             EvaluateCommand.class,
             GenerateCommand.class,
+            TrainEncoderCommand.class,
+            ScoreCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

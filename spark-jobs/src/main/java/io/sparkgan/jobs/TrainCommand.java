@@ -11,6 +11,7 @@ import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.GanModelConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -90,6 +91,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "how a conditional D gets the label: input planes, a per-class output (projection),"
                     + " or both (default both)")
     String conditioning;
+
+    @Option(
+            names = "--normal-classes",
+            split = ",",
+            paramLabel = "C,...",
+            description = "train on these classes (indexes) of a labelled dataset only: the normal data of anomaly"
+                    + " detection (sparkgan train-encoder, score); default every row")
+    List<Integer> normalClasses;
 
     @Option(
             names = "--ema-kimg",
@@ -326,6 +335,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         GanModelConfig model = config.model;
         if (data != null) config.data = data;
+        if (normalClasses != null) config.normalClasses = normalClasses;
         if (runDir != null) config.runDir = runDir;
         if (workers != null) config.workers = workers;
         if (batchPerWorker != null) config.batchPerWorker = batchPerWorker;

@@ -36,6 +36,20 @@ public final class AnomalyScores {
      */
     public static Score[] latentOptimisation(
             FrozenGan gan, INDArray images, INDArray start, int iterations, double lambda, double lr) {
+        INDArray z = optimisedLatents(gan, images, start, iterations, lambda, lr);
+        FrozenGan.Residuals residuals = gan.residuals(images, z, null);
+        Score[] scores = new Score[residuals.image().length];
+        for (int i = 0; i < scores.length; i++) {
+            double image = residuals.image()[i];
+            double features = residuals.features()[i];
+            scores[i] = new Score((1 - lambda) * image + lambda * features, image, features);
+        }
+        return scores;
+    }
+
+    /** The latent vectors AnoGAN's search ends at (see {@link #latentOptimisation}). */
+    public static INDArray optimisedLatents(
+            FrozenGan gan, INDArray images, INDArray start, int iterations, double lambda, double lr) {
         if (lambda <= 0 || lambda >= 1) {
             throw new IllegalArgumentException("lambda must be in (0, 1), got " + lambda);
         }
@@ -52,13 +66,6 @@ public final class AnomalyScores {
             INDArray vHat = v.div(1 - Math.pow(0.999, t));
             z.subi(mHat.muli(lr).divi(Transforms.sqrt(vHat, false).addi(1e-8)));
         }
-        FrozenGan.Residuals residuals = gan.residuals(images, z, null);
-        Score[] scores = new Score[residuals.image().length];
-        for (int i = 0; i < scores.length; i++) {
-            double image = residuals.image()[i];
-            double features = residuals.features()[i];
-            scores[i] = new Score((1 - lambda) * image + lambda * features, image, features);
-        }
-        return scores;
+        return z;
     }
 }

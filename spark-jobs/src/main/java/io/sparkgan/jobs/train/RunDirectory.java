@@ -48,6 +48,11 @@ public final class RunDirectory {
         return Json.MAPPER.treeToValue(readRun().get("config"), TrainConfig.class);
     }
 
+    /** The id of the run this directory holds. */
+    public String storedRunId() throws IOException {
+        return readRun().get("runId").asText();
+    }
+
     private JsonNode readRun() throws IOException {
         if (!storage.exists(RUN_JSON)) {
             throw new IllegalArgumentException(storage.root() + " holds no run (no " + RUN_JSON + ")");

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.data.DatasetReader;
+import io.sparkgan.data.DatasetSchema;
+import io.sparkgan.data.ImageDataset;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.MetricSuite;
@@ -11,6 +14,9 @@ import io.sparkgan.model.training.CollapseGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * Everything a training run is: one object with documented defaults, read from a small JSON or YAML file
@@ -26,6 +32,12 @@ public final class TrainConfig {
 
     /** Run directory URI: config, metrics, samples, checkpoints. Required. */
     public String runDir;
+
+    /**
+     * Train on these classes of a labelled dataset only, the normal data of anomaly detection ({@code sparkgan
+     * score}); null: every row. Evaluations during training still compare with the whole dataset.
+     */
+    public List<Integer> normalClasses;
 
     /** Data-parallel workers = partitions of the dataset; 0 means the cluster's total task slots. */
     public int workers = 0;
@@ -209,6 +221,38 @@ public final class TrainConfig {
         model.validate();
     }
 
+    /** The rows to train on: the dataset, only its {@link #normalClasses} when they are set. */
+    public ImageDataset normalData(SparkSession spark) {
+        ImageDataset dataset = DatasetReader.read(spark, data);
+        if (normalClasses == null) {
+            return dataset;
+        }
+        DatasetManifest manifest = dataset.manifest();
+        if (!manifest.labelled()) {
+            throw new IllegalArgumentException("--normal-classes: dataset " + data + " has no labels");
+        }
+        for (int c : normalClasses) {
+            if (c < 0 || c >= manifest.numClasses()) {
+                throw new IllegalArgumentException("--normal-classes: class " + c + " is not one of the "
+                        + manifest.numClasses() + " classes of dataset " + data);
+            }
+        }
+        return new ImageDataset(
+                dataset.uri(),
+                manifest,
+                dataset.rows().filter(functions.col(DatasetSchema.LABEL).isin(normalClasses.toArray())));
+    }
+
+    /** How many rows {@link #normalData} holds, by the manifest. */
+    public long normalCount(DatasetManifest manifest) {
+        return normalClasses == null
+                ? manifest.count()
+                : normalClasses.stream()
+                        .distinct()
+                        .mapToLong(c -> manifest.classCounts().get(c))
+                        .sum();
+    }
+
     /** G's and D's learning rates after a rollback or a rejected round: both x {@code rollbackLrFactor}. */
     public double[] loweredLearningRates() {
         return new double[] {model.lrG * rollbackLrFactor, model.lrD * rollbackLrFactor};
@@ -225,6 +269,7 @@ public final class TrainConfig {
                 batchPerWorker % model.pack == 0,
                 "--batch-per-worker (" + batchPerWorker + ") must be a multiple of --pack (" + model.pack + ")");
         require(kimg > 0 || epochs > 0, "--kimg or --epochs must be > 0");
+        require(normalClasses == null || !normalClasses.isEmpty(), "--normal-classes needs at least one class");
         require(checkpointEvery > 0, "--checkpoint-every must be > 0, got " + checkpointEvery);
         require(keepCheckpoints > 0, "--keep-checkpoints must be > 0, got " + keepCheckpoints);
         require(sampleCount > 0, "--sample-count must be > 0");

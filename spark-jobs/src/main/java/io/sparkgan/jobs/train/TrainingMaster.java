@@ -2,7 +2,6 @@ package io.sparkgan.jobs.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.engine.AveragingEngine;
 import io.sparkgan.jobs.engine.RoundPlan;
@@ -106,7 +105,7 @@ public final class TrainingMaster {
         String resumedRunId = start == Start.RESUME
                 ? run.requireSameRun(config, options.changeWorkers())
                 : run.checkFree(start == Start.OVERWRITE);
-        ImageDataset dataset = DatasetReader.read(spark, config.data);
+        ImageDataset dataset = config.normalData(spark);
         config.fitModelTo(dataset.manifest());
 
         SparkContext sc = spark.sparkContext();
@@ -120,9 +119,10 @@ public final class TrainingMaster {
         // caching the shards reads every row once: the moment to hold the data to its manifest
         List<Integer> shardSizes = shards.map(ShardBlock::size).collect();
         long rows = shardSizes.stream().mapToLong(Integer::longValue).sum();
-        if (rows != dataset.manifest().count()) {
-            throw new IllegalArgumentException("dataset " + config.data + " holds " + rows + " rows but its manifest"
-                    + " says " + dataset.manifest().count() + " (run 'sparkgan prep --validate' for details)");
+        if (rows != config.normalCount(dataset.manifest())) {
+            throw new IllegalArgumentException("dataset " + config.data + " holds " + rows + " rows to train on but"
+                    + " its manifest says " + config.normalCount(dataset.manifest())
+                    + " (run 'sparkgan prep --validate' for details)");
         }
         activeWorkers = (int) shardSizes.stream().filter(s -> s > 0).count();
         if (activeWorkers == 0) {

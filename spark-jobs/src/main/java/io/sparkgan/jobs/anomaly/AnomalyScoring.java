@@ -1,0 +1,436 @@
+package io.sparkgan.jobs.anomaly;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.data.DatasetReader;
+import io.sparkgan.data.DatasetSchema;
+import io.sparkgan.data.ImageDataset;
+import io.sparkgan.data.OutputDirectory;
+import io.sparkgan.jobs.spark.Broadcasts;
+import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.RunDirectory;
+import io.sparkgan.jobs.train.RunStorage;
+import io.sparkgan.jobs.train.TrainConfig;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.ImageTensors;
+import io.sparkgan.model.Json;
+import io.sparkgan.model.anomaly.AnomalyScores;
+import io.sparkgan.model.anomaly.EncoderConfig;
+import io.sparkgan.model.anomaly.EncoderNetworks;
+import io.sparkgan.model.anomaly.FrozenGan;
+import io.sparkgan.model.metrics.Roc;
+import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.sampling.SampleGrid;
+import io.sparkgan.model.state.GanCheckpoint;
+import io.sparkgan.model.state.NetworkState;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
+
+/**
+ * {@code sparkgan score}: anomaly scores of every image of a dataset against a GAN run trained on normal data,
+ * computed on the executors in batches. Writes, into a directory committed atomically:
+ *
+ * <ul>
+ *   <li>{@code scores/}: Parquet rows (id, label, score, imageResidual, featureResidual);
+ *   <li>{@code scores.json}: the run, checkpoints, method and parameters, and, when classes say which images
+ *       are anomalous, AUROC, average precision and the threshold at the given false-positive rate on the normal
+ *       images;
+ *   <li>{@code roc.json} and {@code roc.png} (the curve), and {@code extremes.png}: the highest-scoring images
+ *       over their reconstructions, then the lowest-scoring ones.
+ * </ul>
+ *
+ * A score depends only on its image (batches do not mix: no batch norm runs in batch mode, latent optimisation is
+ * per image), so the scores are the same whatever the partitioning, and the same command gives the same scores.
+ */
+public final class AnomalyScoring {
+
+    public static final String MANIFEST = "scores.json";
+    private static final int BATCH = 256;
+    private static final int EXTREMES = 8;
+    static final StructType SCHEMA = new StructType()
+            .add(DatasetSchema.ID, DataTypes.LongType, false)
+            .add(DatasetSchema.LABEL, DataTypes.IntegerType, true)
+            .add("score", DataTypes.DoubleType, false)
+            .add("imageResidual", DataTypes.DoubleType, false)
+            .add("featureResidual", DataTypes.DoubleType, false);
+
+    /** What a scoring reports; {@code roc} null without classes. */
+    public record Summary(long images, String output, Roc roc, Roc.Point threshold) {}
+
+    private final SparkSession spark;
+    private final String runDir;
+
+    public AnomalyScoring(SparkSession spark, String runDir) {
+        this.spark = spark;
+        this.runDir = runDir;
+    }
+
+    /**
+     * @param anomalous classes whose images are anomalous (null: no ROC)
+     * @param falsePositiveRate the rate on normal images at which the reported threshold is chosen
+     */
+    public Summary score(
+            String data,
+            String output,
+            boolean overwrite,
+            String method,
+            String checkpoint,
+            int iterations,
+            double lambda,
+            double lr,
+            Set<Integer> anomalous,
+            double falsePositiveRate,
+            Integer partitions)
+            throws IOException {
+        var hadoop = spark.sparkContext().hadoopConfiguration();
+        RunDirectory run = new RunDirectory(runDir, hadoop);
+        RunStorage storage = run.storage();
+        TrainConfig gan = run.storedConfig();
+        EncoderTraining.Loaded encoder = EncoderTraining.latest(storage);
+        if (encoder == null && method.equals("encoder")) {
+            throw new IllegalArgumentException("--method encoder: run " + runDir + " has no encoder yet; train one"
+                    + " with 'sparkgan train-encoder --run-dir " + runDir + "' (or score with --method latent)");
+        }
+        ScoreSettings settings = new ScoreSettings(
+                method,
+                encoder != null ? encoder.config().kappa : 1.0,
+                iterations,
+                lambda,
+                lr,
+                encoder != null,
+                gan.seed);
+        settings.validate();
+        CheckpointStore checkpoints = new CheckpointStore(storage, gan.keepCheckpoints);
+        long ganStep = encoder != null && checkpoint == null
+                ? encoder.ganCheckpoint()
+                : checkpoints.resolve(checkpoint, runDir);
+        if (settings.encoderMethod() && ganStep != encoder.ganCheckpoint()) {
+            throw new IllegalArgumentException("--checkpoint " + checkpoint + ": the encoder of " + runDir
+                    + " was trained for checkpoint " + encoder.ganCheckpoint());
+        }
+        boolean useEncoder = encoder != null && ganStep == encoder.ganCheckpoint();
+        settings = new ScoreSettings(method, settings.kappa(), iterations, lambda, lr, useEncoder, gan.seed);
+        GanCheckpoint loaded = checkpoints.load(ganStep);
+        GanModelConfig model = loaded.config();
+        ImageDataset dataset = DatasetReader.read(spark, data);
+        DatasetManifest manifest = dataset.manifest();
+        if (manifest.height() != model.height
+                || manifest.width() != model.width
+                || manifest.channels() != model.channels) {
+            throw new IllegalArgumentException("dataset " + data + " holds " + manifest.shape() + " images but run "
+                    + runDir + " was trained on " + model.height + "x" + model.width + "x" + model.channels);
+        }
+        if (anomalous != null && !manifest.labelled()) {
+            throw new IllegalArgumentException("--anomalous-classes/--normal-classes: dataset " + data
+                    + " has no labels, so which images are anomalous is unknown");
+        }
+        OutputDirectory out = new OutputDirectory(hadoop, output, overwrite, MANIFEST, "sparkgan anomaly scores");
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        FrozenGanBroadcast frozen = new FrozenGanBroadcast(jsc, storage.root() + "@" + ganStep, loaded);
+        Broadcast<byte[]> encoderState = useEncoder
+                ? jsc.broadcast(NetworkState.capture(encoder.network()).toBytes())
+                : null;
+        String encoderJson = Json.MAPPER.writeValueAsString(useEncoder ? encoder.config() : new EncoderConfig());
+        Path temp = out.temporary();
+        try {
+            JavaRDD<Row> rows = scores(dataset, frozen, encoderState, encoderJson, settings, partitions);
+            spark.createDataFrame(rows, SCHEMA).write().parquet(new Path(temp, "scores").toString());
+            List<Row> written = spark.read()
+                    .parquet(new Path(temp, "scores").toString())
+                    .orderBy(DatasetSchema.ID)
+                    .collectAsList();
+            ObjectNode summary = Json.MAPPER.createObjectNode();
+            summary.put("run", storage.root().toString());
+            summary.put("runId", run.storedRunId());
+            summary.put("ganCheckpoint", ganStep);
+            if (useEncoder) {
+                summary.put("encoderCheckpoint", encoder.step());
+            }
+            summary.put("data", data);
+            summary.put("images", written.size());
+            summary.set("settings", Json.MAPPER.valueToTree(settings));
+            Roc roc = null;
+            Roc.Point threshold = null;
+            FileSystem fs = out.fileSystem();
+            if (anomalous != null) {
+                double[] scores = new double[written.size()];
+                boolean[] positive = new boolean[written.size()];
+                for (int i = 0; i < scores.length; i++) {
+                    scores[i] = written.get(i).getDouble(2);
+                    positive[i] = anomalous.contains(written.get(i).getInt(1));
+                }
+                roc = Roc.of(scores, positive);
+                threshold = roc.thresholdAt(falsePositiveRate);
+                summary.set("anomalousClasses", Json.MAPPER.valueToTree(anomalous));
+                summary.put("auroc", roc.auroc());
+                summary.put("averagePrecision", roc.averagePrecision());
+                summary.put("falsePositiveRate", falsePositiveRate);
+                summary.put("threshold", threshold.threshold());
+                summary.put("truePositiveRateAtThreshold", threshold.truePositiveRate());
+                write(fs, new Path(temp, "roc.json"), Json.MAPPER.writeValueAsBytes(rocJson(roc)));
+                write(
+                        fs,
+                        new Path(temp, "roc.png"),
+                        RocChart.png(roc, "ROC of " + method + " scores, AUROC " + String.format("%.3f", roc.auroc())));
+            }
+            if (model.architecture.convolutional()) {
+                write(
+                        fs,
+                        new Path(temp, "extremes.png"),
+                        extremes(dataset, written, frozen, encoderState, encoderJson, settings, model));
+            }
+            // written last: what makes the directory a complete output
+            write(
+                    fs,
+                    new Path(temp, MANIFEST),
+                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
+            out.commit(temp);
+            return new Summary(written.size(), out.target().toString(), roc, threshold);
+        } catch (IOException | RuntimeException e) {
+            out.discard(temp);
+            throw e;
+        } finally {
+            frozen.destroy();
+            if (encoderState != null) {
+                Broadcasts.destroy(encoderState);
+            }
+        }
+    }
+
+    /**
+     * The score rows of the dataset, made in {@code partitions} tasks (null: as many as the dataset has). Images
+     * are scored in batches of the ids {@code [k BATCH, (k + 1) BATCH)}, each batch within one task: the batches,
+     * and so every float of the computation, are the same whatever the partitioning.
+     */
+    static JavaRDD<Row> scores(
+            ImageDataset dataset,
+            FrozenGanBroadcast frozen,
+            Broadcast<byte[]> encoderState,
+            String encoderJson,
+            ScoreSettings settings,
+            Integer partitions) {
+        DatasetManifest manifest = dataset.manifest();
+        int height = manifest.height();
+        int width = manifest.width();
+        int channels = manifest.channels();
+        JavaPairRDD<Long, Row> byId = dataset.rows()
+                .select(DatasetSchema.ID, DatasetSchema.LABEL, DatasetSchema.IMAGE)
+                .javaRDD()
+                .mapToPair(row -> new Tuple2<>(row.getLong(0), row));
+        int tasks = partitions != null ? partitions : byId.getNumPartitions();
+        return byId.repartitionAndSortWithinPartitions(new IdBlocks(tasks))
+                .values()
+                .mapPartitions(input -> {
+                    Scorer scorer = new Scorer(frozen, encoderState, encoderJson, settings);
+                    List<Row> out = new ArrayList<>();
+                    List<Row> batch = new ArrayList<>();
+                    while (input.hasNext()) {
+                        Row row = input.next();
+                        if (!batch.isEmpty()
+                                && IdBlocks.block(batch.get(0).getLong(0)) != IdBlocks.block(row.getLong(0))) {
+                            scoreInto(out, batch, scorer, height, width, channels);
+                        }
+                        batch.add(row);
+                    }
+                    if (!batch.isEmpty()) {
+                        scoreInto(out, batch, scorer, height, width, channels);
+                    }
+                    return out.iterator();
+                });
+    }
+
+    private static void scoreInto(List<Row> out, List<Row> batch, Scorer scorer, int height, int width, int channels) {
+        long[] ids = batch.stream().mapToLong(r -> r.getLong(0)).toArray();
+        AnomalyScores.Score[] scores = scorer.score(images(batch, height, width, channels), ids);
+        for (int i = 0; i < scores.length; i++) {
+            Row r = batch.get(i);
+            out.add(RowFactory.create(
+                    r.getLong(0),
+                    r.isNullAt(1) ? null : r.getInt(1),
+                    scores[i].score(),
+                    scores[i].imageResidual(),
+                    scores[i].featureResidual()));
+        }
+        batch.clear();
+    }
+
+    /** Sends the ids of one scoring batch ({@code id / BATCH}) to one task. */
+    static final class IdBlocks extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int tasks;
+
+        IdBlocks(int tasks) {
+            this.tasks = tasks;
+        }
+
+        static long block(long id) {
+            return Math.floorDiv(id, BATCH);
+        }
+
+        @Override
+        public int numPartitions() {
+            return tasks;
+        }
+
+        @Override
+        public int getPartition(Object id) {
+            return (int) Math.floorMod(block((Long) id), (long) tasks);
+        }
+    }
+
+    /** Rows' images as a batch [n, C, H, W] in [-1, 1]. */
+    static INDArray images(List<Row> rows, int height, int width, int channels) {
+        int size = height * width * channels;
+        byte[] pixels = new byte[rows.size() * size];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i).<byte[]>getAs(2), 0, pixels, i * size, size);
+        }
+        int[] all = new int[rows.size()];
+        Arrays.setAll(all, i -> i);
+        return ImageTensors.batch(pixels, all, height, width, channels);
+    }
+
+    /** Scores batches with the networks of one task. */
+    static final class Scorer {
+        private final FrozenGan gan;
+        private final Network encoder;
+        private final ScoreSettings settings;
+        private final int latentSize;
+
+        Scorer(FrozenGanBroadcast frozen, Broadcast<byte[]> encoderState, String encoderJson, ScoreSettings settings)
+                throws IOException {
+            GanModelConfig model = frozen.model();
+            this.gan = frozen.build();
+            this.settings = settings;
+            this.latentSize = model.latentSize;
+            if (encoderState != null) {
+                encoder = EncoderNetworks.encoder(model, Json.MAPPER.readValue(encoderJson, EncoderConfig.class));
+                NetworkState.fromBytes(encoderState.value()).applyTo(encoder);
+            } else {
+                encoder = null;
+            }
+        }
+
+        /** Scores of {@code images}, whose ids seed the noise a latent search starts from without an encoder. */
+        AnomalyScores.Score[] score(INDArray images, long[] ids) {
+            if (settings.encoderMethod()) {
+                return AnomalyScores.encoder(encoder, gan, images, settings.kappa());
+            }
+            return AnomalyScores.latentOptimisation(
+                    gan, images, start(images, ids), settings.iterations(), settings.lambda(), settings.lr());
+        }
+
+        INDArray start(INDArray images, long[] ids) {
+            if (settings.fromEncoder()) {
+                return encoder.output(images);
+            }
+            INDArray z = Nd4j.create(DataType.FLOAT, ids.length, latentSize);
+            for (int i = 0; i < ids.length; i++) {
+                z.putRow(
+                        i,
+                        LatentNoise.sample(
+                                LatentNoise.derive(settings.seed(), 0x616e6f6dL, ids[i]),
+                                1,
+                                latentSize,
+                                DataType.FLOAT));
+            }
+            return z;
+        }
+
+        /** What G makes of each image: G(E(x)), or G at the end of the latent search. */
+        INDArray reconstructions(INDArray images, long[] ids) {
+            if (settings.encoderMethod()) {
+                return gan.reconstruct(encoder.output(images));
+            }
+            return gan.residuals(
+                            images,
+                            AnomalyScores.optimisedLatents(
+                                    gan,
+                                    images,
+                                    start(images, ids),
+                                    settings.iterations(),
+                                    settings.lambda(),
+                                    settings.lr()),
+                            null)
+                    .reconstruction();
+        }
+    }
+
+    /** The highest-scoring images over their reconstructions, then the lowest-scoring ones over theirs. */
+    private byte[] extremes(
+            ImageDataset dataset,
+            List<Row> written,
+            FrozenGanBroadcast frozen,
+            Broadcast<byte[]> encoderState,
+            String encoderJson,
+            ScoreSettings settings,
+            GanModelConfig model)
+            throws IOException {
+        List<Row> byScore = new ArrayList<>(written);
+        byScore.sort(Comparator.comparingDouble((Row r) -> -r.getDouble(2)).thenComparingLong(r -> r.getLong(0)));
+        int k = Math.min(EXTREMES, byScore.size());
+        List<Long> ids = new ArrayList<>();
+        byScore.subList(0, k).forEach(r -> ids.add(r.getLong(0)));
+        byScore.subList(byScore.size() - k, byScore.size()).forEach(r -> ids.add(r.getLong(0)));
+        List<Row> rows = new ArrayList<>(dataset.rows()
+                .select(DatasetSchema.ID, DatasetSchema.LABEL, DatasetSchema.IMAGE)
+                .filter(org.apache.spark.sql.functions.col(DatasetSchema.ID).isin(ids.toArray()))
+                .collectAsList());
+        rows.sort(Comparator.comparingInt(r -> ids.indexOf(r.getLong(0))));
+        INDArray images = images(rows, model.height, model.width, model.channels);
+        long[] idArray = rows.stream().mapToLong(r -> r.getLong(0)).toArray();
+        INDArray reconstructions =
+                new Scorer(frozen, encoderState, encoderJson, settings).reconstructions(images, idArray);
+        List<INDArray> grid = new ArrayList<>();
+        for (int half = 0; half < 2; half++) {
+            int from = half * k;
+            for (INDArray source : new INDArray[] {images, reconstructions}) {
+                grid.add(source.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + k)));
+            }
+        }
+        return SampleGrid.png(Nd4j.concat(0, grid.toArray(INDArray[]::new)), k);
+    }
+
+    private static ObjectNode rocJson(Roc roc) {
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("auroc", roc.auroc());
+        json.put("averagePrecision", roc.averagePrecision());
+        ArrayNode points = json.putArray("points");
+        for (Roc.Point p : roc.curve()) {
+            points.addObject()
+                    .put("threshold", Double.isInfinite(p.threshold()) ? null : p.threshold())
+                    .put("falsePositiveRate", p.falsePositiveRate())
+                    .put("truePositiveRate", p.truePositiveRate());
+        }
+        return json;
+    }
+
+    private static void write(FileSystem fs, Path path, byte[] bytes) throws IOException {
+        try (OutputStream out = fs.create(path, false)) {
+            out.write(bytes);
+        }
+    }
+}
