@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -59,6 +60,9 @@ public class PrepCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Option(
             names = "--from",
@@ -140,16 +144,6 @@ public class PrepCommand implements Callable<Integer> {
     @Option(names = "--validate", paramLabel = "URI", description = "validate this dataset and print its summary")
     private String validate;
 
-    @Option(
-            names = "--master",
-            paramLabel = "MASTER",
-            description =
-                    "Spark master (default: spark.master from spark-submit, else " + SparkSessions.LOCAL_MASTER + ")")
-    private String master;
-
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    private boolean verbose;
-
     @Override
     public Integer call() {
         ParseResult given = spec.commandLine().getParseResult();
@@ -157,7 +151,7 @@ public class PrepCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan prep", master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan prep", sparkOptions.master);
             if (validate != null) {
                 ValidationReport report = DatasetValidator.validate(spark, validate);
                 out.print(report.summary());
@@ -178,7 +172,7 @@ public class PrepCommand implements Callable<Integer> {
             // Exception, not RuntimeException: Spark throws its checked SparkException undeclared.
             DatasetException known = DatasetException.findIn(e);
             err.println("error: " + (known != null ? known.getMessage() : e.toString()));
-            if (verbose) {
+            if (sparkOptions.verbose) {
                 e.printStackTrace(err);
             }
             err.flush();

@@ -3,6 +3,7 @@ package io.sparkgan.jobs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.eval.EvaluatorTrainer;
 import io.sparkgan.jobs.eval.GeneratedImages;
@@ -23,6 +24,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,6 +59,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
+    @Mixin
+    SparkOptions sparkOptions;
+
     @Option(
             names = "--checkpoint",
             paramLabel = "STEP|best|latest",
@@ -90,15 +95,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed of the samples (default: the run's)")
     Long seed;
 
-    @Option(
-            names = "--master",
-            paramLabel = "URL",
-            description = "Spark master (default: spark-submit's, else local[*])")
-    String master;
-
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
     @Override
     public Integer call() {
         try {
@@ -111,10 +107,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (target.compare != null && checkpoint != null) {
                 throw new IllegalArgumentException("--checkpoint goes with --run-dir");
             }
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan evaluate", master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan evaluate", sparkOptions.master);
             return target.runDir != null ? evaluateRun(spark) : compareDatasets(spark);
         } catch (Exception e) {
-            return CommandErrors.report(e, verbose);
+            return CommandErrors.report(e, sparkOptions.verbose);
         }
     }
 

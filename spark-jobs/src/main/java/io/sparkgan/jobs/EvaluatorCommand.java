@@ -2,6 +2,7 @@ package io.sparkgan.jobs;
 
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.eval.EvaluatorStore;
 import io.sparkgan.jobs.eval.EvaluatorTrainer;
@@ -9,6 +10,7 @@ import io.sparkgan.model.metrics.EvaluatorNetwork;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,6 +27,9 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 done, 2 bad options or input."
         })
 public final class EvaluatorCommand implements Callable<Integer> {
+
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Option(names = "--data", required = true, paramLabel = "URI", description = "real training dataset")
     String data;
@@ -51,17 +56,8 @@ public final class EvaluatorCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed of the initialisation (default 42)")
     long seed = 42;
 
-    @Option(
-            names = "--master",
-            paramLabel = "URL",
-            description = "Spark master (default: spark-submit's, else local[*])")
-    String master;
-
     @Option(names = "--overwrite", description = "replace an evaluator already stored there")
     boolean overwrite;
-
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
 
     @Override
     public Integer call() {
@@ -69,7 +65,7 @@ public final class EvaluatorCommand implements Callable<Integer> {
             if (epochs < 1 || batch < 1 || (workers != null && workers < 1)) {
                 throw new IllegalArgumentException("--epochs, --batch and --workers must be >= 1");
             }
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan train-evaluator", master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan train-evaluator", sparkOptions.master);
             String location = output != null ? output : EvaluatorStore.defaultLocation(data);
             EvaluatorStore store =
                     new EvaluatorStore(location, spark.sparkContext().hadoopConfiguration());
@@ -97,7 +93,7 @@ public final class EvaluatorCommand implements Callable<Integer> {
                     location);
             return 0;
         } catch (Exception e) {
-            return CommandErrors.report(e, verbose);
+            return CommandErrors.report(e, sparkOptions.verbose);
         }
     }
 }

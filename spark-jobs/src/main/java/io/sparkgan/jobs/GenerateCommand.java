@@ -5,6 +5,7 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.DatasetWriter;
 import io.sparkgan.data.OutputDirectory;
+import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.eval.GeneratedImages;
 import io.sparkgan.jobs.eval.SampleBlocks;
@@ -31,6 +32,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,6 +50,9 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 done, 2 bad options or input."
         })
 public final class GenerateCommand implements Callable<Integer> {
+
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Option(names = "--run-dir", required = true, paramLabel = "URI", description = "the run to sample from")
     String runDir;
@@ -100,15 +105,6 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace an existing output of the same kind")
     boolean overwrite;
 
-    @Option(
-            names = "--master",
-            paramLabel = "URL",
-            description = "Spark master (default: spark-submit's, else local[*])")
-    String master;
-
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
     @Override
     public Integer call() {
         try {
@@ -126,10 +122,10 @@ public final class GenerateCommand implements Callable<Integer> {
                 case "png" -> true;
                 default -> throw new IllegalArgumentException("--format must be parquet or png, got '" + format + "'");
             };
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan generate", master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan generate", sparkOptions.master);
             return generate(spark, png);
         } catch (Exception e) {
-            return CommandErrors.report(e, verbose);
+            return CommandErrors.report(e, sparkOptions.verbose);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sparkgan.jobs;
 
+import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.anomaly.AnomalyScoring;
 import java.util.HashSet;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sparkgan score}: anomaly scores of a dataset's images against a GAN trained on normal data. */
@@ -24,6 +26,9 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 done, 2 bad options or input."
         })
 public final class ScoreCommand implements Callable<Integer> {
+
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Option(names = "--run-dir", required = true, paramLabel = "URI", description = "the GAN run")
     String runDir;
@@ -82,15 +87,6 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace an existing output of the same kind")
     boolean overwrite;
 
-    @Option(
-            names = "--master",
-            paramLabel = "URL",
-            description = "Spark master (default: spark-submit's, else local[*])")
-    String master;
-
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
     @Override
     public Integer call() {
         try {
@@ -103,7 +99,7 @@ public final class ScoreCommand implements Callable<Integer> {
             if (partitions != null && partitions < 1) {
                 throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
             }
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan score", master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan score", sparkOptions.master);
             AnomalyScoring.Summary summary = new AnomalyScoring(spark, runDir)
                     .score(
                             data,
@@ -131,7 +127,7 @@ public final class ScoreCommand implements Callable<Integer> {
             }
             return 0;
         } catch (Exception e) {
-            return CommandErrors.report(e, verbose);
+            return CommandErrors.report(e, sparkOptions.verbose);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sparkgan.jobs;
 
+import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunLock;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,6 +40,9 @@ public final class TrainCommand implements Callable<Integer> {
     static final int DIVERGED = 4;
     /** Another trainer holds the run directory's lock. */
     static final int LOCKED = 5;
+
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file with any TrainConfig fields")
     Path configFile;
@@ -230,12 +235,6 @@ public final class TrainCommand implements Callable<Integer> {
                     + " then stop with exit code 4")
     Integer maxRejectedRounds;
 
-    @Option(
-            names = "--master",
-            paramLabel = "URL",
-            description = "Spark master (default: spark-submit's, else local[*])")
-    String master;
-
     @Option(names = "--resume", description = "continue the run in --run-dir from its latest checkpoint")
     boolean resume;
 
@@ -249,9 +248,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--break-lock", description = "take over --run-dir from a trainer that died holding its run.lock")
     boolean breakLock;
-
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
 
     @Override
     public Integer call() {
@@ -267,13 +263,13 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--resume needs --run-dir");
             }
         } catch (IllegalArgumentException e) {
-            return CommandErrors.report(e, verbose);
+            return CommandErrors.report(e, sparkOptions.verbose);
         }
         TrainingMaster.Start start = resume
                 ? TrainingMaster.Start.RESUME
                 : overwrite ? TrainingMaster.Start.OVERWRITE : TrainingMaster.Start.NEW;
         try {
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan train", master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan train", sparkOptions.master);
             if (resume) {
                 // a resumed run keeps its saved options; those given now must agree (only the budget may grow)
                 config = effectiveConfig(
@@ -302,13 +298,13 @@ public final class TrainCommand implements Callable<Integer> {
             }
             return 0;
         } catch (RunLock.HeldException e) {
-            CommandErrors.report(e, verbose);
+            CommandErrors.report(e, sparkOptions.verbose);
             return LOCKED;
         } catch (TrainingDiverged e) {
-            CommandErrors.report(e, verbose);
+            CommandErrors.report(e, sparkOptions.verbose);
             return DIVERGED;
         } catch (Exception e) {
-            return CommandErrors.report(e, verbose);
+            return CommandErrors.report(e, sparkOptions.verbose);
         }
     }
 

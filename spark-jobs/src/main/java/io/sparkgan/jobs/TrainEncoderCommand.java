@@ -1,11 +1,13 @@
 package io.sparkgan.jobs;
 
+import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.anomaly.EncoderTraining;
 import io.sparkgan.model.anomaly.EncoderConfig;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sparkgan train-encoder}: the f-AnoGAN encoder of a GAN run, trained data-parallel like the GAN. */
@@ -20,6 +22,9 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 done, 2 bad options or input, 5 the run directory is locked by another trainer."
         })
 public final class TrainEncoderCommand implements Callable<Integer> {
+
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Option(names = "--run-dir", required = true, paramLabel = "URI", description = "the GAN run")
     String runDir;
@@ -48,15 +53,6 @@ public final class TrainEncoderCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run's encoder from its latest checkpoint")
     boolean resume;
 
-    @Option(
-            names = "--master",
-            paramLabel = "URL",
-            description = "Spark master (default: spark-submit's, else local[*])")
-    String master;
-
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
     @Override
     public Integer call() {
         try {
@@ -69,7 +65,7 @@ public final class TrainEncoderCommand implements Callable<Integer> {
             EncoderConfig config = new EncoderConfig();
             config.kappa = kappa;
             config.lr = lr;
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan train-encoder", master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan train-encoder", sparkOptions.master);
             EncoderTraining.Summary summary =
                     new EncoderTraining(spark, runDir).train(checkpoint, config, kimg, checkpointEvery, resume);
             System.out.printf(
@@ -77,7 +73,7 @@ public final class TrainEncoderCommand implements Callable<Integer> {
                     runDir, summary.ganCheckpoint(), summary.steps(), summary.kimg(), summary.loss());
             return 0;
         } catch (Exception e) {
-            return CommandErrors.report(e, verbose);
+            return CommandErrors.report(e, sparkOptions.verbose);
         }
     }
 }
