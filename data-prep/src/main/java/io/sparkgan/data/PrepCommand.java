@@ -23,7 +23,10 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code sparkgan prep}: makes a dataset from images, or with {@code --validate} checks one. */
+/**
+ * {@code sparkgan prep}: makes a dataset from images, or with {@code --validate} checks one. Most of it is the
+ * declaration of the options of every source; the work is the sources' and {@link DatasetWriter}'s.
+ */
 @Command(
         name = "prep",
         mixinStandardHelpOptions = true,

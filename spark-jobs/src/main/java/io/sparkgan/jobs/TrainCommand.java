@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sparkgan train}: data-parallel GAN training on Spark. Options override the config file, which overrides
- * the defaults documented in {@link TrainConfig}.
+ * the defaults documented in {@link TrainConfig}. It is long because it declares every training option, one field
+ * each; the training itself is {@link TrainingMaster}'s.
  */
 @Command(
         name = "train",

@@ -13,41 +13,29 @@ import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.Json;
-import io.sparkgan.model.anomaly.AnomalyScores;
 import io.sparkgan.model.anomaly.EncoderConfig;
-import io.sparkgan.model.anomaly.EncoderNetworks;
-import io.sparkgan.model.anomaly.FrozenGan;
 import io.sparkgan.model.metrics.Roc;
-import io.sparkgan.model.nets.Network;
-import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.sampling.SampleGrid;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.NetworkState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import scala.Tuple2;
 
 /**
  * {@code sparkgan score}: anomaly scores of every image of a dataset against a GAN run trained on normal data,
@@ -68,7 +56,6 @@ import scala.Tuple2;
 public final class AnomalyScoring {
 
     public static final String MANIFEST = "scores.json";
-    private static final int BATCH = 256;
     private static final int EXTREMES = 8;
     static final StructType SCHEMA = new StructType()
             .add(DatasetSchema.ID, DataTypes.LongType, false)
@@ -156,7 +143,7 @@ public final class AnomalyScoring {
         String encoderJson = Json.MAPPER.writeValueAsString(useEncoder ? encoder.config() : new EncoderConfig());
         Path temp = out.temporary();
         try {
-            JavaRDD<Row> rows = scores(dataset, frozen, encoderState, encoderJson, settings, partitions);
+            JavaRDD<Row> rows = ScoringPass.scores(dataset, frozen, encoderState, encoderJson, settings, partitions);
             spark.createDataFrame(rows, SCHEMA).write().parquet(new Path(temp, "scores").toString());
             List<Row> written = spark.read()
                     .parquet(new Path(temp, "scores").toString())
@@ -220,165 +207,6 @@ public final class AnomalyScoring {
         }
     }
 
-    /**
-     * The score rows of the dataset, made in {@code partitions} tasks (null: as many as the dataset has). Images
-     * are scored in batches of the ids {@code [k BATCH, (k + 1) BATCH)}, each batch within one task: the batches,
-     * and so every float of the computation, are the same whatever the partitioning.
-     */
-    static JavaRDD<Row> scores(
-            ImageDataset dataset,
-            FrozenGanBroadcast frozen,
-            Broadcast<byte[]> encoderState,
-            String encoderJson,
-            ScoreSettings settings,
-            Integer partitions) {
-        DatasetManifest manifest = dataset.manifest();
-        int height = manifest.height();
-        int width = manifest.width();
-        int channels = manifest.channels();
-        JavaPairRDD<Long, Row> byId = dataset.rows()
-                .select(DatasetSchema.ID, DatasetSchema.LABEL, DatasetSchema.IMAGE)
-                .javaRDD()
-                .mapToPair(row -> new Tuple2<>(row.getLong(0), row));
-        int tasks = partitions != null ? partitions : byId.getNumPartitions();
-        return byId.repartitionAndSortWithinPartitions(new IdBlocks(tasks))
-                .values()
-                .mapPartitions(input -> {
-                    Scorer scorer = new Scorer(frozen, encoderState, encoderJson, settings);
-                    List<Row> out = new ArrayList<>();
-                    List<Row> batch = new ArrayList<>();
-                    while (input.hasNext()) {
-                        Row row = input.next();
-                        if (!batch.isEmpty()
-                                && IdBlocks.block(batch.get(0).getLong(0)) != IdBlocks.block(row.getLong(0))) {
-                            scoreInto(out, batch, scorer, height, width, channels);
-                        }
-                        batch.add(row);
-                    }
-                    if (!batch.isEmpty()) {
-                        scoreInto(out, batch, scorer, height, width, channels);
-                    }
-                    return out.iterator();
-                });
-    }
-
-    private static void scoreInto(List<Row> out, List<Row> batch, Scorer scorer, int height, int width, int channels) {
-        long[] ids = batch.stream().mapToLong(r -> r.getLong(0)).toArray();
-        AnomalyScores.Score[] scores = scorer.score(images(batch, height, width, channels), ids);
-        for (int i = 0; i < scores.length; i++) {
-            Row r = batch.get(i);
-            out.add(RowFactory.create(
-                    r.getLong(0),
-                    r.isNullAt(1) ? null : r.getInt(1),
-                    scores[i].score(),
-                    scores[i].imageResidual(),
-                    scores[i].featureResidual()));
-        }
-        batch.clear();
-    }
-
-    /** Sends the ids of one scoring batch ({@code id / BATCH}) to one task. */
-    static final class IdBlocks extends Partitioner {
-        private static final long serialVersionUID = 1L;
-        private final int tasks;
-
-        IdBlocks(int tasks) {
-            this.tasks = tasks;
-        }
-
-        static long block(long id) {
-            return Math.floorDiv(id, BATCH);
-        }
-
-        @Override
-        public int numPartitions() {
-            return tasks;
-        }
-
-        @Override
-        public int getPartition(Object id) {
-            return (int) Math.floorMod(block((Long) id), (long) tasks);
-        }
-    }
-
-    /** Rows' images as a batch [n, C, H, W] in [-1, 1]. */
-    static INDArray images(List<Row> rows, int height, int width, int channels) {
-        int size = height * width * channels;
-        byte[] pixels = new byte[rows.size() * size];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i).<byte[]>getAs(2), 0, pixels, i * size, size);
-        }
-        int[] all = new int[rows.size()];
-        Arrays.setAll(all, i -> i);
-        return ImageTensors.batch(pixels, all, height, width, channels);
-    }
-
-    /** Scores batches with the networks of one task. */
-    static final class Scorer {
-        private final FrozenGan gan;
-        private final Network encoder;
-        private final ScoreSettings settings;
-        private final int latentSize;
-
-        Scorer(FrozenGanBroadcast frozen, Broadcast<byte[]> encoderState, String encoderJson, ScoreSettings settings)
-                throws IOException {
-            GanModelConfig model = frozen.model();
-            this.gan = frozen.build();
-            this.settings = settings;
-            this.latentSize = model.latentSize;
-            if (encoderState != null) {
-                encoder = EncoderNetworks.encoder(model, Json.MAPPER.readValue(encoderJson, EncoderConfig.class));
-                NetworkState.fromBytes(encoderState.value()).applyTo(encoder);
-            } else {
-                encoder = null;
-            }
-        }
-
-        /** Scores of {@code images}, whose ids seed the noise a latent search starts from without an encoder. */
-        AnomalyScores.Score[] score(INDArray images, long[] ids) {
-            if (settings.encoderMethod()) {
-                return AnomalyScores.encoder(encoder, gan, images, settings.kappa());
-            }
-            return AnomalyScores.latentOptimisation(
-                    gan, images, start(images, ids), settings.iterations(), settings.lambda(), settings.lr());
-        }
-
-        INDArray start(INDArray images, long[] ids) {
-            if (settings.fromEncoder()) {
-                return encoder.output(images);
-            }
-            INDArray z = Nd4j.create(DataType.FLOAT, ids.length, latentSize);
-            for (int i = 0; i < ids.length; i++) {
-                z.putRow(
-                        i,
-                        LatentNoise.sample(
-                                LatentNoise.derive(settings.seed(), 0x616e6f6dL, ids[i]),
-                                1,
-                                latentSize,
-                                DataType.FLOAT));
-            }
-            return z;
-        }
-
-        /** What G makes of each image: G(E(x)), or G at the end of the latent search. */
-        INDArray reconstructions(INDArray images, long[] ids) {
-            if (settings.encoderMethod()) {
-                return gan.reconstruct(encoder.output(images));
-            }
-            return gan.residuals(
-                            images,
-                            AnomalyScores.optimisedLatents(
-                                    gan,
-                                    images,
-                                    start(images, ids),
-                                    settings.iterations(),
-                                    settings.lambda(),
-                                    settings.lr()),
-                            null)
-                    .reconstruction();
-        }
-    }
-
     /** The highest-scoring images over their reconstructions, then the lowest-scoring ones over theirs. */
     private byte[] extremes(
             ImageDataset dataset,
@@ -400,10 +228,10 @@ public final class AnomalyScoring {
                 .filter(org.apache.spark.sql.functions.col(DatasetSchema.ID).isin(ids.toArray()))
                 .collectAsList());
         rows.sort(Comparator.comparingInt(r -> ids.indexOf(r.getLong(0))));
-        INDArray images = images(rows, model.height, model.width, model.channels);
+        INDArray images = ScoringPass.images(rows, model.height, model.width, model.channels);
         long[] idArray = rows.stream().mapToLong(r -> r.getLong(0)).toArray();
         INDArray reconstructions =
-                new Scorer(frozen, encoderState, encoderJson, settings).reconstructions(images, idArray);
+                new ScoringPass.Scorer(frozen, encoderState, encoderJson, settings).reconstructions(images, idArray);
         List<INDArray> grid = new ArrayList<>();
         for (int half = 0; half < 2; half++) {
             int from = half * k;

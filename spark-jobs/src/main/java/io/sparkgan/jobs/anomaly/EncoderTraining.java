@@ -104,11 +104,10 @@ public final class EncoderTraining {
         }
         int steps = Math.max(1, (int) Math.round(TrainConfig.LOCAL_DRIFT / config.lr));
         ImageDataset dataset = gan.normalData(spark);
-        JavaRDD<ShardBlock> shards = ShardLoader.load(dataset, gan.workers);
-        long rows = shards.map(ShardBlock::size).collect().stream()
-                .mapToLong(Integer::longValue)
-                .sum();
-        long activeWorkers = shards.filter(b -> b.size() > 0).count();
+        ShardLoader.Shards cached = ShardLoader.loadChecked(dataset, gan.workers, gan.normalCount(dataset.manifest()));
+        JavaRDD<ShardBlock> shards = cached.blocks();
+        long activeWorkers = cached.activeWorkers();
+        long rows = cached.sizes().stream().mapToLong(Integer::longValue).sum();
         long imagesPerRound = activeWorkers * steps * gan.batchPerWorker;
         long totalRounds = Math.max(1, (long) Math.ceil(kimg * 1000 / imagesPerRound));
         LOG.info(

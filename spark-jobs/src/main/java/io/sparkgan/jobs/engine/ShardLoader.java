@@ -26,6 +26,28 @@ public final class ShardLoader {
 
     private ShardLoader() {}
 
+    /** Cached shards, their sizes in partition order, and how many are not empty. */
+    public record Shards(JavaRDD<ShardBlock> blocks, List<Integer> sizes, int activeWorkers) {}
+
+    /**
+     * Loads and caches the shards, and holds the rows read to {@code expectedRows} (what the manifest says the data
+     * to train on holds); errors name the dataset.
+     */
+    public static Shards loadChecked(ImageDataset dataset, int workers, long expectedRows) {
+        JavaRDD<ShardBlock> blocks = load(dataset, workers);
+        List<Integer> sizes = blocks.map(ShardBlock::size).collect();
+        long rows = sizes.stream().mapToLong(Integer::longValue).sum();
+        if (rows != expectedRows) {
+            throw new IllegalArgumentException("dataset " + dataset.uri() + " holds " + rows + " rows to train on but"
+                    + " its manifest says " + expectedRows + " (run 'sparkgan prep --validate' for details)");
+        }
+        int active = (int) sizes.stream().filter(size -> size > 0).count();
+        if (active == 0) {
+            throw new IllegalArgumentException("dataset " + dataset.uri() + " has no rows to train on");
+        }
+        return new Shards(blocks, sizes, active);
+    }
+
     public static JavaRDD<ShardBlock> load(ImageDataset dataset, int workers) {
         DatasetManifest manifest = dataset.manifest();
         RowCheck check = new RowCheck(

@@ -11,6 +11,7 @@ import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.training.CollapseGuard;
 import java.io.IOException;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,5 +187,24 @@ final class TrainingEvaluation {
                 line.hasNonNull("classes") ? line.get("classes").asInt() : null,
                 line.path("recall").asDouble(),
                 line.path("dLoss").asDouble(Double.NaN));
+    }
+
+    /**
+     * The evaluator named in the config (an error if it is missing), else the dataset's own if it has one, else
+     * none: the run then trains without evaluation and says so.
+     */
+    static SampleEvaluation open(SparkSession spark, TrainConfig config) throws IOException {
+        if (config.evaluateEvery == 0) {
+            return null;
+        }
+        if (config.evaluator == null && SampleEvaluation.storedEvaluator(spark, config.data) == null) {
+            LOG.warn(
+                    "no evaluator stored with {}: training without evaluation, so no checkpoint is marked best; "
+                            + "'sparkgan train-evaluator --data {} --test-data <test split>' makes one",
+                    config.data,
+                    config.data);
+            return null;
+        }
+        return SampleEvaluation.open(spark, config.data, config.evaluator);
     }
 }

@@ -15,7 +15,6 @@ import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.spark.SparkContext;
@@ -115,19 +114,10 @@ public final class TrainingMaster {
             LOG.info("--workers: {} (the cluster's task slots)", config.workers);
         }
         int workers = config.workers;
-        JavaRDD<ShardBlock> shards = ShardLoader.load(dataset, workers);
         // caching the shards reads every row once: the moment to hold the data to its manifest
-        List<Integer> shardSizes = shards.map(ShardBlock::size).collect();
-        long rows = shardSizes.stream().mapToLong(Integer::longValue).sum();
-        if (rows != config.normalCount(dataset.manifest())) {
-            throw new IllegalArgumentException("dataset " + config.data + " holds " + rows + " rows to train on but"
-                    + " its manifest says " + config.normalCount(dataset.manifest())
-                    + " (run 'sparkgan prep --validate' for details)");
-        }
-        activeWorkers = (int) shardSizes.stream().filter(s -> s > 0).count();
-        if (activeWorkers == 0) {
-            throw new IllegalArgumentException("dataset " + config.data + " has no rows to train on");
-        }
+        ShardLoader.Shards loaded = ShardLoader.loadChecked(dataset, workers, config.normalCount(dataset.manifest()));
+        JavaRDD<ShardBlock> shards = loaded.blocks();
+        activeWorkers = loaded.activeWorkers();
         progress = new RunProgress(config, activeWorkers);
         double budgetImages =
                 config.epochs > 0 ? config.epochs * dataset.manifest().count() : config.kimg * 1000;
@@ -137,10 +127,10 @@ public final class TrainingMaster {
                 dataset.manifest().count(),
                 dataset.manifest().shape(),
                 workers,
-                shardSizes,
+                loaded.sizes(),
                 config.averagingEvery,
                 config.batchPerWorker);
-        SampleEvaluation evaluation = openEvaluation();
+        SampleEvaluation evaluation = TrainingEvaluation.open(spark, config);
         String runId = resumedRunId != null ? resumedRunId : UUID.randomUUID().toString();
         try (RunLock lock = RunLock.acquire(storage, runId, options.breakLock())) {
             if (resumedRunId != null) {
@@ -297,25 +287,6 @@ public final class TrainingMaster {
         architecture.lrG = ARCHITECTURE_RATE;
         architecture.lrD = ARCHITECTURE_RATE;
         return Json.MAPPER.writeValueAsString(architecture);
-    }
-
-    /**
-     * The evaluator named in the config (an error if it is missing), else the dataset's own if it has one, else
-     * none: the run then trains without evaluation and says so.
-     */
-    private SampleEvaluation openEvaluation() throws IOException {
-        if (config.evaluateEvery == 0) {
-            return null;
-        }
-        if (config.evaluator == null && SampleEvaluation.storedEvaluator(spark, config.data) == null) {
-            LOG.warn(
-                    "no evaluator stored with {}: training without evaluation, so no checkpoint is marked best; "
-                            + "'sparkgan train-evaluator --data {} --test-data <test split>' makes one",
-                    config.data,
-                    config.data);
-            return null;
-        }
-        return SampleEvaluation.open(spark, config.data, config.evaluator);
     }
 
     /** Loads the newest intact checkpoint when resuming; returns the first round to run. */
