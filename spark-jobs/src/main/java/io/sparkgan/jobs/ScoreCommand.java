@@ -84,6 +84,12 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--partitions", paramLabel = "P", description = "scoring tasks (default: the dataset's)")
     Integer partitions;
 
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description = "score only the first N images by id (a subset for the slow latent search)")
+    Integer limit;
+
     @Option(names = "--overwrite", description = "replace an existing output of the same kind")
     boolean overwrite;
 
@@ -95,6 +101,9 @@ public final class ScoreCommand implements Callable<Integer> {
             }
             if (!(falsePositiveRate >= 0 && falsePositiveRate <= 1)) {
                 throw new IllegalArgumentException("--false-positive-rate must be in [0, 1], got " + falsePositiveRate);
+            }
+            if (limit != null && limit < 1) {
+                throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
             }
             if (partitions != null && partitions < 1) {
                 throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
@@ -112,7 +121,8 @@ public final class ScoreCommand implements Callable<Integer> {
                             latentLr,
                             anomalous(spark),
                             falsePositiveRate,
-                            partitions);
+                            partitions,
+                            limit);
             System.out.printf(
                     "scored %d images of %s with %s to %s%n", summary.images(), data, method, summary.output());
             if (summary.roc() != null) {

@@ -78,6 +78,8 @@ public final class AnomalyScoring {
     /**
      * @param anomalous classes whose images are anomalous (null: no ROC)
      * @param falsePositiveRate the rate on normal images at which the reported threshold is chosen
+     * @param partitions scoring tasks (null: as many as the dataset has)
+     * @param limit score only the first images by id (null: all)
      */
     public Summary score(
             String data,
@@ -90,7 +92,8 @@ public final class AnomalyScoring {
             double lr,
             Set<Integer> anomalous,
             double falsePositiveRate,
-            Integer partitions)
+            Integer partitions,
+            Integer limit)
             throws IOException {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         RunDirectory run = new RunDirectory(runDir, hadoop);
@@ -123,6 +126,13 @@ public final class AnomalyScoring {
         GanCheckpoint loaded = checkpoints.load(ganStep);
         GanModelConfig model = loaded.config();
         ImageDataset dataset = DatasetReader.read(spark, data);
+        if (limit != null) {
+            // the first images by id: a subset for the slow latent search
+            dataset = new ImageDataset(
+                    dataset.uri(),
+                    dataset.manifest(),
+                    dataset.rows().orderBy(DatasetSchema.ID).limit(limit));
+        }
         DatasetManifest manifest = dataset.manifest();
         if (manifest.height() != model.height
                 || manifest.width() != model.width
@@ -158,6 +168,9 @@ public final class AnomalyScoring {
             }
             summary.put("data", data);
             summary.put("images", written.size());
+            if (limit != null) {
+                summary.put("limit", limit);
+            }
             summary.set("settings", Json.MAPPER.valueToTree(settings));
             Roc roc = null;
             Roc.Point threshold = null;
