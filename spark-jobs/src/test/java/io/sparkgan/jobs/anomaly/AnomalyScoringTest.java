@@ -14,6 +14,7 @@ import io.sparkgan.jobs.TestData;
 import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.jobs.train.TrainConfig;
+import io.sparkgan.jobs.train.TrainingFixtures;
 import io.sparkgan.jobs.train.TrainingMaster;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.anomaly.AnomalyScores;
@@ -46,20 +47,10 @@ class AnomalyScoringTest extends LocalSparkTest {
     @BeforeAll
     static void trainGanAndEncoder() throws Exception {
         run = dir.resolve("run").toString();
-        TrainConfig config = new TrainConfig();
-        config.data = data;
-        config.runDir = run;
-        config.workers = 2;
-        config.batchPerWorker = 8;
-        config.averagingEvery = 2;
-        config.checkpointEvery = 2;
-        config.threadsPerWorker = 1;
-        config.sampleCount = 4;
+        TrainConfig config = TrainingFixtures.tinyRun(data, run);
         config.kimg = 0.064;
         config.evaluateEvery = 0;
         config.normalClasses = List.of(0, 1);
-        config.model.baseWidth = 4;
-        config.model.latentSize = 8;
         new TrainingMaster(spark, config, TrainingMaster.Start.NEW).train();
         EncoderConfig encoder = new EncoderConfig();
         encoder.lr = 4e-4;

@@ -8,12 +8,12 @@ import java.io.IOException;
 import org.apache.spark.sql.SparkSession;
 
 /** Small, fast training setups for the distributed-training tests. */
-final class TrainingFixtures {
+public final class TrainingFixtures {
 
     private TrainingFixtures() {}
 
     /** A tiny DCGAN config on a 28x28 dataset: a few ms per step. */
-    static TrainConfig tinyRun(String data, String runDir) {
+    public static TrainConfig tinyRun(String data, String runDir) {
         TrainConfig config = new TrainConfig();
         config.data = data;
         config.runDir = runDir;
