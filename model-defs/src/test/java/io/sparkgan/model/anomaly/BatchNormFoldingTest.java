@@ -43,6 +43,29 @@ class BatchNormFoldingTest {
         assertTrue(architecture == GanModelConfig.Architecture.DCGAN_K5 || countBatchNorms(d) > 0);
     }
 
+    /** In double precision the folded networks compute the same values to rounding. */
+    @org.junit.jupiter.api.Test
+    void inDoublePrecisionTheFoldingIsExactToRounding() {
+        GanModelConfig config = GanModelConfig.dcgan(16, 16, 1);
+        config.baseWidth = 4;
+        config.latentSize = 6;
+        MultiLayerNetwork g = GanNetworks.generator(config, DataType.DOUBLE).layerStack();
+        MultiLayerNetwork d = GanNetworks.discriminator(config, DataType.DOUBLE).layerStack();
+        perturb(g, 1);
+        perturb(d, 2);
+        INDArray z = LatentNoise.sample(3, 5, config.latentSize, DataType.DOUBLE);
+        INDArray images = g.output(z, false);
+        MultiLayerNetwork foldedG = BatchNormFolding.fold(config, g, c -> GanNetworks.generator(c, DataType.DOUBLE));
+        MultiLayerNetwork foldedD =
+                BatchNormFolding.fold(config, d, c -> GanNetworks.discriminator(c, DataType.DOUBLE));
+        assertTrue(images.sub(foldedG.output(z, false)).amaxNumber().doubleValue() < 1e-12);
+        assertTrue(d.output(images, false)
+                        .sub(foldedD.output(images, false))
+                        .amaxNumber()
+                        .doubleValue()
+                < 1e-12);
+    }
+
     private static void perturb(MultiLayerNetwork net, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         INDArray params = net.params();
