@@ -203,15 +203,12 @@ public final class EncoderTraining {
             Network network =
                     NetworkArchive.read(in, storage.path(dir + "/" + NETWORK).toString(), true);
             JsonNode state = Json.MAPPER.readTree(storage.readString(dir + "/" + STATE));
-            EncoderConfig config = Json.MAPPER.treeToValue(
-                    Json.MAPPER.readTree(storage.readString(SETTINGS)).get("encoder"), EncoderConfig.class);
+            JsonNode settings = Json.MAPPER.readTree(storage.readString(SETTINGS));
+            EncoderConfig config = Json.MAPPER.treeToValue(settings.get("encoder"), EncoderConfig.class);
             return new Loaded(
                     step,
                     state.get("round").asLong(),
-                    Json.MAPPER
-                            .readTree(storage.readString(SETTINGS))
-                            .get("ganCheckpoint")
-                            .asLong(),
+                    settings.get("ganCheckpoint").asLong(),
                     network,
                     config);
         }
