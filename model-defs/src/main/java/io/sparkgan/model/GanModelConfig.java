@@ -1,9 +1,11 @@
 package io.sparkgan.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.superres.SuperResolutionConfig;
 import io.sparkgan.model.training.GeneratorAverage;
 import java.io.Serializable;
 import java.util.EnumSet;
@@ -22,11 +24,15 @@ public final class GanModelConfig implements Serializable {
     /**
      * Network family: DCGAN (Radford et al., 4x4 stride-2 layers), DCGAN_K5 (the 5x5 DCGAN of the TensorFlow
      * tutorial) or DCGAN_RESIDUAL (the DCGAN with a residual block in G, a graph) for images, small MLPs for
-     * low-dimensional toy data. See {@link GanNetworks}.
+     * low-dimensional toy data, SRGAN for super-resolution (G maps a downscaled image back: {@link
+     * #superResolution}). See {@link GanNetworks}.
      */
     public Architecture architecture = Architecture.DCGAN;
 
-    /** Image shape (DCGAN). Sides must be multiples of 4. 0 = taken from the training dataset. */
+    /**
+     * Image shape (DCGAN; for SRGAN, of the high-resolution training images). Sides must be multiples of 4. 0 = taken
+     * from the training dataset.
+     */
     public int height;
 
     public int width;
@@ -91,6 +97,10 @@ public final class GanModelConfig implements Serializable {
      */
     public int pack = 1;
 
+    /** SRGAN only (null otherwise): the scale, G's size and the content and adversarial weights. */
+    @JsonInclude(JsonInclude.Include.NON_NULL) // GAN configs stay as earlier versions wrote them
+    public SuperResolutionConfig superResolution;
+
     /** Differentiable augmentation of every image D sees ({@link DiffAugment}); empty = none. */
     public Set<DiffAugment.Kind> augment = EnumSet.noneOf(DiffAugment.Kind.class);
 
@@ -109,10 +119,16 @@ public final class GanModelConfig implements Serializable {
         DCGAN,
         DCGAN_K5,
         DCGAN_RESIDUAL,
-        MLP;
+        MLP,
+        SRGAN;
 
         public boolean convolutional() {
             return this != MLP;
+        }
+
+        /** Whether G generates from noise (every architecture but SRGAN, whose G takes an image). */
+        public boolean generative() {
+            return this != SRGAN;
         }
     }
 
@@ -156,6 +172,15 @@ public final class GanModelConfig implements Serializable {
         c.height = height;
         c.width = width;
         c.channels = channels;
+        return c;
+    }
+
+    /** A super-resolution GAN for high-resolution images of this shape, upscaling by {@code scale}. */
+    public static GanModelConfig superResolution(int height, int width, int channels, int scale) {
+        GanModelConfig c = dcgan(height, width, channels);
+        c.architecture = Architecture.SRGAN;
+        c.superResolution = new SuperResolutionConfig();
+        c.superResolution.scale = scale;
         return c;
     }
 
@@ -205,7 +230,11 @@ public final class GanModelConfig implements Serializable {
     /** Throws IllegalArgumentException naming the offending field. */
     public void validate() {
         validateHyperparameters();
-        if (architecture.convolutional()) {
+        if (architecture == Architecture.SRGAN) {
+            require(superResolution != null, "an SRGAN model needs its super-resolution settings");
+            superResolution.validate(height, width, channels);
+            require(!conditional && pack == 1, "an SRGAN model is neither conditional nor packed");
+        } else if (architecture.convolutional()) {
             require(
                     height >= 8 && width >= 8 && height % 4 == 0 && width % 4 == 0,
                     "DCGAN image sides must be multiples of 4 and at least 8, got " + height + "x" + width);

@@ -43,7 +43,8 @@ import org.nd4j.linalg.learning.config.Sgd;
  * sparkgan run is a pure function of (seed, partition, step).
  *
  * <p>DCGAN_RESIDUAL is the DCGAN with a residual block in G ({@link ResidualGenerator}), a graph; D is the
- * DCGAN's.
+ * DCGAN's. SRGAN is the super-resolution GAN ({@link SuperResolutionNetworks}): G takes a low-resolution image
+ * instead of z.
  *
  * <p>G's transposed convolutions are {@link LinearDeconvolution2D}s, with tanh as a layer of its own at the end;
  * D's convolutions are {@link LinearConvolution2D}s, each followed by its batch norm and LeakyReLU layers.
@@ -70,6 +71,7 @@ public final class GanNetworks {
             case DCGAN -> initialised(dcganGenerator(config, dataType));
             case DCGAN_K5 -> initialised(kernel5Generator(config, dataType));
             case DCGAN_RESIDUAL -> initialised(ResidualGenerator.configuration(config, dataType));
+            case SRGAN -> initialised(SuperResolutionNetworks.generator(config, dataType));
             case MLP -> initialised(mlpGenerator(config, dataType));
         };
     }
@@ -81,6 +83,7 @@ public final class GanNetworks {
             case DCGAN, DCGAN_RESIDUAL -> dcganDiscriminator(config, dataType);
             case DCGAN_K5 -> kernel5Discriminator(config, dataType);
             case MLP -> mlpDiscriminator(config, dataType);
+            case SRGAN -> SuperResolutionNetworks.discriminator(config, dataType);
         };
         return initialised(conf);
     }
@@ -294,13 +297,13 @@ public final class GanNetworks {
         return new LinearConvolution2D(4, 2, 1, nOut, bias);
     }
 
-    private static ActivationLayer leakyReLU() {
+    static ActivationLayer leakyReLU() {
         return new ActivationLayer.Builder()
                 .activation(new VectorisedLeakyReLU(LEAKY_SLOPE))
                 .build();
     }
 
-    private static OutputLayer discriminatorOutput(GanModelConfig c) {
+    static OutputLayer discriminatorOutput(GanModelConfig c) {
         return new OutputLayer.Builder(c.loss.lossFunction())
                 .nOut(c.discriminatorOutputs())
                 .activation(c.loss.outputActivation)

@@ -52,6 +52,8 @@ public final class GanStep {
     private final boolean projection;
     private final int discriminatorOutputs;
     private final int pack;
+    /** Weight of the adversarial term in G's loss: 1 for a GAN, SRGAN's small weight next to its content loss. */
+    private final double adversarialWeight;
     /** The rates the networks' updaters hold now. */
     private double learningRateG;
 
@@ -80,6 +82,7 @@ public final class GanStep {
         this.projection = config.conditional && config.conditioning.projection;
         this.discriminatorOutputs = config.discriminatorOutputs();
         this.pack = config.pack;
+        this.adversarialWeight = config.superResolution != null ? config.superResolution.adversarialWeight : 1;
         this.learningRateG = config.lrG;
         this.learningRateD = config.lrD;
         this.discriminator.addListeners(discriminatorHead);
@@ -136,6 +139,11 @@ public final class GanStep {
         return step(real, z, null, 0, true);
     }
 
+    /** Runs one step whose G loss is the adversarial one alone. */
+    public StepStats step(INDArray real, INDArray z, INDArray labels, long augmentSeed, boolean updateGenerator) {
+        return step(real, z, labels, augmentSeed, updateGenerator, null);
+    }
+
     /**
      * Runs one step.
      *
@@ -147,8 +155,16 @@ public final class GanStep {
      * @param augmentSeed seed of this step's augmentations (fresh draws for each of D's three inputs)
      * @param updateGenerator whether G is updated after D (with D steps per G step k, every k-th step); when not,
      *                        the G half is skipped and the reported G loss is NaN
+     * @param objective   a further term of G's loss (null for none); the adversarial term is weighted by the
+     *                    config's super-resolution adversarial weight when it has one
      */
-    public StepStats step(INDArray real, INDArray z, INDArray labels, long augmentSeed, boolean updateGenerator) {
+    public StepStats step(
+            INDArray real,
+            INDArray z,
+            INDArray labels,
+            long augmentSeed,
+            boolean updateGenerator,
+            GeneratorObjective objective) {
         // G's activations are kept as its layers' inputs for the backward pass
         INDArray fake = generator.forwardForTraining(ClassConditioning.generatorInput(z, labels));
         SplittableRandom random = new SplittableRandom(augmentSeed);
@@ -198,6 +214,12 @@ public final class GanStep {
             inputGradient = onGenerated.backward(inputGradient);
         }
         double gLoss = discriminatorHead.meanOutputAndLoss(generatorTargets, headMask)[1];
+        if (adversarialWeight != 1) {
+            inputGradient.muli(adversarialWeight);
+        }
+        if (objective != null) {
+            inputGradient.addi(objective.gradient(fake));
+        }
         Gradient gGradient = generator.backprop(inputGradient);
         // G's loss is D's mean over its examples (packs), as D's own loss is
         generator.applyUpdate(gGradient, (int) generatorSeen.size(0));
