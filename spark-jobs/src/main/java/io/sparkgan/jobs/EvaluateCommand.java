@@ -115,8 +115,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private int evaluateRun(SparkSession spark) throws Exception {
-        TrainConfig config =
-                new RunDirectory(target.runDir, spark.sparkContext().hadoopConfiguration()).storedConfig();
+        TrainConfig config = new RunDirectory(
+                        target.runDir, spark.sparkContext().hadoopConfiguration())
+                .storedGanConfig("sparkgan evaluate");
         RunStorage storage = new RunStorage(target.runDir, spark.sparkContext().hadoopConfiguration());
         CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
         long step = checkpoints.resolve(checkpoint, target.runDir);

@@ -131,7 +131,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
     private int generate(SparkSession spark, boolean png) throws Exception {
         // everything that can be refused is checked before the checkpoint is loaded or anything generated
-        TrainConfig config = new RunDirectory(runDir, spark.sparkContext().hadoopConfiguration()).storedConfig();
+        TrainConfig config = new RunDirectory(runDir, spark.sparkContext().hadoopConfiguration())
+                .storedGanConfig("sparkgan generate");
         var hadoop = spark.sparkContext().hadoopConfiguration();
         OutputDirectory pngOutput =
                 png ? new OutputDirectory(hadoop, output, overwrite, PngExport.MARKER, "sparkgan PNG export") : null;

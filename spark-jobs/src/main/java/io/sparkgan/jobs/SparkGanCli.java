@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             TrainEncoderCommand.class,
             ScoreCommand.class,
+            UpscaleCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

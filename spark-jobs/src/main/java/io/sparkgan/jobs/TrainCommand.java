@@ -10,6 +10,7 @@ import io.sparkgan.jobs.train.TrainingMaster;
 import io.sparkgan.model.DiffAugment;
 import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.superres.SuperResolutionConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Trains a GAN data-parallel across Spark executors on a Parquet image dataset.",
+            "Trains a GAN data-parallel across Spark executors on a Parquet image dataset",
+            "(or, with --model srgan, a super-resolution GAN on its images).",
             "Options override --config, which overrides the defaults. Exit codes: 0 done, 2 bad options or input,",
             "3 stopped for a suspected mode collapse (--on-collapse stop, or rollback with none left)."
         })
@@ -161,9 +163,58 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--architecture",
             paramLabel = "A",
-            description = "DCGAN (default, Radford et al.), DCGAN_K5 (the TensorFlow tutorial's 5x5 DCGAN) or"
-                    + " DCGAN_RESIDUAL (the DCGAN with a residual block in G)")
+            description = "DCGAN (default, Radford et al.), DCGAN_K5 (the TensorFlow tutorial's 5x5 DCGAN),"
+                    + " DCGAN_RESIDUAL (the DCGAN with a residual block in G); SRGAN is --model srgan")
     GanModelConfig.Architecture architecture;
+
+    @Option(
+            names = "--model",
+            paramLabel = "gan|srgan",
+            description = "gan (default): G makes images from noise; srgan: super-resolution, G learns to undo a"
+                    + " bicubic downscale by --scale (sparkgan upscale applies it)")
+    String modelKind;
+
+    @Option(names = "--scale", paramLabel = "2|4", description = "srgan: the upscaling factor (default 4)")
+    Integer scale;
+
+    @Option(
+            names = "--patch",
+            paramLabel = "P",
+            description = "srgan: train on random P x P crops (default: whole images)")
+    Integer patch;
+
+    @Option(names = "--sr-blocks", paramLabel = "N", description = "srgan: residual blocks in G (default 8)")
+    Integer srBlocks;
+
+    @Option(names = "--sr-features", paramLabel = "N", description = "srgan: channels of G's feature maps (default 64)")
+    Integer srFeatures;
+
+    @Option(
+            names = "--pixel-loss",
+            paramLabel = "mse|l1",
+            description = "srgan: the content loss's pixel term (default mse)")
+    String pixelLoss;
+
+    @Option(
+            names = "--feature-weight",
+            paramLabel = "W",
+            description = "srgan: weight of the content loss's feature term, in the dataset evaluator's"
+                    + " convolutional features (default 0 = pixels only)")
+    Double featureWeight;
+
+    @Option(
+            names = "--adversarial-weight",
+            paramLabel = "W",
+            description = "srgan: weight of the adversarial term in G's loss (default 1e-3; 0 trains SRResNet, the"
+                    + " content loss alone)")
+    Double adversarialWeight;
+
+    @Option(
+            names = "--pretrain-kimg",
+            paramLabel = "K",
+            description = "srgan: train the first K kimg on the content loss alone (SRResNet), then add the"
+                    + " adversarial term (default 0)")
+    Double pretrainKimg;
 
     @Option(names = "--latent", paramLabel = "N", description = "latent size (default 100)")
     Integer latent;
@@ -367,6 +418,58 @@ public final class TrainCommand implements Callable<Integer> {
         if (augment != null) model.augment = DiffAugment.parse(augment);
         if (latent != null) model.latentSize = latent;
         if (baseWidth != null) model.baseWidth = baseWidth;
+        applySuperResolution(model);
         return config;
+    }
+
+    /** The srgan options, refused for any other model. */
+    private void applySuperResolution(GanModelConfig model) {
+        if (modelKind != null) {
+            boolean superResolution = switch (modelKind.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "gan" -> false;
+                case "srgan" -> true;
+                default -> throw new IllegalArgumentException("--model must be gan or srgan, got '" + modelKind + "'");
+            };
+            if (superResolution) {
+                model.architecture = GanModelConfig.Architecture.SRGAN;
+            } else if (model.architecture == GanModelConfig.Architecture.SRGAN) {
+                throw new IllegalArgumentException("--model gan: the configuration says SRGAN");
+            }
+        }
+        if (model.architecture != GanModelConfig.Architecture.SRGAN) {
+            boolean anyGiven = java.util.stream.Stream.of(
+                            scale,
+                            patch,
+                            srBlocks,
+                            srFeatures,
+                            pixelLoss,
+                            featureWeight,
+                            adversarialWeight,
+                            pretrainKimg)
+                    .anyMatch(java.util.Objects::nonNull);
+            if (anyGiven) {
+                throw new IllegalArgumentException("--scale, --patch, --sr-blocks, --sr-features, --pixel-loss,"
+                        + " --feature-weight, --adversarial-weight and --pretrain-kimg need --model srgan");
+            }
+            return;
+        }
+        if (model.superResolution == null) {
+            model.superResolution = new SuperResolutionConfig();
+        }
+        SuperResolutionConfig sr = model.superResolution;
+        if (scale != null) sr.scale = scale;
+        if (srBlocks != null) sr.blocks = srBlocks;
+        if (srFeatures != null) sr.features = srFeatures;
+        if (pixelLoss != null) sr.pixelLoss = choice(SuperResolutionConfig.PixelLoss.class, "--pixel-loss", pixelLoss);
+        if (featureWeight != null) sr.featureWeight = featureWeight;
+        if (adversarialWeight != null) sr.adversarialWeight = adversarialWeight;
+        if (pretrainKimg != null) sr.pretrainKimg = pretrainKimg;
+        if (patch != null) {
+            if (patch < 1) {
+                throw new IllegalArgumentException("--patch must be >= 1, got " + patch);
+            }
+            model.height = patch;
+            model.width = patch;
+        }
     }
 }

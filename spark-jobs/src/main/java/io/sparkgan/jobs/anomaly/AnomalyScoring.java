@@ -98,7 +98,7 @@ public final class AnomalyScoring {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         RunDirectory run = new RunDirectory(runDir, hadoop);
         RunStorage storage = run.storage();
-        TrainConfig gan = run.storedConfig();
+        TrainConfig gan = run.storedGanConfig("sparkgan score");
         EncoderTraining.Loaded encoder = EncoderTraining.latest(storage);
         if (encoder == null && method.equals("encoder")) {
             throw new IllegalArgumentException("--method encoder: run " + runDir + " has no encoder yet; train one"

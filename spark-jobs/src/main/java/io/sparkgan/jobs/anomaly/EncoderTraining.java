@@ -80,7 +80,7 @@ public final class EncoderTraining {
         config.validate();
         RunDirectory run = new RunDirectory(runDir, spark.sparkContext().hadoopConfiguration());
         RunStorage storage = run.storage();
-        TrainConfig gan = run.storedConfig();
+        TrainConfig gan = run.storedGanConfig("sparkgan train-encoder");
         CheckpointStore ganCheckpoints = new CheckpointStore(storage, gan.keepCheckpoints);
         JsonNode settings = storage.exists(SETTINGS) ? Json.MAPPER.readTree(storage.readString(SETTINGS)) : null;
         if (settings != null && !resume) {

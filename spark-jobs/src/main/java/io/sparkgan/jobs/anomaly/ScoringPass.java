@@ -1,10 +1,10 @@
 package io.sparkgan.jobs.anomaly;
 
 import io.sparkgan.data.DatasetManifest;
-import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.jobs.spark.IdBlockBatches;
+import io.sparkgan.jobs.spark.RowImages;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.anomaly.AnomalyScores;
 import io.sparkgan.model.anomaly.EncoderConfig;
@@ -15,10 +15,7 @@ import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.state.NetworkState;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -26,20 +23,15 @@ import org.apache.spark.sql.RowFactory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import scala.Tuple2;
 
 /** The executors' half of {@link AnomalyScoring}: a dataset's images scored in batches of fixed ids. */
 final class ScoringPass {
 
-    /** Images per batch, and ids per block that one batch covers. */
-    static final int BATCH = 256;
-
     private ScoringPass() {}
 
     /**
-     * The score rows of the dataset, made in {@code partitions} tasks (null: as many as the dataset has). Images
-     * are scored in batches of the ids {@code [k BATCH, (k + 1) BATCH)}, each batch within one task: the batches,
-     * and so every float of the computation, are the same whatever the partitioning.
+     * The score rows of the dataset, made in {@code partitions} tasks (null: as many as the dataset has), in
+     * batches of fixed ids ({@link IdBlockBatches}): the same scores whatever the partitioning.
      */
     static JavaRDD<Row> scores(
             ImageDataset dataset,
@@ -52,35 +44,16 @@ final class ScoringPass {
         int height = manifest.height();
         int width = manifest.width();
         int channels = manifest.channels();
-        JavaPairRDD<Long, Row> byId = dataset.rows()
-                .select(DatasetSchema.ID, DatasetSchema.LABEL, DatasetSchema.IMAGE)
-                .javaRDD()
-                .mapToPair(row -> new Tuple2<>(row.getLong(0), row));
-        int tasks = partitions != null ? partitions : byId.getNumPartitions();
-        return byId.repartitionAndSortWithinPartitions(new IdBlocks(tasks))
-                .values()
-                .mapPartitions(input -> {
-                    Scorer scorer = new Scorer(frozen, encoderState, encoderJson, settings);
-                    List<Row> out = new ArrayList<>();
-                    List<Row> batch = new ArrayList<>();
-                    while (input.hasNext()) {
-                        Row row = input.next();
-                        if (!batch.isEmpty()
-                                && IdBlocks.block(batch.get(0).getLong(0)) != IdBlocks.block(row.getLong(0))) {
-                            scoreInto(out, batch, scorer, height, width, channels);
-                        }
-                        batch.add(row);
-                    }
-                    if (!batch.isEmpty()) {
-                        scoreInto(out, batch, scorer, height, width, channels);
-                    }
-                    return out.iterator();
-                });
+        return IdBlockBatches.map(dataset, partitions, () -> {
+            Scorer scorer = new Scorer(frozen, encoderState, encoderJson, settings);
+            return batch -> score(batch, scorer, height, width, channels);
+        });
     }
 
-    private static void scoreInto(List<Row> out, List<Row> batch, Scorer scorer, int height, int width, int channels) {
+    private static List<Row> score(List<Row> batch, Scorer scorer, int height, int width, int channels) {
         long[] ids = batch.stream().mapToLong(r -> r.getLong(0)).toArray();
         AnomalyScores.Score[] scores = scorer.score(images(batch, height, width, channels), ids);
+        List<Row> out = new ArrayList<>();
         for (int i = 0; i < scores.length; i++) {
             Row r = batch.get(i);
             out.add(RowFactory.create(
@@ -90,43 +63,12 @@ final class ScoringPass {
                     scores[i].imageResidual(),
                     scores[i].featureResidual()));
         }
-        batch.clear();
-    }
-
-    /** Sends the ids of one scoring batch ({@code id / BATCH}) to one task. */
-    static final class IdBlocks extends Partitioner {
-        private static final long serialVersionUID = 1L;
-        private final int tasks;
-
-        IdBlocks(int tasks) {
-            this.tasks = tasks;
-        }
-
-        static long block(long id) {
-            return Math.floorDiv(id, BATCH);
-        }
-
-        @Override
-        public int numPartitions() {
-            return tasks;
-        }
-
-        @Override
-        public int getPartition(Object id) {
-            return (int) Math.floorMod(block((Long) id), (long) tasks);
-        }
+        return out;
     }
 
     /** Rows' images as a batch [n, C, H, W] in [-1, 1]. */
     static INDArray images(List<Row> rows, int height, int width, int channels) {
-        int size = height * width * channels;
-        byte[] pixels = new byte[rows.size() * size];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i).<byte[]>getAs(2), 0, pixels, i * size, size);
-        }
-        int[] all = new int[rows.size()];
-        Arrays.setAll(all, i -> i);
-        return ImageTensors.batch(pixels, all, height, width, channels);
+        return RowImages.batch(rows.stream().map(r -> r.<byte[]>getAs(2)).toList(), height, width, channels);
     }
 
     /** Scores batches with the networks of one task. */

@@ -12,25 +12,25 @@ import org.nd4j.linalg.factory.Nd4j;
  * A network sent to the executors for inference: its configuration and parameters as plain broadcasts (no
  * updater state), rebuilt in each task with the oneDNN helpers installed.
  */
-final class NetworkBroadcast implements Serializable {
+public final class NetworkBroadcast implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     private final Broadcast<String> configuration;
     private final Broadcast<float[]> parameters;
 
-    NetworkBroadcast(JavaSparkContext jsc, Network net) {
+    public NetworkBroadcast(JavaSparkContext jsc, Network net) {
         this.configuration = jsc.broadcast(net.configurationJson());
         this.parameters = jsc.broadcast(net.params().toFloatVector());
     }
 
-    Network build() {
+    public Network build() {
         Network net = Network.fromConfiguration(configuration.value(), Nd4j.createFromArray(parameters.value()));
         OneDnnLayers.enable(net.model());
         return net;
     }
 
-    void destroy() {
+    public void destroy() {
         Broadcasts.destroy(configuration);
         Broadcasts.destroy(parameters);
     }

@@ -50,6 +50,11 @@ final class GanTrainer implements LocalTrainer {
 
     @Override
     public void load(byte[] state) {
+        load(step, state);
+    }
+
+    /** Sets a GAN step's G, D and average to a {@link GanState}'s bytes. */
+    static void load(GanStep step, byte[] state) {
         GanState.fromBytes(state).applyTo(step.generator(), step.discriminator(), step.average());
     }
 
@@ -84,6 +89,11 @@ final class GanTrainer implements LocalTrainer {
 
     @Override
     public TrainedState capture() {
+        return capture(step);
+    }
+
+    /** A GAN step's state as the engine averages it; the counters are G's and D's iterations. */
+    static TrainedState capture(GanStep step) {
         GanState state = GanState.capture(step.generator(), step.discriminator(), step.average());
         return new TrainedState(
                 state.values(), new int[] {state.generatorIterations(), state.discriminatorIterations()});

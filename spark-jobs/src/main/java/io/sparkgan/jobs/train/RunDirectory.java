@@ -48,6 +48,19 @@ public final class RunDirectory {
         return Json.MAPPER.treeToValue(readRun().get("config"), TrainConfig.class);
     }
 
+    /**
+     * The stored config of a GAN run, for the commands that sample G from noise ({@code what} names the command);
+     * an error for a super-resolution run.
+     */
+    public TrainConfig storedGanConfig(String what) throws IOException {
+        TrainConfig config = storedConfig();
+        if (!config.model.architecture.generative()) {
+            throw new IllegalArgumentException(what + ": " + storage.root() + " is a super-resolution run (--model"
+                    + " srgan), whose G upscales images: use sparkgan upscale");
+        }
+        return config;
+    }
+
     /** The id of the run this directory holds. */
     public String storedRunId() throws IOException {
         return readRun().get("runId").asText();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.engine.WorkerResult;
 import io.sparkgan.model.Json;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Where a run stands, counted the same way in logs, checkpoints and the summary: global steps from rounds, and
@@ -49,8 +50,11 @@ final class RunProgress {
         return imagesAfter(round) / 1000.0;
     }
 
-    /** The round's line of {@code metrics/train.jsonl}: mean losses and D outputs, timings. */
-    ObjectNode roundMetrics(long round, WorkerResult result, double seconds) {
+    /**
+     * The round's line of {@code metrics/train.jsonl}: mean losses and D outputs, the trainer's further statistics,
+     * timings.
+     */
+    ObjectNode roundMetrics(long round, WorkerResult result, double seconds, List<String> statisticNames) {
         double steps = Math.max(1, result.steps());
         ObjectNode line = Json.MAPPER.createObjectNode();
         line.put("round", round);
@@ -60,6 +64,10 @@ final class RunProgress {
         line.put("gLoss", result.statistic(GanTrainer.G_LOSS) / Math.max(1, result.statistic(GanTrainer.G_STEPS)));
         line.put("dReal", result.statistic(GanTrainer.D_REAL) / steps);
         line.put("dFake", result.statistic(GanTrainer.D_FAKE) / steps);
+        // a trainer's own statistics after the GAN's (super-resolution's content terms), per step
+        for (int i = GanTrainer.G_STEPS + 1; i < statisticNames.size(); i++) {
+            line.put(statisticNames.get(i), result.statistic(i) / steps);
+        }
         line.put("seconds", seconds);
         line.put("stepSeconds", result.maxComputeSeconds());
         line.put("inputWaitSeconds", result.maxInputWaitSeconds());

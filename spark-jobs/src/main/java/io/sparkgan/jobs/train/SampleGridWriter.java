@@ -5,20 +5,44 @@ import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.sampling.SampleGrid;
+import io.sparkgan.model.superres.BicubicResize;
 import java.io.IOException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The sample grid written with every checkpoint ({@code samples/<step>.png}): the same noise every time, so the
- * grids show one set of samples evolving; a conditional model's grid has one row per class.
+ * grids show one set of samples evolving; a conditional model's grid has one row per class. A super-resolution
+ * model's grid upscales the same images every time, in rows: the low-resolution input (enlarged by repeating
+ * pixels), bicubic upscaling, G's upscaling, the original.
  */
 final class SampleGridWriter {
 
     private final INDArray input;
     private final int columns;
+    /** Super-resolution only: the originals, the bicubic row and the scale. */
+    private final INDArray originals;
+
+    private final INDArray bicubic;
+    private final int scale;
+
+    private SampleGridWriter(INDArray originals, int scale) {
+        this.originals = originals;
+        this.scale = scale;
+        this.columns = (int) originals.size(0);
+        this.input = BicubicResize.downscale(originals, scale);
+        this.bicubic = BicubicResize.upscale(input, scale);
+    }
+
+    static SampleGridWriter superResolution(GanModelConfig model, INDArray originals) {
+        return new SampleGridWriter(originals, model.superResolution.scale);
+    }
 
     SampleGridWriter(GanModelConfig model, int sampleCount, long seed) {
+        originals = null;
+        bicubic = null;
+        scale = 1;
         columns =
                 model.conditional ? Math.max(1, sampleCount / model.classes) : (int) Math.ceil(Math.sqrt(sampleCount));
         int count = model.conditional ? columns * model.classes : sampleCount;
@@ -32,7 +56,11 @@ final class SampleGridWriter {
     }
 
     void write(RunStorage storage, long step, Network sampler) throws IOException {
-        storage.writeAtomically(
-                "samples/" + CheckpointStore.name(step) + ".png", SampleGrid.png(sampler.output(input), columns));
+        INDArray images = sampler.output(input);
+        if (originals != null) {
+            INDArray pixelated = input.repeat(2, scale).repeat(3, scale);
+            images = Nd4j.concat(0, pixelated, bicubic, images, originals);
+        }
+        storage.writeAtomically("samples/" + CheckpointStore.name(step) + ".png", SampleGrid.png(images, columns));
     }
 }

@@ -201,6 +201,10 @@ public final class TrainConfig {
             }
             model.classes = manifest.numClasses();
         }
+        if (!model.architecture.generative()) {
+            fitSuperResolutionTo(manifest);
+            return;
+        }
         if (!model.architecture.convolutional()) {
             // an MLP takes each row's h*w*c values as one vector (low-dimensional toy data stored as tiny images)
             long values = (long) manifest.height() * manifest.width() * manifest.channels();
@@ -219,6 +223,30 @@ public final class TrainConfig {
         model.width = manifest.width();
         model.channels = manifest.channels();
         model.validate();
+    }
+
+    /**
+     * A super-resolution model trains on patches: the whole images when no patch size is set, else random crops of
+     * that size, which the images must hold; its channels are the dataset's.
+     */
+    private void fitSuperResolutionTo(DatasetManifest manifest) {
+        if (model.height == 0 && model.width == 0) {
+            model.height = manifest.height();
+            model.width = manifest.width();
+        } else if (model.height > manifest.height() || model.width > manifest.width()) {
+            throw new IllegalArgumentException("--patch " + model.height + "x" + model.width + " is larger than the "
+                    + manifest.shape() + " images of dataset " + data);
+        }
+        if (model.channels != 0 && model.channels != manifest.channels()) {
+            throw new IllegalArgumentException("the model is configured for " + model.channels + "-channel images but"
+                    + " dataset " + data + " holds " + manifest.shape() + " images");
+        }
+        model.channels = manifest.channels();
+        try {
+            model.validate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("dataset " + data + " (" + manifest.shape() + "): " + e.getMessage(), e);
+        }
     }
 
     /** The rows to train on: the dataset, only its {@link #normalClasses} when they are set. */

@@ -197,6 +197,11 @@ final class TrainingEvaluation {
         if (config.evaluateEvery == 0) {
             return null;
         }
+        if (!config.model.architecture.generative()) {
+            LOG.info("super-resolution runs are not evaluated while they train: 'sparkgan upscale --evaluate' measures"
+                    + " PSNR, SSIM and FID on held-out images");
+            return null;
+        }
         if (config.evaluator == null && SampleEvaluation.storedEvaluator(spark, config.data) == null) {
             LOG.warn(
                     "no evaluator stored with {}: training without evaluation, so no checkpoint is marked best; "

@@ -3,15 +3,19 @@ package io.sparkgan.jobs.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.data.ImageShape;
 import io.sparkgan.jobs.engine.AveragingEngine;
 import io.sparkgan.jobs.engine.RoundPlan;
 import io.sparkgan.jobs.engine.ShardBlock;
 import io.sparkgan.jobs.engine.ShardLoader;
+import io.sparkgan.jobs.engine.TrainerSpec;
 import io.sparkgan.jobs.engine.WorkerResult;
+import io.sparkgan.jobs.eval.NetworkBroadcast;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
+import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
 import java.io.IOException;
@@ -22,6 +26,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +75,12 @@ public final class TrainingMaster {
     private int activeWorkers;
 
     private RunProgress progress;
+    /** The shape of the dataset's images (a super-resolution model trains on crops of them). */
+    private ImageShape dataShape;
+    /** Super-resolution only: the first images of the dataset, which every sample grid upscales. */
+    private INDArray gridImages;
+    /** Super-resolution with a feature term only: the feature network of its content loss. */
+    private SuperResolutionSamples.ContentFeatures contentFeatures;
 
     /**
      * What a trainer may do that it refuses by default.
@@ -106,6 +117,11 @@ public final class TrainingMaster {
                 : run.checkFree(start == Start.OVERWRITE);
         ImageDataset dataset = config.normalData(spark);
         config.fitModelTo(dataset.manifest());
+        dataShape = dataset.manifest().shape();
+        if (!config.model.architecture.generative()) {
+            contentFeatures = SuperResolutionSamples.contentFeatures(spark, config);
+            gridImages = SuperResolutionSamples.gridImages(dataset, config.model);
+        }
 
         SparkContext sc = spark.sparkContext();
         if (config.workers == 0) {
@@ -172,10 +188,14 @@ public final class TrainingMaster {
                 : new TrainingEvaluation(
                         evaluation, config, storage, checkpoints, round == 0 ? -1 : progress.stepAfter(round - 1));
         GanState state = networks.capture();
-        SampleGridWriter grids = new SampleGridWriter(model, config.sampleCount, config.seed);
+        SampleGridWriter grids = model.architecture.generative()
+                ? new SampleGridWriter(model, config.sampleCount, config.seed)
+                : SampleGridWriter.superResolution(model, gridImages);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         String architecture = architectureJson();
+        NetworkBroadcast features =
+                contentFeatures == null ? null : new NetworkBroadcast(jsc, Network.of(contentFeatures.network()));
         if (config.learningRateScale(activeWorkers) != 1) {
             LOG.info(
                     "{} workers: learning rates scaled by {}",
@@ -191,7 +211,8 @@ public final class TrainingMaster {
         for (; round < totalRounds; round++) {
             long roundStart = System.nanoTime();
             Broadcast<byte[]> broadcast = jsc.broadcast(state.toBytes());
-            WorkerResult result = AveragingEngine.runRound(shards, broadcast, roundPlan(round, architecture, threads));
+            RoundPlan plan = roundPlan(round, architecture, threads, features);
+            WorkerResult result = AveragingEngine.runRound(shards, broadcast, plan);
             float[] averaged = AveragingEngine.average(result);
             Broadcasts.destroy(broadcast);
             String fault = RoundRecovery.nonFinite(result, averaged);
@@ -202,7 +223,11 @@ public final class TrainingMaster {
             }
             int[] iterations = result.counters();
             state = new GanState(averaged, state.layout(), iterations[0], iterations[1]);
-            ObjectNode roundLine = progress.roundMetrics(round, result, (System.nanoTime() - roundStart) / 1e9);
+            ObjectNode roundLine = progress.roundMetrics(
+                    round,
+                    result,
+                    (System.nanoTime() - roundStart) / 1e9,
+                    plan.trainer().statisticNames());
             metrics.append(roundLine);
             if (evaluator != null) {
                 evaluator.recordRound(roundLine.get("dLoss").asDouble());
@@ -243,6 +268,9 @@ public final class TrainingMaster {
                 }
             }
         }
+        if (features != null) {
+            features.destroy();
+        }
         double seconds = (System.nanoTime() - runStart) / 1e9;
         double evaluationSeconds = evaluationNanos / 1e9;
         double trainingSeconds = seconds - evaluationSeconds;
@@ -259,34 +287,43 @@ public final class TrainingMaster {
                 collapse);
     }
 
-    /** What the workers of a round need: its steps, the data's shape and the GAN trainer at this round's rates. */
-    private RoundPlan roundPlan(long round, String architecture, int threads) {
+    /**
+     * What the workers of a round need: its steps, the data's shape and the trainer (the GAN's, or super-resolution's
+     * with its content features) at this round's rates.
+     */
+    private RoundPlan roundPlan(long round, String architecture, int threads, NetworkBroadcast features) {
         GanModelConfig model = config.model;
         double scale = config.learningRateScale(activeWorkers);
         long imagesPerStep = (long) config.batchPerWorker * activeWorkers;
+        double lrG = model.lrG * scale;
+        double lrD = model.lrD * scale;
+        TrainerSpec trainer = model.architecture.generative()
+                ? new GanTrainerSpec(architecture, lrG, lrD, config.seed, imagesPerStep)
+                : new SuperResolutionTrainerSpec(architecture, lrG, lrD, config.seed, imagesPerStep, features);
         return new RoundPlan(
                 config.seed,
                 round * config.averagingEvery,
                 config.averagingEvery,
                 config.batchPerWorker,
-                model.height,
-                model.width,
-                model.channels,
+                dataShape.height(),
+                dataShape.width(),
+                dataShape.channels(),
                 !model.architecture.convolutional(),
                 model.labelWidth(),
                 threads,
-                new GanTrainerSpec(architecture, model.lrG * scale, model.lrD * scale, config.seed, imagesPerStep));
+                trainer);
     }
 
     /**
      * The model as the workers build and pool it: its learning rates replaced by a placeholder, since every round
-     * carries the rates it trains at.
+     * carries the rates it trains at; after the content features' identity when there are some.
      */
     private String architectureJson() throws IOException {
         GanModelConfig architecture = config.model.copy();
         architecture.lrG = ARCHITECTURE_RATE;
         architecture.lrD = ARCHITECTURE_RATE;
-        return Json.MAPPER.writeValueAsString(architecture);
+        String json = Json.MAPPER.writeValueAsString(architecture);
+        return contentFeatures == null ? json : "evaluator " + contentFeatures.evaluatorId() + " " + json;
     }
 
     /** Loads the newest intact checkpoint when resuming; returns the first round to run. */

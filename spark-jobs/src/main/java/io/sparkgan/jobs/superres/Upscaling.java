@@ -1,0 +1,240 @@
+package io.sparkgan.jobs.superres;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.data.DatasetReader;
+import io.sparkgan.data.DatasetSchema;
+import io.sparkgan.data.DatasetWriter;
+import io.sparkgan.data.ImageDataset;
+import io.sparkgan.data.ImageShape;
+import io.sparkgan.jobs.eval.EvaluatorStore;
+import io.sparkgan.jobs.eval.NetworkBroadcast;
+import io.sparkgan.jobs.spark.IdBlockBatches;
+import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.RunDirectory;
+import io.sparkgan.jobs.train.RunStorage;
+import io.sparkgan.jobs.train.TrainConfig;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.Json;
+import io.sparkgan.model.metrics.FeatureStatistics;
+import io.sparkgan.model.metrics.FrechetDistance;
+import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.state.GanCheckpoint;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code sparkgan upscale}: a dataset upscaled by a super-resolution run's G on the executors, written as a dataset
+ * in the project format (each row keeps its input's id and label) whose manifest names the run, checkpoint and
+ * scale. G is fully convolutional, so images of any size are upscaled as they are (no padding, no divisibility).
+ *
+ * <p>With {@code evaluate}, the dataset holds originals: each image is downscaled first ({@code BicubicResize}, as
+ * in training), and the output also gets {@code upscaling.json}: the mean PSNR and SSIM of G's and of bicubic
+ * upscaling against the originals, and with an evaluator the FID of each against the originals in its features.
+ */
+public final class Upscaling {
+
+    /** The evaluation written next to the upscaled dataset. */
+    public static final String EVALUATION = "upscaling.json";
+
+    private static final StructType EVALUATED = DatasetSchema.SCHEMA
+            .add("psnr", DataTypes.DoubleType)
+            .add("ssim", DataTypes.DoubleType)
+            .add("bicubicPsnr", DataTypes.DoubleType)
+            .add("bicubicSsim", DataTypes.DoubleType)
+            .add("features", DataTypes.createArrayType(DataTypes.FloatType))
+            .add("bicubicFeatures", DataTypes.createArrayType(DataTypes.FloatType))
+            .add("originalFeatures", DataTypes.createArrayType(DataTypes.FloatType));
+
+    /** What a finished upscale reports; {@code evaluation} is null unless asked for. */
+    public record Summary(long images, long checkpoint, int scale, double seconds, ObjectNode evaluation) {}
+
+    private final SparkSession spark;
+    private final String runDir;
+
+    public Upscaling(SparkSession spark, String runDir) {
+        this.spark = spark;
+        this.runDir = runDir;
+    }
+
+    public Summary upscale(
+            String data,
+            String output,
+            boolean overwrite,
+            String checkpoint,
+            boolean evaluate,
+            String evaluatorUri,
+            Integer partitions)
+            throws IOException {
+        var hadoop = spark.sparkContext().hadoopConfiguration();
+        TrainConfig run = new RunDirectory(runDir, hadoop).storedConfig();
+        if (run.model.architecture.generative()) {
+            throw new IllegalArgumentException(
+                    "sparkgan upscale: " + runDir + " is a GAN run, not a super-resolution run (train --model srgan)");
+        }
+        ImageDataset dataset = DatasetReader.read(spark, data);
+        ImageShape shape = dataset.manifest().shape();
+        GanModelConfig model = run.model;
+        int scale = model.superResolution.scale;
+        if (shape.channels() != model.channels) {
+            throw new IllegalArgumentException("dataset " + data + " holds " + shape + " images but run " + runDir
+                    + " upscales " + model.channels + "-channel images");
+        }
+        if (evaluate && (shape.height() % scale != 0 || shape.width() % scale != 0)) {
+            throw new IllegalArgumentException("--evaluate downscales the images of dataset " + data + " by " + scale
+                    + " first, but their shape " + shape + " is not divisible by it");
+        }
+        DatasetWriter writer = new DatasetWriter(spark, output, null, overwrite);
+        EvaluatorStore evaluator = evaluate ? evaluator(evaluatorUri, run.data, dataset.manifest()) : null;
+        CheckpointStore checkpoints = new CheckpointStore(new RunStorage(runDir, hadoop), run.keepCheckpoints);
+        long step = checkpoints.resolve(checkpoint == null ? "latest" : checkpoint, runDir);
+        GanCheckpoint loaded = checkpoints.load(step);
+
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        NetworkBroadcast generator = new NetworkBroadcast(jsc, loaded.samplingGenerator());
+        NetworkBroadcast features =
+                evaluator == null ? null : new NetworkBroadcast(jsc, Network.of(evaluator.loadNetwork()));
+        long start = System.nanoTime();
+        JavaRDD<Row> rows = IdBlockBatches.map(
+                dataset, partitions, UpscalePass.factory(generator, features, shape, scale, evaluate));
+        Dataset<Row> upscaled = spark.createDataFrame(rows, evaluate ? EVALUATED : DatasetSchema.SCHEMA);
+        if (evaluate) {
+            // written and measured from one computation of G
+            upscaled = upscaled.persist(StorageLevel.MEMORY_AND_DISK());
+        }
+        try {
+            DatasetManifest manifest = writer.write(
+                    upscaled.select(DatasetSchema.SCHEMA.fieldNames()[0], tail(DatasetSchema.SCHEMA.fieldNames())),
+                    dataset.manifest().labelNames(),
+                    "dataset " + data + (evaluate ? " downscaled by " + scale + " and" : "") + " upscaled by " + scale
+                            + " by " + runDir + " checkpoint " + step,
+                    provenance(loaded, step, scale, evaluate, data));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            ObjectNode evaluation = evaluate ? evaluation(upscaled, evaluator, step, scale, data) : null;
+            if (evaluation != null) {
+                writeEvaluation(output, evaluation);
+            }
+            return new Summary(manifest.count(), step, scale, seconds, evaluation);
+        } finally {
+            upscaled.unpersist(false);
+            generator.destroy();
+            if (features != null) {
+                features.destroy();
+            }
+        }
+    }
+
+    private static String[] tail(String[] names) {
+        String[] rest = new String[names.length - 1];
+        System.arraycopy(names, 1, rest, 0, rest.length);
+        return rest;
+    }
+
+    /** The evaluator for FID (--evaluator, else the run's training data's), or null when there is none. */
+    private EvaluatorStore evaluator(String uri, String trainingData, DatasetManifest manifest) throws IOException {
+        String location = uri != null ? uri : EvaluatorStore.defaultLocation(trainingData);
+        EvaluatorStore store = new EvaluatorStore(location, spark.sparkContext().hadoopConfiguration());
+        if (!store.exists()) {
+            if (uri != null) {
+                throw new IllegalArgumentException("--evaluator: no evaluator in " + uri);
+            }
+            return null;
+        }
+        store.requireShape(manifest);
+        return store;
+    }
+
+    private static Map<String, String> provenance(
+            GanCheckpoint loaded, long step, int scale, boolean evaluate, String data) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("generatedBy", "sparkgan upscale");
+        p.put("input", data);
+        p.put("run", loaded.trainingState().path("runId").asText(""));
+        p.put("checkpoint", Long.toString(step));
+        p.put("kimg", loaded.trainingState().path("kimg").asText(""));
+        p.put("scale", Integer.toString(scale));
+        p.put("ema", Boolean.toString(loaded.averagedGenerator() != null));
+        p.put("inputDownscaledFirst", Boolean.toString(evaluate));
+        return p;
+    }
+
+    /** Means of the per-image metrics, and FIDs when the rows carry features. */
+    private static ObjectNode evaluation(Dataset<Row> rows, EvaluatorStore evaluator, long step, int scale, String data)
+            throws IOException {
+        List<Row> measured = rows.select(
+                        "psnr", "ssim", "bicubicPsnr", "bicubicSsim", "features", "bicubicFeatures", "originalFeatures")
+                .collectAsList();
+        double[] sums = new double[4];
+        List<double[]> upscaled = new ArrayList<>();
+        List<double[]> bicubic = new ArrayList<>();
+        List<double[]> originals = new ArrayList<>();
+        for (Row r : measured) {
+            for (int i = 0; i < 4; i++) {
+                sums[i] += r.getDouble(i);
+            }
+            if (!r.isNullAt(4)) {
+                upscaled.add(doubles(r.getList(4)));
+                bicubic.add(doubles(r.getList(5)));
+                originals.add(doubles(r.getList(6)));
+            }
+        }
+        int n = measured.size();
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("data", data);
+        out.put("checkpoint", step);
+        out.put("scale", scale);
+        out.put("images", n);
+        out.put("metricsOn", "luma (BT.601) in [0, 1], " + scale + " border pixels shaved");
+        ObjectNode model = out.putObject("upscaler");
+        ObjectNode baseline = out.putObject("bicubic");
+        model.put("psnr", sums[0] / n);
+        model.put("ssim", sums[1] / n);
+        baseline.put("psnr", sums[2] / n);
+        baseline.put("ssim", sums[3] / n);
+        if (evaluator != null) {
+            FeatureStatistics real = FeatureStatistics.of(originals.toArray(double[][]::new));
+            model.put("fid", FrechetDistance.between(FeatureStatistics.of(upscaled.toArray(double[][]::new)), real));
+            baseline.put("fid", FrechetDistance.between(FeatureStatistics.of(bicubic.toArray(double[][]::new)), real));
+            out.put("evaluator", evaluator.id());
+        }
+        return out;
+    }
+
+    private static double[] doubles(List<Float> values) {
+        double[] out = new double[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    private void writeEvaluation(String output, ObjectNode evaluation) throws IOException {
+        Path path = new Path(output, EVALUATION);
+        Path temporary = new Path(output, "." + EVALUATION + ".tmp");
+        FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        try (FSDataOutputStream out = fs.create(temporary, true)) {
+            out.write(Json.MAPPER
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(evaluation)
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        if (!fs.rename(temporary, path)) {
+            throw new IOException("cannot rename " + temporary + " to " + path);
+        }
+    }
+}
