@@ -19,6 +19,9 @@ final class SuperResolutionTrainer implements LocalTrainer {
     static final List<String> STATISTICS =
             List.of("dLoss", "gLoss", "dReal", "dFake", "gSteps", "pixelLoss", "featureLoss");
 
+    /** Counter the seed of a step's crops and augmentations is derived with. */
+    static final long STEP_SEED = 0x73757072L;
+
     private static final int PIXEL = 5;
     private static final int FEATURES = 6;
 
@@ -43,11 +46,10 @@ final class SuperResolutionTrainer implements LocalTrainer {
 
     @Override
     public void step(Minibatch batch, double[] statistics) {
-        boolean adversarial =
-                settings.adversarialWeight > 0 && batch.step() * round.imagesPerStep() >= settings.pretrainKimg * 1000;
+        boolean adversarial = adversarialPhase(settings, batch.step(), round.imagesPerStep());
         SuperResolutionStep.Stats stats = step.step(
                 batch.real(),
-                LatentNoise.derive(round.seed(), 0x73757072L, batch.partition(), batch.step()),
+                LatentNoise.derive(round.seed(), STEP_SEED, batch.partition(), batch.step()),
                 adversarial);
         if (adversarial) {
             statistics[GanTrainer.D_LOSS] += stats.gan().dLoss();
@@ -59,6 +61,11 @@ final class SuperResolutionTrainer implements LocalTrainer {
         statistics[PIXEL] += stats.pixel();
         statistics[FEATURES] += stats.features();
         step.ganStep().updateAverage(round.imagesPerStep(), (batch.step() + 1) * round.imagesPerStep());
+    }
+
+    /** Whether a global step trains adversarially: with an adversarial term, once the pretraining images are shown. */
+    static boolean adversarialPhase(SuperResolutionConfig settings, long step, long imagesPerStep) {
+        return settings.adversarialWeight > 0 && step * imagesPerStep >= settings.pretrainKimg * 1000;
     }
 
     @Override

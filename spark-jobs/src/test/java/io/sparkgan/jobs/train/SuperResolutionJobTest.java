@@ -1,0 +1,226 @@
+package io.sparkgan.jobs.train;
+
+import static io.sparkgan.jobs.train.DistributedTrainingTest.assertClose;
+import static io.sparkgan.jobs.train.DistributedTrainingTest.assertMoved;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.data.DatasetReader;
+import io.sparkgan.data.DatasetSchema;
+import io.sparkgan.data.ImageDataset;
+import io.sparkgan.jobs.LocalSparkTest;
+import io.sparkgan.jobs.TestData;
+import io.sparkgan.jobs.engine.BatchPrefetcher;
+import io.sparkgan.jobs.engine.Minibatch;
+import io.sparkgan.jobs.engine.RoundPlan;
+import io.sparkgan.jobs.engine.ShardBlock;
+import io.sparkgan.jobs.engine.ShardLoader;
+import io.sparkgan.jobs.spark.RowImages;
+import io.sparkgan.jobs.superres.Upscaling;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.ImageTensors;
+import io.sparkgan.model.Json;
+import io.sparkgan.model.nets.GanNetworks;
+import io.sparkgan.model.nets.GraphNetwork;
+import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.state.GanState;
+import io.sparkgan.model.superres.SuperResolutionConfig;
+import io.sparkgan.model.superres.SuperResolutionStep;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Super-resolution (train --model srgan, sparkgan upscale) on Spark local mode with real Parquet data: the engine
+ * against the single-machine step, upscaling against G on the driver, and the errors for data that does not fit.
+ */
+class SuperResolutionJobTest extends LocalSparkTest {
+
+    @TempDir
+    static Path dir;
+
+    private static TrainConfig config;
+
+    /** A x2 model trained on random 16x16 crops of 28x28 digits: 2 content-only steps, then 4 adversarial ones. */
+    @BeforeAll
+    static void trainOneWorker() throws Exception {
+        config = TrainingFixtures.tinyRun(data, dir.resolve("srgan").toString());
+        config.workers = 1;
+        GanModelConfig model = config.model;
+        model.architecture = GanModelConfig.Architecture.SRGAN;
+        model.superResolution = new SuperResolutionConfig();
+        model.superResolution.scale = 2;
+        model.superResolution.blocks = 1;
+        model.superResolution.features = 4;
+        model.superResolution.pretrainKimg = 2 * config.batchPerWorker / 1000.0;
+        model.height = 16;
+        model.width = 16;
+        config.kimg = TrainingFixtures.kimgFor(config, 3, 1);
+        TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
+    }
+
+    @Test
+    void oneWorkerEqualsTheSingleMachineStep() throws Exception {
+        GanState distributed = TrainingFixtures.latestState(spark, config.runDir);
+        GanModelConfig model = config.model.copy();
+        model.channels = 1;
+        model.seed = config.seed;
+        Network g = GanNetworks.generator(model);
+        SuperResolutionStep local = new SuperResolutionStep(g, GanNetworks.discriminator(model), model, null);
+        GanState initial = GanState.capture(g, local.ganStep().discriminator());
+        ShardBlock block =
+                ShardLoader.load(DatasetReader.read(spark, data), 1).collect().get(0);
+        RoundPlan plan = new RoundPlan(config.seed, 0, 6, config.batchPerWorker, 28, 28, 1, false, 0, 1, null);
+        GanState afterPretraining = null;
+        try (BatchPrefetcher batches = new BatchPrefetcher(block, plan)) {
+            for (int i = 0; i < 6; i++) {
+                Minibatch batch = batches.next();
+                boolean adversarial =
+                        SuperResolutionTrainer.adversarialPhase(model.superResolution, i, config.batchPerWorker);
+                assertEquals(i >= 2, adversarial);
+                local.step(
+                        batch.real(),
+                        LatentNoise.derive(config.seed, SuperResolutionTrainer.STEP_SEED, block.partition(), i),
+                        adversarial);
+                if (i == 1) {
+                    afterPretraining = GanState.capture(g, local.ganStep().discriminator());
+                }
+            }
+        }
+        GanState single = GanState.capture(g, local.ganStep().discriminator());
+        assertTrue(TrainingFixtures.latestCheckpoint(spark, config.runDir).generator() instanceof GraphNetwork);
+        assertEquals(6, distributed.generatorIterations());
+        assertEquals(4, distributed.discriminatorIterations(), "D trains in the adversarial phase only");
+        int dStart = (int) (initial.layout().gParams() + initial.layout().gUpdater());
+        int dEnd = dStart + (int) initial.layout().dParams();
+        assertArrayEquals(
+                DistributedTrainingTest.slice(initial.values(), dStart, dEnd),
+                DistributedTrainingTest.slice(afterPretraining.values(), dStart, dEnd));
+        assertMoved(afterPretraining.values(), single.values(), dStart, dEnd);
+        assertClose(single.values(), distributed.values(), 1e-6);
+        JsonNode last = lastLine(Path.of(config.runDir, "metrics", "train.jsonl"));
+        assertTrue(last.get("pixelLoss").asDouble() > 0, last.toString());
+        assertTrue(Files.exists(Path.of(config.runDir, "samples", "000000006.png")));
+    }
+
+    /** Upscaling on 3 tasks gives G's own output for every image, bit for bit, with ids and labels kept. */
+    @Test
+    void distributedUpscalingEqualsTheGeneratorOnOneMachine() throws Exception {
+        String output = dir.resolve("upscaled").toString();
+        TestData.CliResult result = TestData.cli(
+                "upscale", "--run-dir", config.runDir, "--data", data, "--output", output, "--partitions", "3");
+        assertEquals(0, result.exitCode(), result.err());
+        ImageDataset upscaled = DatasetReader.read(spark, output);
+        assertEquals(56, upscaled.manifest().height());
+        assertEquals("2", upscaled.manifest().properties().get("scale"));
+        List<Row> rows = upscaled.rows().orderBy(DatasetSchema.ID).collectAsList();
+        List<Row> inputs =
+                DatasetReader.read(spark, data).rows().orderBy(DatasetSchema.ID).collectAsList();
+        assertEquals(inputs.size(), rows.size());
+        // all 64 ids fall in one batch of the job: G on the driver over the same batch
+        INDArray images = RowImages.batch(
+                inputs.stream().map(r -> r.<byte[]>getAs(DatasetSchema.IMAGE)).toList(), 28, 28, 1);
+        byte[][] expected = ImageTensors.toPixels(TrainingFixtures.latestCheckpoint(spark, config.runDir)
+                .samplingGenerator()
+                .output(images));
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals(
+                    inputs.get(i).<Long>getAs(DatasetSchema.ID), rows.get(i).<Long>getAs(DatasetSchema.ID));
+            assertEquals(DatasetSchema.label(inputs.get(i)), DatasetSchema.label(rows.get(i)));
+            assertArrayEquals(expected[i], rows.get(i).<byte[]>getAs(DatasetSchema.IMAGE), "image " + i);
+        }
+    }
+
+    @Test
+    void evaluationComparesWithBicubicOnTheOriginals() throws Exception {
+        String output = dir.resolve("evaluated").toString();
+        TestData.CliResult result =
+                TestData.cli("upscale", "--run-dir", config.runDir, "--data", data, "--output", output, "--evaluate");
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode evaluation =
+                Json.MAPPER.readTree(Path.of(output, Upscaling.EVALUATION).toFile());
+        assertEquals(64, evaluation.get("images").asInt());
+        assertEquals(
+                28,
+                DatasetManifest.read(output, spark.sparkContext().hadoopConfiguration())
+                        .height());
+        // bicubic upscaling of MNIST's smooth strokes reconstructs them well; a 6-step G does not yet
+        double bicubic = evaluation.get("bicubic").get("psnr").asDouble();
+        assertTrue(
+                bicubic > 15 && bicubic > evaluation.get("upscaler").get("psnr").asDouble(), evaluation.toString());
+    }
+
+    @Test
+    void imagesThatDoNotFitTheModelAreRefusedNamingTheDatasetAndShape() throws Exception {
+        String rgb = folderDataset("rgb", 16, 16, true);
+        TestData.CliResult wrongChannels = TestData.cli(
+                "upscale",
+                "--run-dir",
+                config.runDir,
+                "--data",
+                rgb,
+                "--output",
+                dir.resolve("x").toString());
+        assertEquals(2, wrongChannels.exitCode());
+        assertTrue(
+                wrongChannels
+                        .err()
+                        .contains("dataset " + rgb + " holds 16x16x3 images but run " + config.runDir
+                                + " upscales 1-channel images"),
+                wrongChannels.err());
+        String odd = folderDataset("odd", 15, 15, false);
+        TestData.CliResult indivisible = TestData.cli(
+                "upscale",
+                "--run-dir",
+                config.runDir,
+                "--data",
+                odd,
+                "--output",
+                dir.resolve("y").toString(),
+                "--evaluate");
+        assertEquals(2, indivisible.exitCode());
+        assertTrue(indivisible.err().contains("shape 15x15x1 is not divisible by it"), indivisible.err());
+        TestData.CliResult generate = TestData.cli(
+                "generate",
+                "--run-dir",
+                config.runDir,
+                "--output",
+                dir.resolve("z").toString(),
+                "--count",
+                "4");
+        assertEquals(2, generate.exitCode());
+        assertTrue(generate.err().contains("is a super-resolution run"), generate.err());
+    }
+
+    /** A dataset prepared from a folder of 4 PNGs of the given size and colour. */
+    private static String folderDataset(String name, int h, int w, boolean rgb) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve(name + "-png"));
+        for (int i = 0; i < 4; i++) {
+            BufferedImage image =
+                    new BufferedImage(w, h, rgb ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
+            image.setRGB(i, i, rgb ? 0xff2040 : 0xffffff);
+            ImageIO.write(image, "png", folder.resolve(i + ".png").toFile());
+        }
+        String output = dir.resolve(name).toString();
+        TestData.CliResult prep =
+                TestData.cli("prep", "--from", "image-folder", "--input", folder.toString(), "--output", output);
+        assertEquals(0, prep.exitCode(), prep.err());
+        return output;
+    }
+
+    private static JsonNode lastLine(Path file) throws Exception {
+        List<String> lines = Files.readAllLines(file);
+        return Json.MAPPER.readTree(lines.get(lines.size() - 1));
+    }
+}
