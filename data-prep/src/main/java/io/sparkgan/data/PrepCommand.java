@@ -102,6 +102,13 @@ public class PrepCommand implements Callable<Integer> {
     private ImageSize resize;
 
     @Option(
+            names = "--tile",
+            paramLabel = "HxW",
+            converter = SizeConverter.class,
+            description = "cut every image (after --resize) into non-overlapping HxW tiles, for patch datasets")
+    private ImageSize tile;
+
+    @Option(
             names = "--channels",
             paramLabel = "1|3",
             converter = ChannelsConverter.class,
@@ -165,6 +172,9 @@ public class PrepCommand implements Callable<Integer> {
                 DatasetWriter writer = new DatasetWriter(spark, output, shards, overwrite);
                 PreparedImages prepared =
                         source().prepare(spark, new PrepOptions(resize, channels, limit, maxImagePixels));
+                if (tile != null) {
+                    prepared = ImageTiles.cut(prepared, tile);
+                }
                 DatasetManifest manifest =
                         writer.write(prepared.rows(), prepared.labelNames(), prepared.description(), provenance(given));
                 out.print(manifest.describe(output));

@@ -43,6 +43,38 @@ class ImageFolderSourceTest extends SparkTest {
         return PrepRun.of(args.toArray(String[]::new));
     }
 
+    /** --tile: 8x8 images cut into 3x4 tiles give 2x2 tiles each (the remainder dropped), ids i * 4 + k. */
+    @Test
+    void tilesCutEveryImageIntoNonOverlappingPatchesKeepingLabels() {
+        Path output = dir.resolve("tiles");
+
+        PrepRun run = prep(folder, output, "--resize", "8x8", "--tile", "3x4");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        DatasetManifest manifest = Datasets.manifest(spark, output.toString());
+        assertEquals(new ImageShape(3, 4, 3), manifest.shape());
+        assertEquals(16, manifest.count());
+        Map<Long, Row> rows = Datasets.rowsById(spark, output.toString());
+        assertEquals(
+                List.of(0L, 1L, 2L, 3L, 4L), rows.keySet().stream().limit(5).toList());
+        assertEquals(1, DatasetSchema.label(rows.get(4L)), "tile 0 of image 1 (dog/palette)");
+        // image 0 is the gray gradient: tile 3 (second row, second column) starts at pixel (3, 4) of the image
+        assertEquals(0, prep(folder, dir.resolve("whole"), "--resize", "8x8").exitCode());
+        Map<Long, Row> images = Datasets.rowsById(spark, dir.resolve("whole").toString());
+        ImageShape whole = new ImageShape(8, 8, 3);
+        byte[] image = DatasetSchema.image(images.get(0L)).pixels();
+        byte[] tile = DatasetSchema.image(rows.get(3L)).pixels();
+        for (int y = 0; y < 3; y++) {
+            for (int x = 0; x < 4; x++) {
+                assertArrayEquals(
+                        TestImages.pixel(image, whole, 3 + y, 4 + x), TestImages.pixel(tile, manifest.shape(), y, x));
+            }
+        }
+        PrepRun tooLarge = prep(folder, dir.resolve("large"), "--resize", "8x8", "--tile", "9x9");
+        assertEquals(2, tooLarge.exitCode());
+        assertTrue(tooLarge.err().contains("--tile 9x9 is larger than the 8x8 images"), tooLarge::toString);
+    }
+
     @Test
     void labelsByFolderAndResizesToOneShape() {
         Path output = dir.resolve("ds");
