@@ -10,6 +10,7 @@ import io.sparkgan.data.ImageShape;
 import io.sparkgan.jobs.eval.EvaluatorStore;
 import io.sparkgan.jobs.eval.NetworkBroadcast;
 import io.sparkgan.jobs.spark.IdBlockBatches;
+import io.sparkgan.jobs.spark.RowImages;
 import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunStorage;
@@ -19,7 +20,10 @@ import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.FeatureStatistics;
 import io.sparkgan.model.metrics.FrechetDistance;
 import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.sampling.SampleGrid;
 import io.sparkgan.model.state.GanCheckpoint;
+import io.sparkgan.model.superres.BicubicResize;
+import io.sparkgan.model.superres.ComparisonRows;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,6 +41,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@code sparkgan upscale}: a dataset upscaled by a super-resolution run's G on the executors, written as a dataset
@@ -45,12 +50,17 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>With {@code evaluate}, the dataset holds originals: each image is downscaled first ({@code BicubicResize}, as
  * in training), and the output also gets {@code upscaling.json}: the mean PSNR and SSIM of G's and of bicubic
- * upscaling against the originals, and with an evaluator the FID of each against the originals in its features.
+ * upscaling against the originals, and with an evaluator the FID of each against the originals in its features;
+ * and {@code comparison.png}, the first images side by side.
  */
 public final class Upscaling {
 
     /** The evaluation written next to the upscaled dataset. */
     public static final String EVALUATION = "upscaling.json";
+    /** With the evaluation: the first images by id, low-res | bicubic | G | original (ComparisonRows). */
+    public static final String COMPARISON = "comparison.png";
+
+    private static final int COMPARED = 8;
 
     private static final StructType EVALUATED = DatasetSchema.SCHEMA
             .add("psnr", DataTypes.DoubleType)
@@ -127,7 +137,20 @@ public final class Upscaling {
             double seconds = (System.nanoTime() - start) / 1e9;
             ObjectNode evaluation = evaluate ? evaluation(upscaled, evaluator, step, scale, data) : null;
             if (evaluation != null) {
-                writeEvaluation(output, evaluation);
+                Network g = loaded.samplingGenerator();
+                INDArray originals = firstImages(dataset);
+                INDArray lowRes = BicubicResize.downscale(originals, scale);
+                byte[] picture = SampleGrid.png(
+                        ComparisonRows.enlarged(ComparisonRows.of(lowRes, scale, g.output(lowRes), originals)),
+                        (int) originals.size(0));
+                writeAtomically(output, COMPARISON, picture);
+                writeAtomically(
+                        output,
+                        EVALUATION,
+                        Json.MAPPER
+                                .writerWithDefaultPrettyPrinter()
+                                .writeValueAsString(evaluation)
+                                .getBytes(StandardCharsets.UTF_8));
             }
             return new Summary(manifest.count(), step, scale, seconds, evaluation);
         } finally {
@@ -223,15 +246,25 @@ public final class Upscaling {
         return out;
     }
 
-    private void writeEvaluation(String output, ObjectNode evaluation) throws IOException {
-        Path path = new Path(output, EVALUATION);
-        Path temporary = new Path(output, "." + EVALUATION + ".tmp");
+    /** The first images of the dataset by id, as a batch. */
+    private static INDArray firstImages(ImageDataset dataset) {
+        List<Row> rows =
+                dataset.rows().orderBy(DatasetSchema.ID).limit(COMPARED).collectAsList();
+        ImageShape shape = dataset.manifest().shape();
+        return RowImages.batch(
+                rows.stream().map(r -> r.<byte[]>getAs(DatasetSchema.IMAGE)).toList(),
+                shape.height(),
+                shape.width(),
+                shape.channels());
+    }
+
+    /** A file next to the dataset, written under a temporary name and renamed. */
+    private void writeAtomically(String output, String name, byte[] bytes) throws IOException {
+        Path path = new Path(output, name);
+        Path temporary = new Path(output, "." + name + ".tmp");
         FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
         try (FSDataOutputStream out = fs.create(temporary, true)) {
-            out.write(Json.MAPPER
-                    .writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(evaluation)
-                    .getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
         }
         if (!fs.rename(temporary, path)) {
             throw new IOException("cannot rename " + temporary + " to " + path);

@@ -6,10 +6,10 @@ import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.sampling.SampleGrid;
 import io.sparkgan.model.superres.BicubicResize;
+import io.sparkgan.model.superres.ComparisonRows;
 import java.io.IOException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The sample grid written with every checkpoint ({@code samples/<step>.png}): the same noise every time, so the
@@ -21,10 +21,9 @@ final class SampleGridWriter {
 
     private final INDArray input;
     private final int columns;
-    /** Super-resolution only: the originals, the bicubic row and the scale. */
+    /** Super-resolution only: the originals and the scale. */
     private final INDArray originals;
 
-    private final INDArray bicubic;
     private final int scale;
 
     private SampleGridWriter(INDArray originals, int scale) {
@@ -32,7 +31,6 @@ final class SampleGridWriter {
         this.scale = scale;
         this.columns = (int) originals.size(0);
         this.input = BicubicResize.downscale(originals, scale);
-        this.bicubic = BicubicResize.upscale(input, scale);
     }
 
     static SampleGridWriter superResolution(GanModelConfig model, INDArray originals) {
@@ -41,7 +39,6 @@ final class SampleGridWriter {
 
     SampleGridWriter(GanModelConfig model, int sampleCount, long seed) {
         originals = null;
-        bicubic = null;
         scale = 1;
         columns =
                 model.conditional ? Math.max(1, sampleCount / model.classes) : (int) Math.ceil(Math.sqrt(sampleCount));
@@ -58,8 +55,7 @@ final class SampleGridWriter {
     void write(RunStorage storage, long step, Network sampler) throws IOException {
         INDArray images = sampler.output(input);
         if (originals != null) {
-            INDArray pixelated = input.repeat(2, scale).repeat(3, scale);
-            images = Nd4j.concat(0, pixelated, bicubic, images, originals);
+            images = ComparisonRows.enlarged(ComparisonRows.of(input, scale, images, originals));
         }
         storage.writeAtomically("samples/" + CheckpointStore.name(step) + ".png", SampleGrid.png(images, columns));
     }

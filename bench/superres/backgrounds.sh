@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The 3-channel photographic dataset of the super-resolution benchmark (issue 20): the 12 nature photographs of
+# Debian's mate-backgrounds package (1280x1024 to 2560x1920), each resized to 480x768 (area averaging) and cut into
+# 48x48 tiles (160 per photograph). Storm.jpg and YellowFlower.jpg are held out as the test split (320 tiles), the
+# other 10 are the training split (1600 tiles); the training split gets an evaluator (an autoencoder: the data are
+# unlabelled) for FID. Needs apt-get (the package is downloaded, not installed) and dpkg-deb.
+#   bench/superres/backgrounds.sh [OUT]      (default OUT=/tmp/sparkgan-backgrounds)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+sparkgan=${SPARKGAN:-$root/bin/sparkgan}
+out=${1:-/tmp/sparkgan-backgrounds}
+mkdir -p "$out/deb" "$out/train" "$out/test"
+(cd "$out/deb" && { ls mate-backgrounds_*.deb >/dev/null 2>&1 || apt-get download mate-backgrounds; })
+dpkg-deb -x "$out"/deb/mate-backgrounds_*.deb "$out/deb/extracted"
+nature="$out/deb/extracted/usr/share/backgrounds/mate/nature"
+for photo in "$nature"/*.jpg; do
+  case "$(basename "$photo")" in
+    Storm.jpg | YellowFlower.jpg) cp "$photo" "$out/test/" ;;
+    *) cp "$photo" "$out/train/" ;;
+  esac
+done
+for split in train test; do
+  "$sparkgan" prep --from image-folder --input "$out/$split" --resize 480x768 --tile 48x48 --channels 3 \
+    --output "$out/backgrounds-$split" --overwrite
+done
+"$sparkgan" train-evaluator --data "$out/backgrounds-train" --test-data "$out/backgrounds-test" --epochs 10 --overwrite
