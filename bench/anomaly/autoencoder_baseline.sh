@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 epochs=$1
 shift
-target="$root/spark-jobs/target"
+target=${TARGET:-$root/spark-jobs/target}
 classpath="$target/test-classes:$target/classes:$(cat "$target/launcher/classpath.txt")"
 for digit in "$@"; do
   # shellcheck disable=SC2046

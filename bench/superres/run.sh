@@ -26,10 +26,10 @@ train() { # RUN_NAME [options...]
     --seed 42 "$@"
 }
 evaluate() { # RUN_NAME CHECKPOINT RESULT
-  "$sparkgan" upscale --run-dir "$runs/$1" --data "$test" --output "$runs/$3" --overwrite --evaluate \
+  "$sparkgan" upscale --run-dir "$runs/$1" --data "$test" --output "$runs/$3-upscaled" --overwrite --evaluate \
     --checkpoint "$2"
-  cp "$runs/$3/upscaling.json" "$out/$3.json"
-  cp "$runs/$3/comparison.png" "$out/$3.png"
+  cp "$runs/$3-upscaled/upscaling.json" "$out/$3.json"
+  cp "$runs/$3-upscaled/comparison.png" "$out/$3.png"
 }
 
 start=$(date +%s)
