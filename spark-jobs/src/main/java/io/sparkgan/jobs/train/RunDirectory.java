@@ -190,9 +190,12 @@ public final class RunDirectory {
 
     private static boolean sameModel(GanModelConfig given, GanModelConfig stored) {
         GanModelConfig mine = given.copy();
-        if (mine.height == 0) {
+        // what was left to the dataset (all of the shape, or a super-resolution model's channels) is the stored one
+        if (mine.height == 0 && mine.width == 0) {
             mine.height = stored.height;
             mine.width = stored.width;
+        }
+        if (mine.channels == 0) {
             mine.channels = stored.channels;
         }
         return Json.MAPPER.valueToTree(mine).equals(Json.MAPPER.valueToTree(stored));

@@ -114,6 +114,21 @@ class SuperResolutionJobTest extends LocalSparkTest {
         assertTrue(Files.exists(Path.of(config.runDir, "samples", "000000006.png")));
     }
 
+    /** A run stopped after 2 rounds and resumed to 3 ends where the uninterrupted run ends, bit for bit. */
+    @Test
+    void aResumedRunEqualsTheUninterruptedOne() throws Exception {
+        TrainConfig first = TrainConfig.fromJson(config.toJson());
+        first.runDir = dir.resolve("resumed").toString();
+        first.kimg = TrainingFixtures.kimgFor(config, 2, 1);
+        TrainingFixtures.train(spark, first, TrainingMaster.Start.NEW);
+        TrainConfig resumed = TrainConfig.fromJson(first.toJson());
+        resumed.kimg = config.kimg;
+        TrainingFixtures.train(spark, resumed, TrainingMaster.Start.RESUME);
+        assertArrayEquals(
+                TrainingFixtures.latestState(spark, config.runDir).values(),
+                TrainingFixtures.latestState(spark, resumed.runDir).values());
+    }
+
     /** Upscaling on 3 tasks gives G's own output for every image, bit for bit, with ids and labels kept. */
     @Test
     void distributedUpscalingEqualsTheGeneratorOnOneMachine() throws Exception {
