@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             TrainEncoderCommand.class,
             ScoreCommand.class,
             UpscaleCommand.class,
+            RetrainCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -10,11 +10,15 @@ package io.sparkgan.jobs.engine;
  *
  * <p>{@code sparkgan.inject.haltAt=POINT@STEP}: the JVM halts at once (as if killed) when training reaches that
  * point of that step, e.g. {@code checkpoint-renamed@4}; for fault tests that run the trainer as a process.
+ *
+ * <p>{@code sparkgan.inject.failAt=POINT}: the driver throws when it reaches that point, e.g.
+ * {@code registry-version-written}: a crash in the middle of an update, for tests that run in-process.
  */
 public final class FaultInjection {
 
     public static final String NON_FINITE = "sparkgan.inject.nonFinite";
     public static final String HALT_AT = "sparkgan.inject.haltAt";
+    public static final String FAIL_AT = "sparkgan.inject.failAt";
     private static final java.util.Set<String> FIRED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private FaultInjection() {}
@@ -35,6 +39,12 @@ public final class FaultInjection {
         if ((point + "@" + step).equals(System.getProperty(HALT_AT))) {
             System.err.println("fault injection: halting at " + point + " of step " + step);
             Runtime.getRuntime().halt(137);
+        }
+    }
+
+    public static void failAt(String point) {
+        if (point.equals(System.getProperty(FAIL_AT))) {
+            throw new IllegalStateException("fault injection: failing at " + point);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -44,6 +45,23 @@ public final class CheckpointStore {
 
     RunStorage storage() {
         return storage;
+    }
+
+    /**
+     * Copies checkpoint {@code step} of another run into this one (a warm start): into a hidden directory, then
+     * renamed into place, so that a copy cut short leaves no checkpoint rather than a broken one.
+     */
+    void copyFrom(RunStorage source, long step) throws IOException {
+        Path from = source.path(DIR + "/" + name(step));
+        if (!source.fs().exists(from.suffix("/" + MARKER))) {
+            throw new IllegalArgumentException("no committed checkpoint " + step + " in " + source.root());
+        }
+        Path temporary = storage.path(DIR + "/." + name(step) + ".copy-" + java.util.UUID.randomUUID());
+        FileUtil.copy(
+                source.fs(), from, storage.fs(), temporary, false, storage.fs().getConf());
+        if (!storage.fs().rename(temporary, storage.path(DIR + "/" + name(step)))) {
+            throw new IOException("cannot rename " + temporary + " into " + storage.path(DIR));
+        }
     }
 
     public static String name(long step) {

@@ -30,7 +30,7 @@ public final class RunLock implements AutoCloseable {
 
     /** Another trainer holds the run directory. */
     public static final class HeldException extends IllegalStateException {
-        HeldException(String message) {
+        public HeldException(String message) {
             super(message);
         }
     }

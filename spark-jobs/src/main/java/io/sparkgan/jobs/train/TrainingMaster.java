@@ -87,10 +87,19 @@ public final class TrainingMaster {
      *
      * @param breakLock take over a run directory whose lock a dead trainer left (see {@link RunLock})
      * @param changeWorkers resume with another number of workers than the run was trained with
+     * @param warmStart a new run starts from this checkpoint of another run, as if it resumed that run (null: from
+     *     scratch); its config's budget counts the images that checkpoint was trained on
      */
-    public record Options(boolean breakLock, boolean changeWorkers) {
+    public record Options(boolean breakLock, boolean changeWorkers, WarmStart warmStart) {
         public static final Options NONE = new Options(false, false);
+
+        public Options(boolean breakLock, boolean changeWorkers) {
+            this(breakLock, changeWorkers, null);
+        }
     }
+
+    /** A checkpoint of another run to start from (retraining's champion). */
+    public record WarmStart(String runDir, long checkpoint) {}
 
     public TrainingMaster(SparkSession spark, TrainConfig config, Start start) {
         this(spark, config, start, Options.NONE);
@@ -153,6 +162,12 @@ public final class TrainingMaster {
                 run.recordResume(runId, config);
             } else {
                 run.claim(runId, config, start == Start.OVERWRITE);
+                if (options.warmStart() != null) {
+                    WarmStart from = options.warmStart();
+                    new CheckpointStore(storage, config.keepCheckpoints)
+                            .copyFrom(new RunStorage(from.runDir(), sc.hadoopConfiguration()), from.checkpoint());
+                    LOG.info("warm start from checkpoint {} of {}", from.checkpoint(), from.runDir());
+                }
             }
             return trainRounds(storage, runId, shards, workers, budgetImages, evaluation);
         } finally {
@@ -326,10 +341,10 @@ public final class TrainingMaster {
         return contentFeatures == null ? json : "evaluator " + contentFeatures.evaluatorId() + " " + json;
     }
 
-    /** Loads the newest intact checkpoint when resuming; returns the first round to run. */
+    /** Loads the newest intact checkpoint when resuming or warm-starting; returns the first round to run. */
     private long resumePoint(CheckpointStore checkpoints, DriverNetworks networks, RoundRecovery recovery)
             throws IOException {
-        if (start != Start.RESUME) {
+        if (start != Start.RESUME && options.warmStart() == null) {
             return 0;
         }
         Optional<CheckpointStore.Loaded> latest = checkpoints.newestIntact();
