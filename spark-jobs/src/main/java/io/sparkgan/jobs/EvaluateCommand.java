@@ -54,7 +54,17 @@ public final class EvaluateCommand implements Callable<Integer> {
                 paramLabel = "URI",
                 description = "a dataset to compare with --data instead (synthetic vs real, test vs train)")
         String compare;
+
+        @Option(
+                names = "--registry",
+                required = true,
+                paramLabel = "URI",
+                description = "or: evaluate the model a registry promotes under --alias")
+        String registry;
     }
+
+    @Option(names = "--alias", paramLabel = "NAME", description = "with --registry: which alias (default champion)")
+    String alias;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -108,6 +118,17 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--checkpoint goes with --run-dir");
             }
             SparkSession spark = SparkSessions.getOrCreate("sparkgan evaluate", sparkOptions.master);
+            if (target.registry != null) {
+                RegistryOptions registryOptions = new RegistryOptions();
+                registryOptions.registry = target.registry;
+                registryOptions.alias = alias;
+                RegistryOptions.Model model =
+                        registryOptions.resolve(spark.sparkContext().hadoopConfiguration(), null, checkpoint);
+                target.runDir = model.runDir();
+                checkpoint = model.checkpoint();
+            } else if (alias != null) {
+                throw new IllegalArgumentException("--alias goes with --registry");
+            }
             return target.runDir != null ? evaluateRun(spark) : compareDatasets(spark);
         } catch (Exception e) {
             return CommandErrors.report(e, sparkOptions.verbose);

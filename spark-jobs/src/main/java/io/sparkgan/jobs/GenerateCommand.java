@@ -54,8 +54,11 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SparkOptions sparkOptions;
 
-    @Option(names = "--run-dir", required = true, paramLabel = "URI", description = "the run to sample from")
+    @Option(names = "--run-dir", paramLabel = "URI", description = "the run to sample from (or --registry)")
     String runDir;
+
+    @Mixin
+    RegistryOptions registryOptions;
 
     @Option(
             names = "--checkpoint",
@@ -123,6 +126,10 @@ public final class GenerateCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--format must be parquet or png, got '" + format + "'");
             };
             SparkSession spark = SparkSessions.getOrCreate("sparkgan generate", sparkOptions.master);
+            RegistryOptions.Model model =
+                    registryOptions.resolve(spark.sparkContext().hadoopConfiguration(), runDir, checkpoint);
+            runDir = model.runDir();
+            checkpoint = model.checkpoint();
             return generate(spark, png);
         } catch (Exception e) {
             return CommandErrors.report(e, sparkOptions.verbose);

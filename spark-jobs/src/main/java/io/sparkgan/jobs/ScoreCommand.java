@@ -30,8 +30,11 @@ public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     SparkOptions sparkOptions;
 
-    @Option(names = "--run-dir", required = true, paramLabel = "URI", description = "the GAN run")
+    @Option(names = "--run-dir", paramLabel = "URI", description = "the GAN run (or --registry)")
     String runDir;
+
+    @Mixin
+    RegistryOptions registryOptions;
 
     @Option(names = "--data", required = true, paramLabel = "URI", description = "the dataset to score")
     String data;
@@ -109,6 +112,10 @@ public final class ScoreCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
             }
             SparkSession spark = SparkSessions.getOrCreate("sparkgan score", sparkOptions.master);
+            RegistryOptions.Model model =
+                    registryOptions.resolve(spark.sparkContext().hadoopConfiguration(), runDir, checkpoint);
+            runDir = model.runDir();
+            checkpoint = model.checkpoint();
             AnomalyScoring.Summary summary = new AnomalyScoring(spark, runDir)
                     .score(
                             data,

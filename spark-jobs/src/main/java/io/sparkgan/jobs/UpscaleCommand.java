@@ -27,8 +27,11 @@ public final class UpscaleCommand implements Callable<Integer> {
     @Mixin
     SparkOptions sparkOptions;
 
-    @Option(names = "--run-dir", required = true, paramLabel = "URI", description = "the super-resolution run")
+    @Option(names = "--run-dir", paramLabel = "URI", description = "the super-resolution run (or --registry)")
     String runDir;
+
+    @Mixin
+    RegistryOptions registryOptions;
 
     @Option(names = "--data", required = true, paramLabel = "URI", description = "the dataset to upscale")
     String data;
@@ -67,6 +70,10 @@ public final class UpscaleCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--evaluator needs --evaluate");
             }
             SparkSession spark = SparkSessions.getOrCreate("sparkgan upscale", sparkOptions.master);
+            RegistryOptions.Model model =
+                    registryOptions.resolve(spark.sparkContext().hadoopConfiguration(), runDir, checkpoint);
+            runDir = model.runDir();
+            checkpoint = model.checkpoint();
             Upscaling.Summary summary = new Upscaling(spark, runDir)
                     .upscale(data, output, overwrite, checkpoint, evaluate, evaluator, partitions);
             System.out.printf(

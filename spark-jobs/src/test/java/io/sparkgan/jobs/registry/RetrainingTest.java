@@ -84,6 +84,16 @@ class RetrainingTest extends LocalSparkTest {
                 ModelRegistry.existing(registry, spark.sparkContext().hadoopConfiguration());
         ModelRegistry.Entry champion = opened.require("champion");
         assertEquals(1, champion.version());
+        // downstream jobs name the registry, not the run
+        String generated = dir.resolve("generated").toString();
+        TestData.CliResult generate =
+                TestData.cli("generate", "--registry", registry, "--output", generated, "--count", "16");
+        assertEquals(0, generate.exitCode(), generate.err());
+        var provenance = io.sparkgan.data.DatasetManifest.read(
+                        generated, spark.sparkContext().hadoopConfiguration())
+                .properties();
+        assertEquals(champion.run(), provenance.get("run"));
+        assertEquals(Long.toString(champion.checkpoint()), provenance.get("checkpoint"));
 
         // a margin no candidate can beat: trained, evaluated, kept
         TestData.CliResult second = retrain(registry, "--fid-margin", "1e9");
