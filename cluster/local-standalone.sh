@@ -3,6 +3,7 @@
 # one master and N workers, each its own JVM.
 #   cluster/local-standalone.sh start [workers] [cores-per-worker] [memory-per-worker]   (default 2 1 3g)
 #   cluster/local-standalone.sh stop
+#   cluster/local-standalone.sh status     exit 0 only when the master answers and every worker started is ALIVE
 # Then: bin/sparkgan train --master spark://127.0.0.1:7077 --data ... --run-dir ...
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -50,8 +51,22 @@ stop() {
   echo "stopped"
 }
 
+status() {
+  local started alive json
+  started=$(ls "$state"/worker-*.pid 2>/dev/null | wc -l)
+  # the master's web UI serves its state as JSON: the workers it has registered and whether they are ALIVE
+  if ! json=$(curl -fsS --max-time 5 "http://127.0.0.1:$((port + 1003))/json/" 2>/dev/null); then
+    echo "master: not answering on http://127.0.0.1:$((port + 1003))/json/"
+    return 1
+  fi
+  alive=$(printf '%s' "$json" | grep -o '"state" *: *"ALIVE"' | wc -l)
+  echo "master spark://127.0.0.1:$port: $alive of $started workers ALIVE"
+  [ "$started" -gt 0 ] && [ "$alive" -ge "$started" ]
+}
+
 case "${1:-}" in
   start) shift; start "$@" ;;
   stop) stop ;;
-  *) echo "usage: $0 start [workers] [cores] [memory] | stop" >&2; exit 2 ;;
+  status) status ;;
+  *) echo "usage: $0 start [workers] [cores] [memory] | stop | status" >&2; exit 2 ;;
 esac
