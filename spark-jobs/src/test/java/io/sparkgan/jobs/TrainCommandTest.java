@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -422,10 +423,20 @@ class TrainCommandTest extends LocalSparkTest {
             if (!matcher.find()) {
                 continue;
             }
+            // a super-resolution option's default is that of an srgan model's settings
+            boolean superResolution = String.join(" ", option.description()).startsWith("srgan:");
+            String[] model = superResolution ? new String[] {"--model", "srgan"} : new String[0];
             TrainCommand command = new TrainCommand();
-            new picocli.CommandLine(command).parseArgs(option.longestName(), matcher.group(1));
+            List<String> args = new ArrayList<>(List.of(model));
+            args.addAll(List.of(option.longestName(), matcher.group(1)));
+            new picocli.CommandLine(command).parseArgs(args.toArray(String[]::new));
+            TrainCommand unset = new TrainCommand();
+            new picocli.CommandLine(unset).parseArgs(model);
             assertEquals(
-                    defaults,
+                    superResolution
+                            ? unset.effectiveConfig(new io.sparkgan.jobs.train.TrainConfig())
+                                    .toJson()
+                            : defaults,
                     command.effectiveConfig(new io.sparkgan.jobs.train.TrainConfig())
                             .toJson(),
                     option.longestName() + ": its help says the default is " + matcher.group(1));
