@@ -8,6 +8,7 @@ import io.sparkgan.jobs.engine.RoundPlan;
 import io.sparkgan.jobs.engine.ShardBlock;
 import io.sparkgan.jobs.engine.ShardLoader;
 import io.sparkgan.jobs.engine.WorkerResult;
+import io.sparkgan.jobs.progress.ProgressLine;
 import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.MetricsLog;
@@ -140,7 +141,12 @@ public final class EncoderTraining {
             metrics.truncateAfter("round", round - 1);
             int threads = AveragingEngine.threadsPerTask(spark.sparkContext(), gan.workers);
             double lastLoss = Double.NaN;
+            ProgressLine progress = ProgressLine.of("encoder training", round, totalRounds);
             for (; round < totalRounds; round++) {
+                spark.sparkContext()
+                        .setJobDescription(String.format(
+                                "encoder round %d/%d: %d steps on %d workers",
+                                round + 1, totalRounds, steps, gan.workers));
                 Broadcast<byte[]> state =
                         jsc.broadcast(NetworkState.capture(encoder).toBytes());
                 RoundPlan plan = new RoundPlan(
@@ -172,9 +178,16 @@ public final class EncoderTraining {
                     line.put(EncoderTrainer.STATISTICS.get(i), result.statistic(i) / Math.max(1, result.steps()));
                 }
                 metrics.append(line);
+                progress.update(
+                        round + 1,
+                        String.format(
+                                "%.1f kimg, loss %.5f (image %.5f, features %.5f)",
+                                line.get("kimg").asDouble(),
+                                lastLoss,
+                                line.get("imageResidual").asDouble(),
+                                line.get("featureResidual").asDouble()));
                 if ((round + 1) % checkpointEvery == 0 || round == totalRounds - 1) {
                     save(storage, encoder, round, (round + 1) * steps);
-                    LOG.info("encoder round {}/{}: loss {}", round + 1, totalRounds, String.format("%.5f", lastLoss));
                 }
             }
             return new Summary(ganStep, totalRounds * steps, totalRounds * imagesPerRound / 1000.0, lastLoss);

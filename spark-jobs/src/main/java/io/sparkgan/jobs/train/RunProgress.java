@@ -76,6 +76,24 @@ final class RunProgress {
         return line;
     }
 
+    /** A round's line for the user: kimg of the total, images/s, the losses and D's outputs (the pixel loss too). */
+    static String describe(ObjectNode roundLine, double totalKimg) {
+        String text = String.format(
+                "%.1f/%.1f kimg, %.0f images/s, D loss %.3f, G loss %.3f, D(x) %.2f, D(G(z)) %.2f",
+                roundLine.get("kimg").asDouble(),
+                totalKimg,
+                roundLine.get("imagesPerSecond").asDouble(),
+                roundLine.get("dLoss").asDouble(),
+                roundLine.get("gLoss").asDouble(),
+                roundLine.get("dReal").asDouble(),
+                roundLine.get("dFake").asDouble());
+        return roundLine.has("pixelLoss")
+                ? text
+                        + String.format(
+                                ", pixel loss %.4f", roundLine.get("pixelLoss").asDouble())
+                : text;
+    }
+
     /** What a checkpoint stores about the run besides the networks. */
     ObjectNode trainingState(String runId, long round) {
         ObjectNode state = Json.MAPPER.createObjectNode();

@@ -12,6 +12,7 @@ import io.sparkgan.jobs.engine.TrainerSpec;
 import io.sparkgan.jobs.engine.WorkerResult;
 import io.sparkgan.jobs.eval.NetworkBroadcast;
 import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.jobs.progress.ProgressLine;
 import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
@@ -223,8 +224,13 @@ public final class TrainingMaster {
         long runStart = System.nanoTime();
         long latestCheckpoint = checkpoints.latest().orElse(-1);
         long evaluationNanos = 0;
+        ProgressLine line = ProgressLine.of(
+                model.architecture.generative() ? "training" : "super-resolution training", round, totalRounds);
         for (; round < totalRounds; round++) {
             long roundStart = System.nanoTime();
+            // the Spark UI names the jobs after the training
+            sc.setJobDescription(String.format(
+                    "round %d/%d: %d steps on %d workers", round + 1, totalRounds, config.averagingEvery, workers));
             Broadcast<byte[]> broadcast = jsc.broadcast(state.toBytes());
             RoundPlan plan = roundPlan(round, architecture, threads, features);
             WorkerResult result = AveragingEngine.runRound(shards, broadcast, plan);
@@ -244,6 +250,7 @@ public final class TrainingMaster {
                     (System.nanoTime() - roundStart) / 1e9,
                     plan.trainer().statisticNames());
             metrics.append(roundLine);
+            line.update(round + 1, RunProgress.describe(roundLine, budgetImages / 1000));
             if (evaluator != null) {
                 evaluator.recordRound(roundLine.get("dLoss").asDouble());
             }
