@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ScoreCommand.class,
             UpscaleCommand.class,
             RetrainCommand.class,
+            ReportCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

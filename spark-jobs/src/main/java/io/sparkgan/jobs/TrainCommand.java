@@ -2,6 +2,7 @@ package io.sparkgan.jobs;
 
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
+import io.sparkgan.jobs.report.RunReport;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunLock;
 import io.sparkgan.jobs.train.TrainConfig;
@@ -344,6 +345,7 @@ public final class TrainCommand implements Callable<Integer> {
                     "run directory: %s%n  samples:     %s/samples/%n  checkpoints: %s/checkpoints/%n"
                             + "  metrics:     %s/metrics/train.jsonl, %s/eval/metrics.jsonl%n",
                     summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir());
+            writeReport(spark, summary.runDir());
             if (summary.collapse() != null) {
                 System.err.println("stopped: " + summary.collapse());
                 return COLLAPSED;
@@ -357,6 +359,17 @@ public final class TrainCommand implements Callable<Integer> {
             return DIVERGED;
         } catch (Exception e) {
             return CommandErrors.report(e, sparkOptions.verbose);
+        }
+    }
+
+    /** The run's report.html; a run whose report cannot be written has still trained, so only a warning. */
+    private static void writeReport(SparkSession spark, String runDir) {
+        try {
+            System.out.printf(
+                    "  report:      %s%n",
+                    new RunReport(runDir, spark.sparkContext().hadoopConfiguration()).write());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("warning: the report could not be written: " + e);
         }
     }
 
