@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
         description = {
             "Retrains the model a registry promotes (or a new one) on new data and promotes the candidate only when",
             "it evaluates better on that data than the current model does. Takes train's options; --kimg is this",
-            "retrain's budget (default 60). Exit codes: 0 promoted, 99 trained but the old model was kept",
+            "retrain's budget (default 60). With a promoted model the candidate continues that model's run, with its",
+            "model and training settings: only --data, --kimg, --normal-classes and --evaluator apply then.",
+            "Exit codes: 0 promoted, 99 trained but the old model was kept",
             "(schedulers: success without change; Airflow skips on 99), 2 bad options or input, 3 collapse,",
             "4 diverged, 5 another retrain holds the registry."
         })
