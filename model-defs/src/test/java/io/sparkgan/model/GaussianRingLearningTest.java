@@ -20,7 +20,8 @@ class GaussianRingLearningTest {
     static final int STEPS = 1500;
 
     @Test
-    @Timeout(value = 10, unit = TimeUnit.MINUTES) // a hang guard, not a performance assertion (30 s alone, 135 s with 4 jobs on 2 cores)
+    // a hang guard, not a performance assertion: 135 s with four jobs sharing 2 cores
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void mlpGanCoversTheRing() {
         // networks this small are dominated by per-op overhead, which extra threads only add to
         int threads = Nd4j.getEnvironment().maxThreads();
