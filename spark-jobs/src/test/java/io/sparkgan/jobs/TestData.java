@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /** Shared fixtures for the Spark job tests: a local session and small MNIST datasets made with the real prep. */
@@ -147,6 +148,24 @@ public final class TestData {
     }
 
     public static final int EVALUATED = 4096;
+
+    /**
+     * Training options of a tiny, fast GAN run for command-line tests: 2 workers of 8 images, rounds of 2 steps
+     * (0.032 kimg a round), a checkpoint every 2 rounds, G and D 4 channels wide, latent size 8.
+     */
+    public static final List<String> TINY_RUN = List.of(
+            "--workers",
+            "2",
+            "--batch-per-worker",
+            "8",
+            "--averaging-every",
+            "2",
+            "--checkpoint-every",
+            "2",
+            "--base-width",
+            "4",
+            "--latent",
+            "8");
 
     /** What a command line printed and returned. */
     public record CliResult(int exitCode, String out, String err) {}

@@ -53,24 +53,13 @@ class RetrainingTest extends LocalSparkTest {
                 evaluated,
                 "--kimg",
                 ROUNDS_2,
-                "--workers",
-                "2",
-                "--batch-per-worker",
-                "8",
-                "--averaging-every",
-                "2",
-                "--checkpoint-every",
-                "2",
-                "--base-width",
-                "4",
-                "--latent",
-                "8",
                 "--seed",
                 "7",
                 "--evaluate-every",
                 "0",
                 "--eval-samples",
                 "300"));
+        args.addAll(TestData.TINY_RUN);
         args.addAll(List.of(extra));
         return TestData.cli(args.toArray(String[]::new));
     }

@@ -38,28 +38,18 @@ class RunReportTest extends LocalSparkTest {
     @BeforeAll
     static void trainAndReport() throws Exception {
         String run = dir.resolve("run").toString();
-        TestData.CliResult trained = TestData.cli(
+        List<String> args = new ArrayList<>(List.of(
                 "train",
                 "--data",
                 TestData.mnistWithEvaluator(),
                 "--run-dir",
                 run,
-                "--workers",
-                "2",
-                "--batch-per-worker",
-                "8",
-                "--averaging-every",
-                "2",
-                "--checkpoint-every",
-                "2",
-                "--base-width",
-                "4",
-                "--latent",
-                "8",
                 "--kimg",
                 "0.128",
                 "--eval-samples",
-                "300");
+                "300"));
+        args.addAll(TestData.TINY_RUN);
+        TestData.CliResult trained = TestData.cli(args.toArray(String[]::new));
         assertEquals(0, trained.exitCode(), trained.err());
         report = Path.of(run, RunReport.FILE);
         assertTrue(trained.out().contains("report:"), trained.out());
