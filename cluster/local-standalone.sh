@@ -1,41 +1,37 @@
 #!/usr/bin/env bash
-# A real Spark standalone cluster on this machine, from the Maven-resolved jars (no Spark distribution needed):
-# one master and N workers, each its own JVM.
+# A real Spark standalone cluster on this machine: one master and N workers, each its own JVM, run from
+# cluster/spark-home (a Spark 3.5 distribution's jars resolved by Maven; no Spark download needed). Like a real
+# cluster it holds no sparkgan code: submit jobs with cluster/spark-submit.sh, which ships the application jar.
 #   cluster/local-standalone.sh start [workers] [cores-per-worker] [memory-per-worker]   (default 2 1 3g)
-#   cluster/local-standalone.sh stop
+#   cluster/local-standalone.sh stop       stops the processes this script started (and their executors)
 #   cluster/local-standalone.sh status     exit 0 only when the master answers and every worker started is ALIVE
-# Then: bin/sparkgan train --master spark://127.0.0.1:7077 --data ... --run-dir ...
+# Environment: SPARK_MASTER_PORT (default 7077; the master's web UI is on port + 1003, workers' on the ones after),
+# SPARKGAN_STANDALONE_DIR (pids, logs and work directories; default cluster/.standalone). Then:
+#   SPARK_HOME=cluster/spark-home cluster/spark-submit.sh --master spark://127.0.0.1:7077 -- train ...
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-state="$root/cluster/.standalone"
-export SPARK_HOME="$state/spark-home"
-export SPARK_SCALA_VERSION=2.12          # without it executors die with "Cannot find any build directories"
+state=${SPARKGAN_STANDALONE_DIR:-$root/cluster/.standalone}
+export SPARK_HOME="$root/cluster/spark-home"
 export SPARK_LOCAL_IP=127.0.0.1
-export OMP_WAIT_POLICY=PASSIVE           # executors inherit it: idle OpenMP threads must not spin
-export MALLOC_MMAP_THRESHOLD_=33554432   # and these: freed ND4J buffers are reused, not unmapped and faulted in again
+export SPARK_LOG_DIR="$state/logs"
+# executors inherit the workers' environment:
+export OMP_WAIT_POLICY=PASSIVE           # idle OpenMP threads must not spin
+export MALLOC_MMAP_THRESHOLD_=33554432   # freed ND4J buffers are reused, not unmapped and faulted in again
 export MALLOC_TRIM_THRESHOLD_=17179869184
-export MALLOC_ARENA_MAX=2                # and one glibc arena per allocating thread would keep what each freed
+export MALLOC_ARENA_MAX=2                # one glibc arena per allocating thread would keep what each freed
 port=${SPARK_MASTER_PORT:-7077}
 
 start() {
   local workers=${1:-2} cores=${2:-1} memory=${3:-3g}
-  mkdir -p "$SPARK_HOME/jars" "$state/logs"
-  if [ -z "$(ls "$SPARK_HOME/jars")" ]; then
-    # the runtime classpath of the driver, which is also what executors need (Spark + sparkgan + ND4J)
-    (cd "$root" && mvn -q -B -ntp -DskipTests -pl spark-jobs -am package dependency:copy-dependencies \
-      -DincludeScope=compile -DoutputDirectory="$SPARK_HOME/jars")
-    cp "$root"/spark-jobs/target/spark-jobs-*.jar "$SPARK_HOME/jars/"
+  mkdir -p "$state/logs"
+  if [ -z "$(ls "$SPARK_HOME/jars" 2>/dev/null)" ]; then
+    (cd "$root" && mvn -q -B -ntp -pl cluster package)
   fi
-  local opens
-  opens=$(cat "$root/spark-jobs/target/launcher/jvm-options.txt")
-  # shellcheck disable=SC2086
-  nohup java $opens -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master \
+  nohup "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.master.Master \
     --host 127.0.0.1 --port "$port" --webui-port $((port + 1003)) > "$state/logs/master.log" 2>&1 &
   echo $! > "$state/master.pid"
-  sleep 3
   for i in $(seq 1 "$workers"); do
-    # shellcheck disable=SC2086
-    nohup java $opens -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker "spark://127.0.0.1:$port" \
+    nohup "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker "spark://127.0.0.1:$port" \
       --host 127.0.0.1 --cores "$cores" --memory "$memory" --webui-port $((port + 1003 + i)) \
       --work-dir "$state/work" > "$state/logs/worker-$i.log" 2>&1 &
     echo $! > "$state/worker-$i.pid"
@@ -44,9 +40,14 @@ start() {
 }
 
 stop() {
-  for pid in "$state"/*.pid; do
-    [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true
-    rm -f "$pid"
+  local pid
+  for file in "$state"/*.pid; do
+    [ -f "$file" ] || continue
+    pid=$(cat "$file")
+    # a worker's executors are its children: stop them with it
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+    rm -f "$file"
   done
   echo "stopped"
 }

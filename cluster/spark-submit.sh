@@ -17,5 +17,5 @@ if [ -z "$jar" ] || [ ${#backend[@]} -gt 0 ]; then
   (cd "$root" && mvn -q -B -ntp -Papp-jar "${backend[@]}" -DskipTests package)
   jar=$(ls "$root"/spark-jobs/target/spark-jobs-*-app.jar | head -n 1)
 fi
-: "${SPARK_HOME:?set SPARK_HOME to a Spark 3.5 (Scala 2.12) distribution}"
+: "${SPARK_HOME:?set SPARK_HOME to a Spark 3.5 (Scala 2.12) distribution (cluster/spark-home for local-standalone.sh)}"
 exec "$SPARK_HOME/bin/spark-submit" --class io.sparkgan.jobs.SparkGanCli "${submit_opts[@]}" "$jar" "$@"

@@ -1,5 +1,6 @@
 package io.sparkgan.data;
 
+import io.sparkgan.data.progress.SparkJobProgress;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -175,8 +176,11 @@ public class PrepCommand implements Callable<Integer> {
                 if (tile != null) {
                     prepared = ImageTiles.cut(prepared, tile);
                 }
-                DatasetManifest manifest =
-                        writer.write(prepared.rows(), prepared.labelNames(), prepared.description(), provenance(given));
+                DatasetManifest manifest;
+                try (SparkJobProgress.Phase phase = SparkJobProgress.phase(spark, "prep: writing " + output)) {
+                    manifest = writer.write(
+                            prepared.rows(), prepared.labelNames(), prepared.description(), provenance(given));
+                }
                 out.print(manifest.describe(output));
             }
             out.flush();

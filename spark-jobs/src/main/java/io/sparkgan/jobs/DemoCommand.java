@@ -100,6 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("curves:      " + summary.runDir() + "/eval/metrics.png");
             }
             System.out.println("checkpoints: " + summary.runDir() + "/checkpoints/");
+            TrainCommand.writeReport(spark, summary.runDir(), "");
             return 0;
         } catch (Exception e) {
             return CommandErrors.report(e, false);

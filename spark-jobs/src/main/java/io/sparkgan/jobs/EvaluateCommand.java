@@ -5,6 +5,7 @@ import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
+import io.sparkgan.data.progress.SparkJobProgress;
 import io.sparkgan.jobs.eval.EvaluatorTrainer;
 import io.sparkgan.jobs.eval.GeneratedImages;
 import io.sparkgan.jobs.eval.SampleEvaluation;
@@ -129,7 +130,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             } else if (alias != null) {
                 throw new IllegalArgumentException("--alias goes with --registry");
             }
-            return target.runDir != null ? evaluateRun(spark) : compareDatasets(spark);
+            try (SparkJobProgress.Phase phase = SparkJobProgress.phase(spark, "evaluating")) {
+                return target.runDir != null ? evaluateRun(spark) : compareDatasets(spark);
+            }
         } catch (Exception e) {
             return CommandErrors.report(e, sparkOptions.verbose);
         }

@@ -7,6 +7,7 @@ import io.sparkgan.data.DatasetWriter;
 import io.sparkgan.data.OutputDirectory;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
+import io.sparkgan.data.progress.SparkJobProgress;
 import io.sparkgan.jobs.eval.GeneratedImages;
 import io.sparkgan.jobs.eval.SampleBlocks;
 import io.sparkgan.jobs.generate.ClassMix;
@@ -130,7 +131,10 @@ public final class GenerateCommand implements Callable<Integer> {
                     registryOptions.resolve(spark.sparkContext().hadoopConfiguration(), runDir, checkpoint);
             runDir = model.runDir();
             checkpoint = model.checkpoint();
-            return generate(spark, png);
+            try (SparkJobProgress.Phase phase =
+                    SparkJobProgress.phase(spark, String.format("generating %,d images", count))) {
+                return generate(spark, png);
+            }
         } catch (Exception e) {
             return CommandErrors.report(e, sparkOptions.verbose);
         }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
             "Retrains the model a registry promotes (or a new one) on new data and promotes the candidate only when",
             "it evaluates better on that data than the current model does. Takes train's options; --kimg is this",
             "retrain's budget (default 60). With a promoted model the candidate continues that model's run, with its",
-            "model and training settings: only --data, --kimg, --normal-classes and --evaluator apply then.",
+            "model and training settings: only --data, --kimg, --normal-classes and --evaluator apply then",
+            "(unless --from-scratch).",
             "Exit codes: 0 promoted, 99 trained but the old model was kept",
             "(schedulers: success without change; Airflow skips on 99), 2 bad options or input, 3 collapse,",
             "4 diverged, 5 another retrain holds the registry."
@@ -55,6 +56,12 @@ public final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--min-recall", paramLabel = "R", description = "and its recall is at least R (default 0)")
     double minRecall;
 
+    @Option(
+            names = "--from-scratch",
+            description = "train the candidate from a random initialisation with these options even when a model is"
+                    + " promoted (after a change of architecture, or data too different for a warm start)")
+    boolean fromScratch;
+
     @Override
     public Integer call() {
         try {
@@ -72,7 +79,7 @@ public final class RetrainCommand implements Callable<Integer> {
             Promotion policy = new Promotion(fidMargin, minModeShare, minRecall);
             SparkSession spark = SparkSessions.getOrCreate("sparkgan retrain", train.sparkOptions.master);
             Retraining.Result result =
-                    new Retraining(spark, registry, alias).retrain(options, policy, options.evaluator);
+                    new Retraining(spark, registry, alias).retrain(options, policy, options.evaluator, fromScratch);
             System.out.printf(
                     "%s: %s%n  candidate %s, checkpoint %d; %s is version %d%n",
                     result.outcome() == Retraining.Outcome.PROMOTED ? "promoted" : "kept the current model",

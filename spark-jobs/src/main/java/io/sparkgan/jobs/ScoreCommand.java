@@ -2,6 +2,7 @@ package io.sparkgan.jobs;
 
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
+import io.sparkgan.data.progress.SparkJobProgress;
 import io.sparkgan.jobs.anomaly.AnomalyScoring;
 import java.util.HashSet;
 import java.util.List;
@@ -116,20 +117,24 @@ public final class ScoreCommand implements Callable<Integer> {
                     registryOptions.resolve(spark.sparkContext().hadoopConfiguration(), runDir, checkpoint);
             runDir = model.runDir();
             checkpoint = model.checkpoint();
-            AnomalyScoring.Summary summary = new AnomalyScoring(spark, runDir)
-                    .score(
-                            data,
-                            output,
-                            overwrite,
-                            method,
-                            checkpoint,
-                            iterations,
-                            lambda,
-                            latentLr,
-                            anomalous(spark),
-                            falsePositiveRate,
-                            partitions,
-                            limit);
+            AnomalyScoring.Summary summary;
+            try (SparkJobProgress.Phase phase =
+                    SparkJobProgress.phase(spark, "scoring " + data + " (" + method + ")")) {
+                summary = new AnomalyScoring(spark, runDir)
+                        .score(
+                                data,
+                                output,
+                                overwrite,
+                                method,
+                                checkpoint,
+                                iterations,
+                                lambda,
+                                latentLr,
+                                anomalous(spark),
+                                falsePositiveRate,
+                                partitions,
+                                limit);
+            }
             System.out.printf(
                     "scored %d images of %s with %s to %s%n", summary.images(), data, method, summary.output());
             if (summary.roc() != null) {

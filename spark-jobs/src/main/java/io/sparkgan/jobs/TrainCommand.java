@@ -345,7 +345,7 @@ public final class TrainCommand implements Callable<Integer> {
                     "run directory: %s%n  samples:     %s/samples/%n  checkpoints: %s/checkpoints/%n"
                             + "  metrics:     %s/metrics/train.jsonl, %s/eval/metrics.jsonl%n",
                     summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir());
-            writeReport(spark, summary.runDir());
+            writeReport(spark, summary.runDir(), "  ");
             if (summary.collapse() != null) {
                 System.err.println("stopped: " + summary.collapse());
                 return COLLAPSED;
@@ -363,11 +363,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** The run's report.html; a run whose report cannot be written has still trained, so only a warning. */
-    private static void writeReport(SparkSession spark, String runDir) {
+    /** Writes the run's HTML report and prints where it is, {@code indent} before; a failure only warns. */
+    static void writeReport(SparkSession spark, String runDir, String indent) {
         try {
             System.out.printf(
-                    "  report:      %s%n",
-                    new RunReport(runDir, spark.sparkContext().hadoopConfiguration()).write());
+                    "%sreport:      %s%n",
+                    indent, new RunReport(runDir, spark.sparkContext().hadoopConfiguration()).write());
         } catch (IOException | RuntimeException e) {
             System.err.println("warning: the report could not be written: " + e);
         }

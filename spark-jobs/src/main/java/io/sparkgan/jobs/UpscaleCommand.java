@@ -2,6 +2,7 @@ package io.sparkgan.jobs;
 
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
+import io.sparkgan.data.progress.SparkJobProgress;
 import io.sparkgan.jobs.superres.Upscaling;
 import io.sparkgan.model.Json;
 import java.util.concurrent.Callable;
@@ -74,8 +75,11 @@ public final class UpscaleCommand implements Callable<Integer> {
                     registryOptions.resolve(spark.sparkContext().hadoopConfiguration(), runDir, checkpoint);
             runDir = model.runDir();
             checkpoint = model.checkpoint();
-            Upscaling.Summary summary = new Upscaling(spark, runDir)
-                    .upscale(data, output, overwrite, checkpoint, evaluate, evaluator, partitions);
+            Upscaling.Summary summary;
+            try (SparkJobProgress.Phase phase = SparkJobProgress.phase(spark, "upscaling " + data)) {
+                summary = new Upscaling(spark, runDir)
+                        .upscale(data, output, overwrite, checkpoint, evaluate, evaluator, partitions);
+            }
             System.out.printf(
                     "upscaled %d images of %s by %d with checkpoint %d to %s in %.1f s (%.1f images/s)%n",
                     summary.images(),

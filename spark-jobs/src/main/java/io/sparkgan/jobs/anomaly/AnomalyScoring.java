@@ -9,6 +9,7 @@ import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.OutputDirectory;
 import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.MetricsLog;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.jobs.train.TrainConfig;
@@ -46,9 +47,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>{@code scores.json}: the run, checkpoints, method and parameters, and, when classes say which images
  *       are anomalous, AUROC, average precision and the threshold at the given false-positive rate on the normal
  *       images;
- *   <li>{@code roc.json} and {@code roc.png} (the curve), and {@code extremes.png}: the highest-scoring images
- *       over their reconstructions, then the lowest-scoring ones.
+ *   <li>{@code roc.json} and {@code roc.png} (the curve), {@code scores.png} (the distribution of the scores, normal
+ *       and anomalous images apart) and {@code extremes.png}: the highest-scoring images over their
+ *       reconstructions, then the lowest-scoring ones.
  * </ul>
+ *
+ * The run directory's {@code anomaly/scorings.jsonl} gets a line per scoring (its output and figures), from which
+ * the run report shows them.
  *
  * A score depends only on its image (batches do not mix: no batch norm runs in batch mode, latent optimisation is
  * per image), so the scores are the same whatever the partitioning, and the same command gives the same scores.
@@ -56,6 +61,12 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class AnomalyScoring {
 
     public static final String MANIFEST = "scores.json";
+    public static final String DISTRIBUTION = "scores.png";
+    public static final String ROC = "roc.png";
+    public static final String EXTREMES_GRID = "extremes.png";
+    /** In the run directory: one line per scoring. */
+    public static final String SCORINGS_LOG = "anomaly/scorings.jsonl";
+
     private static final int EXTREMES = 8;
     static final StructType SCHEMA = new StructType()
             .add(DatasetSchema.ID, DataTypes.LongType, false)
@@ -175,13 +186,19 @@ public final class AnomalyScoring {
             Roc roc = null;
             Roc.Point threshold = null;
             FileSystem fs = out.fileSystem();
-            if (anomalous != null) {
-                double[] scores = new double[written.size()];
-                boolean[] positive = new boolean[written.size()];
-                for (int i = 0; i < scores.length; i++) {
-                    scores[i] = written.get(i).getDouble(2);
+            double[] scores = new double[written.size()];
+            boolean[] positive = anomalous == null ? null : new boolean[written.size()];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = written.get(i).getDouble(2);
+                if (positive != null) {
                     positive[i] = anomalous.contains(written.get(i).getInt(1));
                 }
+            }
+            write(
+                    fs,
+                    new Path(temp, DISTRIBUTION),
+                    ScoreHistogram.png(scores, positive, "Anomaly scores (" + method + ")"));
+            if (anomalous != null) {
                 roc = Roc.of(scores, positive);
                 threshold = roc.thresholdAt(falsePositiveRate);
                 summary.set("anomalousClasses", Json.MAPPER.valueToTree(anomalous));
@@ -193,13 +210,13 @@ public final class AnomalyScoring {
                 write(fs, new Path(temp, "roc.json"), Json.MAPPER.writeValueAsBytes(rocJson(roc)));
                 write(
                         fs,
-                        new Path(temp, "roc.png"),
+                        new Path(temp, ROC),
                         RocChart.png(roc, "ROC of " + method + " scores, AUROC " + String.format("%.3f", roc.auroc())));
             }
             if (model.architecture.convolutional()) {
                 write(
                         fs,
-                        new Path(temp, "extremes.png"),
+                        new Path(temp, EXTREMES_GRID),
                         extremes(dataset, written, frozen, encoderState, encoderJson, settings, model));
             }
             // written last: what makes the directory a complete output
@@ -208,6 +225,11 @@ public final class AnomalyScoring {
                     new Path(temp, MANIFEST),
                     Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
             out.commit(temp);
+            ObjectNode record = summary.deepCopy();
+            record.put("time", java.time.Instant.now().toString());
+            record.put("output", out.target().toString());
+            record.put("method", method);
+            new MetricsLog(storage, SCORINGS_LOG).append(record);
             return new Summary(written.size(), out.target().toString(), roc, threshold);
         } catch (IOException | RuntimeException e) {
             out.discard(temp);

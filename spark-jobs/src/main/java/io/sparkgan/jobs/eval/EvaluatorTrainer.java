@@ -3,6 +3,7 @@ package io.sparkgan.jobs.eval;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.data.progress.SparkJobProgress;
 import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import java.io.ByteArrayOutputStream;
@@ -42,6 +43,7 @@ public final class EvaluatorTrainer {
             int epochs) {}
 
     static final double LEARNING_RATE = 1e-3;
+    private static final int AVERAGING_FREQUENCY = 5;
 
     private EvaluatorTrainer() {}
 
@@ -73,18 +75,25 @@ public final class EvaluatorTrainer {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batch)
                 .batchSizePerWorker(batch)
-                .averagingFrequency(5)
+                .averagingFrequency(AVERAGING_FREQUENCY)
                 .workerPrefetchNumBatches(2)
                 .rngSeed(seed)
                 .trainingHooks(new OneDnnTrainingHook())
                 .build();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, configuration, master);
         JavaRDD<DataSet> trainBatches = minibatches(train, kind, batch, workers).cache();
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            // the workers build their networks from the driver's configuration at every fit, so a rate set here
-            // reaches them
-            sparkNet.getNetwork().setLearningRate(learningRate(epoch, epochs));
-            sparkNet.fit(trainBatches);
+        // dl4j-spark fits an epoch as two Spark jobs per averaging split (training, then the average) of workers x
+        // 5 minibatches
+        long minibatches = trainBatches.count();
+        long splits = (minibatches + workers * AVERAGING_FREQUENCY - 1) / (workers * AVERAGING_FREQUENCY);
+        try (SparkJobProgress.Phase phase = SparkJobProgress.phase(
+                spark, String.format("training the evaluator, %d epochs", epochs), 2 * epochs * splits)) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                // the workers build their networks from the driver's configuration at every fit, so a rate set
+                // here reaches them
+                sparkNet.getNetwork().setLearningRate(learningRate(epoch, epochs));
+                sparkNet.fit(trainBatches);
+            }
         }
         trainBatches.unpersist(false);
         JavaRDD<DataSet> testBatches = minibatches(test, kind, batch, workers);

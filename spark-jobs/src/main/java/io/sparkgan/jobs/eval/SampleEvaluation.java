@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.data.progress.SparkJobProgress;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.FeatureSet;
@@ -105,8 +106,12 @@ public final class SampleEvaluation {
     public SampleMetrics ofGenerator(Network generator, GanModelConfig model, int samples, long seed, int partitions) {
         long start = System.nanoTime();
         SampleBlocks blocks = SampleBlocks.of(model, samples, seed, reference.classFrequencies());
-        FeatureSet features = EvaluatorFeatures.ofGenerator(
-                JavaSparkContext.fromSparkContext(spark.sparkContext()), generator, blocks, evaluator, partitions);
+        FeatureSet features;
+        try (SparkJobProgress.Phase phase =
+                SparkJobProgress.phase(spark, String.format("evaluating %,d generated samples", samples))) {
+            features = EvaluatorFeatures.ofGenerator(
+                    JavaSparkContext.fromSparkContext(spark.sparkContext()), generator, blocks, evaluator, partitions);
+        }
         long generated = System.nanoTime();
         SampleMetrics metrics = MetricSuite.compare(reference, features, seed);
         if (model.conditional && features.hasClasses()) {

@@ -63,8 +63,10 @@ public final class Retraining {
     /**
      * Retrains on {@code options.data} for {@code options.kimg} (the other fields: a fresh run's settings, or the
      * ones that may change for a warm start), evaluates with {@code evaluatorUri} (null: the new data's own).
+     * {@code fromScratch}: the candidate starts from a random initialisation even when there is a champion.
      */
-    public Result retrain(TrainConfig options, Promotion policy, String evaluatorUri) throws IOException {
+    public Result retrain(TrainConfig options, Promotion policy, String evaluatorUri, boolean fromScratch)
+            throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         try (RunLock lock = registry.lock("retrain " + UUID.randomUUID())) {
             Optional<ModelRegistry.Entry> champion = registry.alias(alias);
@@ -82,7 +84,7 @@ public final class Retraining {
             } else {
                 candidateRun = registry.runDirectory(
                         "candidate-" + Instant.now().toString().replace(':', '-'));
-                config = candidateConfig(options, candidateRun, champion.orElse(null));
+                config = candidateConfig(options, candidateRun, fromScratch ? null : champion.orElse(null));
             }
             // the evaluation is set up before any training: a missing evaluator is found before it is needed
             SampleEvaluation evaluation = SampleEvaluation.open(spark, config.data, evaluatorUri);
@@ -96,7 +98,8 @@ public final class Retraining {
                                 spark,
                                 config,
                                 TrainingMaster.Start.NEW,
-                                new TrainingMaster.Options(false, false, warmStart(champion.orElse(null))))
+                                new TrainingMaster.Options(
+                                        false, false, fromScratch ? null : warmStart(champion.orElse(null))))
                         .train();
             } else {
                 new TrainingMaster(spark, config, TrainingMaster.Start.RESUME).train();

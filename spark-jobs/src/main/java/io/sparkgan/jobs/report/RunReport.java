@@ -2,6 +2,8 @@ package io.sparkgan.jobs.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.jobs.anomaly.AnomalyScoring;
+import io.sparkgan.jobs.superres.Upscaling;
 import io.sparkgan.jobs.train.MetricsLog;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunStorage;
@@ -22,7 +24,9 @@ import org.apache.hadoop.fs.Path;
  * the dataset, D's and G's losses and D's outputs over kimg, every evaluation metric over kimg with the best
  * checkpoint and collapse warnings and rollbacks marked, images per second and where each round's time went, the
  * timeline of sample grids (a conditional run's grids have a row per class, a super-resolution run's show low-res,
- * bicubic, G and the original), the encoder's loss for an anomaly run. Charts are JFreeChart PNGs and pictures
+ * bicubic, G and the original), the encoder's loss for an anomaly run, the anomaly scorings made with it (ROC,
+ * score distributions, the extremes) and the evaluated upscales of a super-resolution run (PSNR, SSIM and FID
+ * against bicubic, crops side by side). Charts are JFreeChart PNGs and pictures
  * are the run's own, all inlined as data: URIs, so the file travels alone.
  */
 public final class RunReport {
@@ -89,6 +93,8 @@ public final class RunReport {
         page.append("</div>\n");
         page.append(evaluation(evaluations));
         page.append(encoder());
+        page.append(scorings());
+        page.append(upscalings());
         page.append(samples());
         page.append("</body></html>\n");
         return page.toString();
@@ -218,6 +224,81 @@ public final class RunReport {
                 + "</div>\n";
     }
 
+    /** The anomaly scorings made with this run: a table, and the latest one's ROC, score distribution, extremes. */
+    private String scorings() throws IOException {
+        List<JsonNode> lines = entries(AnomalyScoring.SCORINGS_LOG);
+        if (lines.isEmpty()) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder("<h2>Anomaly scores</h2>\n<table><tr><th>time</th><th>data</th>")
+                .append("<th>method</th><th>images</th><th>AUROC</th><th>average precision</th><th>output</th></tr>");
+        for (JsonNode line : lines) {
+            s.append("<tr>");
+            for (String field : List.of("time", "data", "method", "images", "auroc", "averagePrecision", "output")) {
+                JsonNode value = line.path(field);
+                s.append("<td>")
+                        .append(escape(
+                                value.isMissingNode()
+                                        ? ""
+                                        : value.isDouble() ? fixed(value.asDouble(), 4) : value.asText()))
+                        .append("</td>");
+            }
+            s.append("</tr>");
+        }
+        s.append("</table>\n");
+        String output = lines.get(lines.size() - 1).path("output").asText();
+        s.append("<p>The latest scoring (").append(escape(output)).append("):</p><div class=\"charts\">");
+        for (String picture : List.of(AnomalyScoring.ROC, AnomalyScoring.DISTRIBUTION, AnomalyScoring.EXTREMES_GRID)) {
+            s.append(picture(new Path(output, picture), picture, 480));
+        }
+        return s.append("</div>\n").toString();
+    }
+
+    /** The evaluated upscales made with this (super-resolution) run: G against bicubic, and the latest crops. */
+    private String upscalings() throws IOException {
+        List<JsonNode> lines = entries(Upscaling.EVALUATIONS_LOG);
+        if (lines.isEmpty()) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder("<h2>Upscaling, measured on held-out images</h2>\n<table><tr>")
+                .append("<th>time</th><th>data</th><th>scale</th><th>checkpoint</th><th>images</th>")
+                .append("<th>PSNR (dB): G / bicubic</th><th>SSIM: G / bicubic</th><th>FID: G / bicubic</th></tr>");
+        for (JsonNode line : lines) {
+            s.append("<tr>");
+            for (String field : List.of("time", "data", "scale", "checkpoint", "images")) {
+                s.append("<td>").append(escape(line.path(field).asText())).append("</td>");
+            }
+            for (String metric : List.of("psnr", "ssim", "fid")) {
+                JsonNode g = line.path("upscaler").path(metric);
+                JsonNode b = line.path("bicubic").path(metric);
+                s.append("<td>")
+                        .append(g.isMissingNode() ? "" : fixed(g.asDouble(), 3) + " / " + fixed(b.asDouble(), 3))
+                        .append("</td>");
+            }
+            s.append("</tr>");
+        }
+        s.append("</table>\n");
+        String output = lines.get(lines.size() - 1).path("output").asText();
+        s.append("<p>The latest (")
+                .append(escape(output))
+                .append("), rows: low-res input, bicubic, G, original:</p>")
+                .append(picture(new Path(output, Upscaling.COMPARISON), "low-res, bicubic, G and original", 640));
+        return s.toString();
+    }
+
+    /** An image file inlined, or a note where it is missing (an output deleted since). */
+    private String picture(Path path, String alt, int width) throws IOException {
+        if (!path.getFileSystem(conf).exists(path)) {
+            return "<p>(" + escape(path.toString()) + " is missing)</p>";
+        }
+        return "<figure><img alt=\"" + escape(alt) + "\" style=\"width:" + width + "px\" src=\"data:image/png;base64,"
+                + base64(path) + "\"></figure>";
+    }
+
+    private static String fixed(double value, int digits) {
+        return String.format("%." + digits + "f", value);
+    }
+
     private String samples() throws IOException {
         Path folder = storage.path("samples");
         StringBuilder s = new StringBuilder("<h2>Samples</h2>\n");
@@ -257,7 +338,7 @@ public final class RunReport {
     }
 
     private String base64(Path path) throws IOException {
-        try (InputStream in = storage.fs().open(path)) {
+        try (InputStream in = path.getFileSystem(conf).open(path)) {
             return Base64.getEncoder().encodeToString(in.readAllBytes());
         }
     }

@@ -12,6 +12,7 @@ import io.sparkgan.jobs.eval.NetworkBroadcast;
 import io.sparkgan.jobs.spark.IdBlockBatches;
 import io.sparkgan.jobs.spark.RowImages;
 import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.MetricsLog;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.jobs.train.TrainConfig;
@@ -59,6 +60,8 @@ public final class Upscaling {
     public static final String EVALUATION = "upscaling.json";
     /** With the evaluation: the first images by id, low-res | bicubic | G | original (ComparisonRows). */
     public static final String COMPARISON = "comparison.png";
+    /** In the run directory: one line per evaluated upscale (its output and figures), shown by the run report. */
+    public static final String EVALUATIONS_LOG = "superres/upscalings.jsonl";
 
     private static final int COMPARED = 8;
 
@@ -151,6 +154,10 @@ public final class Upscaling {
                                 .writerWithDefaultPrettyPrinter()
                                 .writeValueAsString(evaluation)
                                 .getBytes(StandardCharsets.UTF_8));
+                ObjectNode record = evaluation.deepCopy();
+                record.put("time", java.time.Instant.now().toString());
+                record.put("output", output);
+                new MetricsLog(new RunStorage(runDir, hadoop), EVALUATIONS_LOG).append(record);
             }
             return new Summary(manifest.count(), step, scale, seconds, evaluation);
         } finally {

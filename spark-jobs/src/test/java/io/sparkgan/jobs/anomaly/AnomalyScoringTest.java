@@ -113,6 +113,28 @@ class AnomalyScoringTest extends LocalSparkTest {
         assertTrue(ImageIO.read(Path.of(one, "roc.png").toFile()).getWidth() > 0);
         // 8 highest over their reconstructions, 8 lowest over theirs: 4 rows of 8 images of 28 pixels
         assertTrue(ImageIO.read(Path.of(one, "extremes.png").toFile()).getHeight() >= 4 * 28);
+        assertTrue(
+                ImageIO.read(Path.of(one, AnomalyScoring.DISTRIBUTION).toFile()).getWidth() > 0);
+
+        // each scoring is recorded in the run, and its report shows the latest one's pictures
+        List<JsonNode> recorded = io.sparkgan.jobs.train.MetricsLog.existing(
+                        new io.sparkgan.jobs.train.RunStorage(
+                                run, spark.sparkContext().hadoopConfiguration()),
+                        AnomalyScoring.SCORINGS_LOG)
+                .entries();
+        assertTrue(
+                recorded.stream()
+                        .anyMatch(l -> l.get("output")
+                                        .asText()
+                                        .endsWith(Path.of(one).getFileName().toString())
+                                && l.get("auroc").equals(summary.get("auroc"))),
+                recorded.toString());
+        String report =
+                new io.sparkgan.jobs.report.RunReport(run, spark.sparkContext().hadoopConfiguration()).html();
+        assertTrue(report.contains("<h2>Anomaly scores</h2>"));
+        // whichever scoring of this class ran last, its score distribution is always written
+        assertTrue(report.contains(
+                "alt=\"" + AnomalyScoring.DISTRIBUTION + "\" style=\"width:480px\" src=\"data:image/png;base64,"));
     }
 
     @Test

@@ -174,6 +174,15 @@ class SuperResolutionJobTest extends LocalSparkTest {
         double bicubic = evaluation.get("bicubic").get("psnr").asDouble();
         assertTrue(
                 bicubic > 15 && bicubic > evaluation.get("upscaler").get("psnr").asDouble(), evaluation.toString());
+
+        // recorded in the run, so its report shows the figures and the crops
+        String report = new io.sparkgan.jobs.report.RunReport(
+                        config.runDir, spark.sparkContext().hadoopConfiguration())
+                .html();
+        assertTrue(report.contains("<h2>Upscaling, measured on held-out images</h2>"), "the upscaling section");
+        assertTrue(report.contains(String.format(
+                "%.3f / %.3f", evaluation.get("upscaler").get("psnr").asDouble(), bicubic)));
+        assertTrue(report.contains("alt=\"low-res, bicubic, G and original\""), "the comparison inlined");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.sparkgan.jobs.progress;
+package io.sparkgan.data.progress;
 
 import java.io.PrintStream;
 import java.util.function.Consumer;

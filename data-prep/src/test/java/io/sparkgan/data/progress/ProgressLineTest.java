@@ -1,4 +1,4 @@
-package io.sparkgan.jobs.progress;
+package io.sparkgan.data.progress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
