@@ -1,6 +1,7 @@
 package io.sparkgan.jobs;
 
 import io.sparkgan.data.PrepCommand;
+import io.sparkgan.data.export.ExportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,8 @@ import picocli.CommandLine.Command;
             EvaluatorCommand.class,
             EvaluateCommand.class,
             GenerateCommand.class,
+            SampleCommand.class,
+            ExportCommand.class,
             TrainEncoderCommand.class,
             ScoreCommand.class,
             UpscaleCommand.class,

@@ -45,8 +45,9 @@ final class ScoreHistogram {
         renderer.setShadowVisible(false);
         renderer.setSeriesPaint(0, new Color(0x1f, 0x77, 0xb4, 150));
         renderer.setSeriesPaint(1, new Color(0xd6, 0x27, 0x28, 150));
-        XYPlot plot = new XYPlot(
-                data, new NumberAxis("anomaly score"), new NumberAxis("share of the group's images"), renderer);
+        NumberAxis scoreAxis = new NumberAxis("anomaly score");
+        scoreAxis.setAutoRangeIncludesZero(false);
+        XYPlot plot = new XYPlot(data, scoreAxis, new NumberAxis("share of the group's images"), renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

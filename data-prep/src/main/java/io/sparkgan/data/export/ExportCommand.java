@@ -1,0 +1,185 @@
+package io.sparkgan.data.export;
+
+import io.sparkgan.data.DatasetException;
+import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.data.DatasetReader;
+import io.sparkgan.data.DatasetSchema;
+import io.sparkgan.data.ImageDataset;
+import io.sparkgan.data.ImageShape;
+import io.sparkgan.data.SparkOptions;
+import io.sparkgan.data.SparkSessions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sparkgan export}: a dataset or a table of numbers as a numpy {@code .npz} archive ({@link NumpyArray}). */
+@Command(
+        name = "export",
+        sortOptions = false,
+        description = {
+            "Writes a sparkgan dataset, or any Parquet table of numbers (such as the scores/ of 'sparkgan score'), as",
+            "a numpy .npz archive for Python without a Parquet reader (the notebooks): a dataset gives images",
+            "(uint8, N x H x W x C), labels (int32, -1 where none) and ids (int64) in id order; another table one",
+            "array per numeric column (in id order when it has an id column). Everything passes through the driver:",
+            "use --limit for large data."
+        })
+public final class ExportCommand implements Callable<Integer> {
+
+    static final int FAILED = 2;
+
+    @Mixin
+    SparkOptions sparkOptions;
+
+    @Option(names = "--data", required = true, paramLabel = "URI", description = "the dataset or Parquet table")
+    String data;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "the .npz file to write")
+    String output;
+
+    @Option(names = "--limit", paramLabel = "N", description = "only the first N rows (by id)")
+    Integer limit;
+
+    @Option(names = "--overwrite", description = "replace an existing --output")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        try {
+            if (limit != null && limit < 1) {
+                throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+            }
+            if (!output.endsWith(".npz")) {
+                throw new IllegalArgumentException("--output must name a .npz file, got " + output);
+            }
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan export", sparkOptions.master);
+            Configuration conf = spark.sparkContext().hadoopConfiguration();
+            Path target = new Path(output);
+            FileSystem fs = target.getFileSystem(conf);
+            if (fs.exists(target) && !overwrite) {
+                throw new IllegalArgumentException(output + " exists; pass --overwrite to replace it");
+            }
+            boolean dataset = new Path(data, DatasetManifest.FILE_NAME)
+                    .getFileSystem(conf)
+                    .exists(new Path(data, DatasetManifest.FILE_NAME));
+            Map<String, NumpyArray> arrays = dataset ? datasetArrays(spark) : tableArrays(spark);
+            Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp");
+            try (OutputStream out = fs.create(temp, true)) {
+                NumpyArray.writeArchive(out, arrays);
+            }
+            if (fs.exists(target)) {
+                fs.delete(target, false);
+            }
+            if (!fs.rename(temp, target)) {
+                throw new IOException("could not rename " + temp + " to " + target);
+            }
+            System.out.printf("exported %s to %s: %s%n", data, output, describe(arrays));
+            return 0;
+        } catch (Exception e) {
+            DatasetException known = DatasetException.findIn(e);
+            System.err.println("error: " + (known != null ? known.getMessage() : e.getMessage()));
+            if (sparkOptions.verbose) {
+                e.printStackTrace();
+            }
+            return FAILED;
+        }
+    }
+
+    private Map<String, NumpyArray> datasetArrays(SparkSession spark) {
+        ImageDataset dataset = DatasetReader.read(spark, data);
+        ImageShape shape = dataset.manifest().shape();
+        List<Row> rows = firstRows(dataset.rows());
+        int size = shape.height() * shape.width() * shape.channels();
+        byte[] images = new byte[rows.size() * size];
+        int[] labels = new int[rows.size()];
+        long[] ids = new long[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            byte[] pixels = DatasetSchema.image(row).pixels();
+            if (pixels.length != size) {
+                throw new IllegalArgumentException("dataset " + data + ": the image of row id "
+                        + row.getLong(row.fieldIndex(DatasetSchema.ID)) + " is not " + shape);
+            }
+            System.arraycopy(pixels, 0, images, i * size, size);
+            Integer label = DatasetSchema.label(row);
+            labels[i] = label == null ? -1 : label;
+            ids[i] = row.getLong(row.fieldIndex(DatasetSchema.ID));
+        }
+        Map<String, NumpyArray> arrays = new LinkedHashMap<>();
+        arrays.put("images", NumpyArray.uint8(images, rows.size(), shape.height(), shape.width(), shape.channels()));
+        arrays.put("labels", NumpyArray.int32(labels, rows.size()));
+        arrays.put("ids", NumpyArray.int64(ids, rows.size()));
+        return arrays;
+    }
+
+    private Map<String, NumpyArray> tableArrays(SparkSession spark) {
+        Dataset<Row> table = spark.read().parquet(data);
+        List<Row> rows = firstRows(table);
+        Map<String, NumpyArray> arrays = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
+        StructField[] fields = table.schema().fields();
+        for (int f = 0; f < fields.length; f++) {
+            DataType type = fields[f].dataType();
+            int n = rows.size();
+            if (type == DataTypes.LongType) {
+                long[] values = new long[n];
+                for (int i = 0; i < n; i++) {
+                    values[i] = rows.get(i).isNullAt(f) ? -1 : rows.get(i).getLong(f);
+                }
+                arrays.put(fields[f].name(), NumpyArray.int64(values, n));
+            } else if (type == DataTypes.IntegerType || type == DataTypes.ShortType || type == DataTypes.ByteType) {
+                int[] values = new int[n];
+                for (int i = 0; i < n; i++) {
+                    values[i] =
+                            rows.get(i).isNullAt(f) ? -1 : ((Number) rows.get(i).get(f)).intValue();
+                }
+                arrays.put(fields[f].name(), NumpyArray.int32(values, n));
+            } else if (type == DataTypes.DoubleType || type == DataTypes.FloatType) {
+                double[] values = new double[n];
+                for (int i = 0; i < n; i++) {
+                    values[i] = rows.get(i).isNullAt(f)
+                            ? Double.NaN
+                            : ((Number) rows.get(i).get(f)).doubleValue();
+                }
+                arrays.put(fields[f].name(), NumpyArray.float64(values, n));
+            } else {
+                skipped.add(fields[f].name() + " (" + type.simpleString() + ")");
+            }
+        }
+        if (arrays.isEmpty()) {
+            throw new IllegalArgumentException(data + " has no numeric columns, only " + skipped);
+        }
+        if (!skipped.isEmpty()) {
+            System.err.println("export: columns that are not numbers left out: " + String.join(", ", skipped));
+        }
+        return arrays;
+    }
+
+    private List<Row> firstRows(Dataset<Row> rows) {
+        Dataset<Row> ordered =
+                List.of(rows.columns()).contains(DatasetSchema.ID) ? rows.orderBy(DatasetSchema.ID) : rows;
+        return (limit == null ? ordered : ordered.limit(limit)).collectAsList();
+    }
+
+    private static String describe(Map<String, NumpyArray> arrays) {
+        List<String> parts = new ArrayList<>();
+        arrays.forEach((name, array) ->
+                parts.add(name + " " + array.dtype() + " " + java.util.Arrays.toString(array.shape())));
+        return String.join(", ", parts);
+    }
+}

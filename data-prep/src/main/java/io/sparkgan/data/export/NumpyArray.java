@@ -1,0 +1,168 @@
+package io.sparkgan.data.export;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * An array in numpy's own file format ({@code .npy}, version 1.0: a magic string, a Python dict header giving the
+ * dtype, order and shape, then the values little-endian in C order), and {@code .npz} archives of several (a zip of
+ * {@code name.npy} entries). It is how sparkgan hands data to Python without a Parquet reader: Debian's numpy
+ * loads both ({@code numpy.load}). Only plain numeric dtypes, which is all sparkgan writes or reads.
+ */
+public record NumpyArray(String dtype, long[] shape, byte[] data) {
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Map<String, Integer> ITEM_SIZE = Map.of("|u1", 1, "<i4", 4, "<i8", 8, "<f4", 4, "<f8", 8);
+    private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order':\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
+
+    public NumpyArray {
+        Integer size = ITEM_SIZE.get(dtype);
+        if (size == null) {
+            throw new IllegalArgumentException(
+                    "unsupported numpy dtype " + dtype + "; supported: " + ITEM_SIZE.keySet());
+        }
+        if (size * count(shape) != data.length) {
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " of " + dtype + " needs " + size * count(shape) + " bytes");
+        }
+    }
+
+    public static NumpyArray uint8(byte[] values, long... shape) {
+        return new NumpyArray("|u1", shape, values);
+    }
+
+    public static NumpyArray int32(int[] values, long... shape) {
+        ByteBuffer buffer = buffer(4L * values.length);
+        buffer.asIntBuffer().put(values);
+        return new NumpyArray("<i4", shape, buffer.array());
+    }
+
+    public static NumpyArray int64(long[] values, long... shape) {
+        ByteBuffer buffer = buffer(8L * values.length);
+        buffer.asLongBuffer().put(values);
+        return new NumpyArray("<i8", shape, buffer.array());
+    }
+
+    public static NumpyArray float64(double[] values, long... shape) {
+        ByteBuffer buffer = buffer(8L * values.length);
+        buffer.asDoubleBuffer().put(values);
+        return new NumpyArray("<f8", shape, buffer.array());
+    }
+
+    /** The values as doubles, whatever the dtype. */
+    public double[] toDoubles() {
+        ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        double[] out = new double[Math.toIntExact(count(shape))];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (dtype) {
+                case "|u1" -> in.get() & 0xFF;
+                case "<i4" -> in.getInt();
+                case "<i8" -> in.getLong();
+                case "<f4" -> in.getFloat();
+                default -> in.getDouble();
+            };
+        }
+        return out;
+    }
+
+    public void write(OutputStream out) throws IOException {
+        String shapeText = shape.length == 1
+                ? "(" + shape[0] + ",)"
+                : Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", ", "(", ")"));
+        StringBuilder header =
+                new StringBuilder("{'descr': '" + dtype + "', 'fortran_order': False, 'shape': " + shapeText + ", }");
+        // the header ends with a newline and pads the preamble to a multiple of 64 bytes, as numpy writes it
+        int preamble = MAGIC.length + 2 + 2;
+        while ((preamble + header.length() + 1) % 64 != 0) {
+            header.append(' ');
+        }
+        header.append('\n');
+        out.write(MAGIC);
+        out.write(new byte[] {1, 0, (byte) (header.length() & 0xFF), (byte) (header.length() >> 8)});
+        out.write(header.toString().getBytes(StandardCharsets.US_ASCII));
+        out.write(data);
+    }
+
+    /** Reads a {@code .npy} file of a supported dtype in C order; anything else is refused with what it holds. */
+    public static NumpyArray read(InputStream stream, String where) throws IOException {
+        DataInputStream in = new DataInputStream(stream);
+        byte[] magic = new byte[MAGIC.length];
+        in.readFully(magic);
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw new IllegalArgumentException(where + " is not a numpy .npy file (numpy.save writes one)");
+        }
+        int major = in.readUnsignedByte();
+        in.readUnsignedByte();
+        int headerLength = major == 1
+                ? in.readUnsignedByte() | in.readUnsignedByte() << 8
+                : in.readUnsignedByte()
+                        | in.readUnsignedByte() << 8
+                        | in.readUnsignedByte() << 16
+                        | in.readUnsignedByte() << 24;
+        byte[] headerBytes = new byte[headerLength];
+        in.readFully(headerBytes);
+        String header = new String(headerBytes, StandardCharsets.US_ASCII);
+        Matcher descr = DESCR.matcher(header);
+        Matcher fortran = FORTRAN.matcher(header);
+        Matcher shapeText = SHAPE.matcher(header);
+        if (!descr.find() || !fortran.find() || !shapeText.find()) {
+            throw new IllegalArgumentException(where + ": unreadable .npy header " + header.trim());
+        }
+        if (fortran.group(1).equals("True")) {
+            throw new IllegalArgumentException(where + " is in Fortran order; save a C-order array");
+        }
+        String dtype = descr.group(1).equals("<u1") ? "|u1" : descr.group(1);
+        if (!ITEM_SIZE.containsKey(dtype)) {
+            throw new IllegalArgumentException(where + " holds " + dtype + " values; sparkgan reads "
+                    + ITEM_SIZE.keySet() + " (e.g. numpy.float32, numpy.int64)");
+        }
+        long[] shape = Arrays.stream(shapeText.group(1).split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .mapToLong(Long::parseLong)
+                .toArray();
+        byte[] data = new byte[Math.toIntExact(ITEM_SIZE.get(dtype) * count(shape))];
+        in.readFully(data);
+        return new NumpyArray(dtype, shape, data);
+    }
+
+    /** An {@code .npz} archive of {@code arrays}, each as {@code name.npy}. */
+    public static void writeArchive(OutputStream out, Map<String, NumpyArray> arrays) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, NumpyArray> entry : arrays.entrySet()) {
+                zip.putNextEntry(new ZipEntry(entry.getKey() + ".npy"));
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                entry.getValue().write(bytes);
+                bytes.writeTo(zip);
+                zip.closeEntry();
+            }
+        }
+    }
+
+    private static long count(long[] shape) {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        return n;
+    }
+
+    private static ByteBuffer buffer(long bytes) {
+        return ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}

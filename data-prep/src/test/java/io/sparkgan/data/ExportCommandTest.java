@@ -1,0 +1,122 @@
+package io.sparkgan.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.sparkgan.data.export.ExportCommand;
+import io.sparkgan.data.export.NumpyArray;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code sparkgan export}: datasets and tables of numbers to numpy archives, on real Parquet files. */
+class ExportCommandTest extends SparkTest {
+
+    @TempDir
+    static Path dir;
+
+    private static String dataset;
+
+    @BeforeAll
+    static void prep() {
+        dataset = dir.resolve("mnist-30").toString();
+        PrepRun prep = PrepRun.of(
+                "--from",
+                "mnist-idx",
+                "--input",
+                Mnist.FOLDER.toString(),
+                "--split",
+                "test",
+                "--limit",
+                "30",
+                "--output",
+                dataset);
+        assertEquals(0, prep.exitCode(), prep.toString());
+    }
+
+    private static int export(String... args) {
+        return new CommandLine(new ExportCommand()).execute(args);
+    }
+
+    private static Map<String, NumpyArray> archive(Path file) throws IOException {
+        Map<String, NumpyArray> arrays = new HashMap<>();
+        try (InputStream in = Files.newInputStream(file);
+                ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                arrays.put(entry.getName().replace(".npy", ""), NumpyArray.read(zip, entry.getName()));
+            }
+        }
+        return arrays;
+    }
+
+    @Test
+    void aDatasetBecomesImagesLabelsAndIdsInIdOrder() throws IOException {
+        Path out = dir.resolve("first-12.npz");
+        assertEquals(0, export("--data", dataset, "--output", out.toString(), "--limit", "12"));
+        Map<String, NumpyArray> arrays = archive(out);
+        assertArrayEquals(new long[] {12, 28, 28, 1}, arrays.get("images").shape());
+        Map<Long, Row> rows = Datasets.rowsById(spark, dataset);
+        double[] ids = arrays.get("ids").toDoubles();
+        double[] labels = arrays.get("labels").toDoubles();
+        byte[] images = arrays.get("images").data();
+        for (int i = 0; i < 12; i++) {
+            assertEquals(i, ids[i]);
+            Row row = rows.get((long) i);
+            assertEquals(DatasetSchema.label(row), (int) labels[i]);
+            byte[] expected = DatasetSchema.image(row).pixels();
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(images, i * 784, (i + 1) * 784));
+        }
+    }
+
+    @Test
+    void aTableOfNumbersBecomesOneArrayPerNumericColumn() throws IOException {
+        String table = dir.resolve("scores").toString();
+        StructType schema = new StructType()
+                .add("id", DataTypes.LongType)
+                .add("label", DataTypes.IntegerType, true)
+                .add("score", DataTypes.DoubleType)
+                .add("note", DataTypes.StringType);
+        spark.createDataFrame(
+                        java.util.List.of(
+                                RowFactory.create(2L, null, 0.5, "c"),
+                                RowFactory.create(0L, 7, 1.5, "a"),
+                                RowFactory.create(1L, 3, -2.0, "b")),
+                        schema)
+                .write()
+                .parquet(table);
+        Path out = dir.resolve("scores.npz");
+        assertEquals(0, export("--data", table, "--output", out.toString()));
+        Map<String, NumpyArray> arrays = archive(out);
+        assertEquals(java.util.Set.of("id", "label", "score"), arrays.keySet(), "the text column left out");
+        assertArrayEquals(new double[] {0, 1, 2}, arrays.get("id").toDoubles());
+        assertArrayEquals(new double[] {7, 3, -1}, arrays.get("label").toDoubles(), "null as -1");
+        assertArrayEquals(new double[] {1.5, -2.0, 0.5}, arrays.get("score").toDoubles());
+    }
+
+    @Test
+    void badOptionsAndAnExistingOutputAreRefusedBeforeAnythingIsWritten() throws IOException {
+        Path out = dir.resolve("kept.npz");
+        Files.writeString(out, "someone's file");
+        assertEquals(2, export("--data", dataset, "--output", out.toString()));
+        assertEquals("someone's file", Files.readString(out));
+        assertEquals(
+                2, export("--data", dataset, "--output", dir.resolve("x.csv").toString()));
+        assertEquals(
+                2, export("--data", dataset, "--output", dir.resolve("y.npz").toString(), "--limit", "0"));
+        assertFalse(Files.exists(dir.resolve("y.npz")));
+    }
+}

@@ -1,0 +1,132 @@
+package io.sparkgan.jobs;
+
+import io.sparkgan.data.SparkOptions;
+import io.sparkgan.data.export.NumpyArray;
+import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.RunDirectory;
+import io.sparkgan.jobs.train.RunStorage;
+import io.sparkgan.jobs.train.TrainConfig;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.ImageTensors;
+import io.sparkgan.model.nets.ClassConditioning;
+import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.state.GanCheckpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sparkgan sample}: G's images for latent vectors the caller chose (an interpolation, a fixed grid), on the
+ * driver, from and to numpy files, so that notebooks can explore a checkpoint without a JVM kernel.
+ */
+@Command(
+        name = "sample",
+        sortOptions = false,
+        description = {
+            "Runs a checkpoint's G on the driver for the latent vectors in a numpy .npy file (N x latent size, any",
+            "float or integer dtype) and, for a conditional run, the class of each in another (N integers), and",
+            "writes the images to a .npy file (uint8, N x H x W x C). For notebooks: latent interpolation, class",
+            "grids. Use 'generate' for datasets. Exit codes: 0 done, 2 bad options or input."
+        })
+public final class SampleCommand implements Callable<Integer> {
+
+    @Mixin
+    SparkOptions sparkOptions;
+
+    @Option(names = "--run-dir", paramLabel = "URI", description = "the run to sample from (or --registry)")
+    String runDir;
+
+    @Mixin
+    RegistryOptions registryOptions;
+
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "STEP|best|latest",
+            description = "which checkpoint (default: best when one is marked, else latest)")
+    String checkpoint;
+
+    @Option(names = "--latents", required = true, paramLabel = "FILE", description = "latent vectors (.npy, N x Z)")
+    String latents;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "a conditional run's classes (.npy, N)")
+    String labels;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "the images (.npy) to write")
+    String output;
+
+    @Override
+    public Integer call() {
+        try {
+            Configuration conf = new Configuration();
+            RegistryOptions.Model model = registryOptions.resolve(conf, runDir, checkpoint);
+            TrainConfig config = new RunDirectory(model.runDir(), conf).storedGanConfig("sparkgan sample");
+            CheckpointStore checkpoints =
+                    new CheckpointStore(new RunStorage(model.runDir(), conf), config.keepCheckpoints);
+            long step = checkpoints.resolve(model.checkpoint(), model.runDir());
+            GanCheckpoint loaded = checkpoints.load(step);
+            GanModelConfig gan = loaded.config();
+            NumpyArray z = read(conf, latents);
+            if (z.shape().length != 2 || z.shape()[1] != gan.latentSize) {
+                throw new IllegalArgumentException("--latents " + latents + " has shape "
+                        + java.util.Arrays.toString(z.shape()) + "; run " + model.runDir() + " needs N x "
+                        + gan.latentSize);
+            }
+            int n = Math.toIntExact(z.shape()[0]);
+            INDArray oneHot = null;
+            if (gan.conditional != (labels != null)) {
+                throw new IllegalArgumentException(
+                        gan.conditional
+                                ? "run " + model.runDir()
+                                        + " is conditional: --labels gives the class of each latent vector"
+                                : "--labels: run " + model.runDir() + " is unconditional");
+            }
+            if (labels != null) {
+                double[] classes = read(conf, labels).toDoubles();
+                if (classes.length != n) {
+                    throw new IllegalArgumentException("--labels " + labels + " holds " + classes.length
+                            + " classes for " + n + " latent vectors");
+                }
+                int[] asInts = new int[n];
+                for (int i = 0; i < n; i++) {
+                    asInts[i] = (int) classes[i];
+                }
+                oneHot = ClassConditioning.oneHot(asInts, gan.classes, DataType.FLOAT);
+            }
+            INDArray input = Nd4j.create(z.toDoubles(), new long[] {n, gan.latentSize}, 'c')
+                    .castTo(DataType.FLOAT);
+            Network generator = loaded.samplingGenerator();
+            byte[][] images = ImageTensors.toPixels(generator.output(ClassConditioning.generatorInput(input, oneHot)));
+            int size = gan.height * gan.width * gan.channels;
+            byte[] all = new byte[n * size];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(images[i], 0, all, i * size, size);
+            }
+            Path target = new Path(output);
+            FileSystem fs = target.getFileSystem(conf);
+            try (OutputStream out = fs.create(target, true)) {
+                NumpyArray.uint8(all, n, gan.height, gan.width, gan.channels).write(out);
+            }
+            System.out.printf("%d images of %s checkpoint %d written to %s%n", n, model.runDir(), step, output);
+            return 0;
+        } catch (Exception e) {
+            return CommandErrors.report(e, sparkOptions.verbose);
+        }
+    }
+
+    private static NumpyArray read(Configuration conf, String file) throws IOException {
+        Path path = new Path(file);
+        try (InputStream in = path.getFileSystem(conf).open(path)) {
+            return NumpyArray.read(in, file);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.sparkgan.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkgan.data.export.NumpyArray;
+import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.RunStorage;
+import io.sparkgan.model.ImageTensors;
+import io.sparkgan.model.nets.ClassConditioning;
+import io.sparkgan.model.state.GanCheckpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** {@code sparkgan sample}: a conditional checkpoint's G on latent vectors and classes from numpy files. */
+class SampleCommandTest extends LocalSparkTest {
+
+    @TempDir
+    static Path dir;
+
+    private static String run;
+
+    @BeforeAll
+    static void train() {
+        run = dir.resolve("run").toString();
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--data",
+                data,
+                "--run-dir",
+                run,
+                "--kimg",
+                "0.064",
+                "--conditional",
+                "--evaluate-every",
+                "0"));
+        args.addAll(TestData.TINY_RUN);
+        TestData.CliResult trained = TestData.cli(args.toArray(String[]::new));
+        assertEquals(0, trained.exitCode(), trained.err());
+    }
+
+    private static Path save(String name, NumpyArray array) throws IOException {
+        Path file = dir.resolve(name);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            array.write(out);
+        }
+        return file;
+    }
+
+    @Test
+    void imagesAreGsOutputForTheGivenLatentsAndClasses() throws Exception {
+        double[] z = new double[3 * 8];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = Math.sin(i + 1.0);
+        }
+        Path latents = save("z.npy", NumpyArray.float64(z, 3, 8));
+        Path labels = save("labels.npy", NumpyArray.int64(new long[] {0, 9, 4}, 3));
+        Path out = dir.resolve("images.npy");
+        TestData.CliResult result = TestData.cli(
+                "sample",
+                "--run-dir",
+                run,
+                "--latents",
+                latents.toString(),
+                "--labels",
+                labels.toString(),
+                "--output",
+                out.toString(),
+                "--checkpoint",
+                "latest");
+        assertEquals(0, result.exitCode(), result.err());
+        NumpyArray images;
+        try (InputStream in = Files.newInputStream(out)) {
+            images = NumpyArray.read(in, out.toString());
+        }
+        assertArrayEquals(new long[] {3, 28, 28, 1}, images.shape());
+
+        CheckpointStore checkpoints =
+                new CheckpointStore(new RunStorage(run, spark.sparkContext().hadoopConfiguration()), 20);
+        GanCheckpoint loaded = checkpoints.load(checkpoints.latest().orElseThrow());
+        byte[][] expected = ImageTensors.toPixels(loaded.samplingGenerator()
+                .output(ClassConditioning.generatorInput(
+                        Nd4j.create(z, new long[] {3, 8}, 'c').castTo(DataType.FLOAT),
+                        ClassConditioning.oneHot(new int[] {0, 9, 4}, 10, DataType.FLOAT))));
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(expected[i], java.util.Arrays.copyOfRange(images.data(), i * 784, (i + 1) * 784));
+        }
+    }
+
+    @Test
+    void latentsOfTheWrongWidthOrMissingClassesAreRefusedNamingTheFile() throws Exception {
+        Path wide = save("wide.npy", NumpyArray.float64(new double[10], 1, 10));
+        TestData.CliResult refused = TestData.cli(
+                "sample",
+                "--run-dir",
+                run,
+                "--latents",
+                wide.toString(),
+                "--output",
+                dir.resolve("x.npy").toString());
+        assertEquals(2, refused.exitCode());
+        assertTrue(
+                refused.err().contains("wide.npy has shape [1, 10]")
+                        && refused.err().contains("needs N x 8"),
+                refused.err());
+        Path fine = save("fine.npy", NumpyArray.float64(new double[8], 1, 8));
+        TestData.CliResult noClasses = TestData.cli(
+                "sample",
+                "--run-dir",
+                run,
+                "--latents",
+                fine.toString(),
+                "--output",
+                dir.resolve("y.npy").toString());
+        assertEquals(2, noClasses.exitCode());
+        assertTrue(noClasses.err().contains("is conditional: --labels"), noClasses.err());
+    }
+}
