@@ -62,11 +62,14 @@ class GeneratorGradientTest {
     @Test
     void superResolutionGeneratorGradientMatchesFiniteDifferences() {
         for (int scale : new int[] {2, 4}) {
-            GanModelConfig config = GanModelConfig.superResolution(16, 16, 1, scale);
-            config.baseWidth = 2;
-            config.superResolution.blocks = 1;
-            config.superResolution.features = 3;
-            checkGeneratorGradient(config, 2);
+            for (boolean inputSkip : new boolean[] {false, true}) {
+                GanModelConfig config = GanModelConfig.superResolution(16, 16, 1, scale);
+                config.baseWidth = 2;
+                config.superResolution.blocks = 1;
+                config.superResolution.features = 3;
+                config.superResolution.inputSkip = inputSkip;
+                checkGeneratorGradient(config, 2);
+            }
         }
     }
 

@@ -217,6 +217,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + " adversarial term (default 0)")
     Double pretrainKimg;
 
+    @Option(
+            names = "--sr-input-skip",
+            description = "srgan: G adds its output to the input upscaled by nearest neighbour and learns only the"
+                    + " missing detail (default: off)")
+    Boolean srInputSkip;
+
     @Option(names = "--latent", paramLabel = "N", description = "latent size (default 100)")
     Integer latent;
 
@@ -459,11 +465,13 @@ public final class TrainCommand implements Callable<Integer> {
                             pixelLoss,
                             featureWeight,
                             adversarialWeight,
-                            pretrainKimg)
+                            pretrainKimg,
+                            srInputSkip)
                     .anyMatch(java.util.Objects::nonNull);
             if (anyGiven) {
                 throw new IllegalArgumentException("--scale, --patch, --sr-blocks, --sr-features, --pixel-loss,"
-                        + " --feature-weight, --adversarial-weight and --pretrain-kimg need --model srgan");
+                        + " --feature-weight, --adversarial-weight, --pretrain-kimg and --sr-input-skip need --model"
+                        + " srgan");
             }
             return;
         }
@@ -478,6 +486,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (featureWeight != null) sr.featureWeight = featureWeight;
         if (adversarialWeight != null) sr.adversarialWeight = adversarialWeight;
         if (pretrainKimg != null) sr.pretrainKimg = pretrainKimg;
+        if (srInputSkip != null) sr.inputSkip = srInputSkip;
         if (patch != null) {
             if (patch < 1) {
                 throw new IllegalArgumentException("--patch must be >= 1, got " + patch);

@@ -22,7 +22,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <p>G, a graph: a 9x9 convolution and its activation; {@code blocks} residual blocks (3x3 convolution, batch norm,
  * activation, 3x3 convolution, batch norm, added to the block's input); a 3x3 convolution and batch norm added to
  * the first feature map (the long skip); per 2x stage a nearest-neighbour upsampling, a 3x3 convolution and the
- * activation; a 9x9 convolution to the image and tanh. The activation is LeakyReLU(0.2), as ESRGAN's, not the
+ * activation; a 9x9 convolution to the image and tanh; or, with {@code inputSkip}, that convolution added to the
+ * input upscaled by nearest neighbour and clipped to [-1, 1]. The activation is LeakyReLU(0.2), as ESRGAN's, not the
  * paper's PReLU: DL4J 1.0.0-M2.1's PReLU backward op ({@code prelu_bp}) refuses slopes shared per channel on
  * feature maps ("Op validation failed"), and a slope per pixel would tie G to one input size. The upsampling is nearest neighbour then convolution, as ESRGAN's, rather
  * than the paper's sub-pixel convolution: DL4J has no depth-to-space layer (ND4J's op would need a custom layer
@@ -75,10 +76,22 @@ final class SuperResolutionNetworks {
             last = up + "-act";
         }
         graph.addLayer("to-image", new LinearConvolution2D(9, 1, 4, c.channels, true), last);
-        graph.addLayer(
-                "image",
-                new ActivationLayer.Builder().activation(Activation.TANH).build(),
-                "to-image");
+        if (sr.inputSkip) {
+            graph.addLayer("input-upscaled", new Upsampling2D.Builder(sr.scale).build(), "low-res");
+            graph.addVertex(
+                    "with-input", new ElementWiseVertex(ElementWiseVertex.Op.Add), "input-upscaled", "to-image");
+            graph.addLayer(
+                    "image",
+                    new ActivationLayer.Builder()
+                            .activation(Activation.HARDTANH)
+                            .build(),
+                    "with-input");
+        } else {
+            graph.addLayer(
+                    "image",
+                    new ActivationLayer.Builder().activation(Activation.TANH).build(),
+                    "to-image");
+        }
         graph.setOutputs("image");
         graph.setInputTypes(InputType.convolutional(c.height / sr.scale, c.width / sr.scale, c.channels));
         return graph.build();

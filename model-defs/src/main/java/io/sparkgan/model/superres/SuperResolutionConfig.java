@@ -42,6 +42,13 @@ public final class SuperResolutionConfig implements Serializable {
      */
     public double pretrainKimg = 0;
 
+    /**
+     * G adds its output to the low-resolution input upscaled by nearest neighbour and clips the sum to [-1, 1]
+     * (instead of ending in tanh), so that it learns only the detail the plain upscale lacks and starts at that
+     * upscale's colours (residual learning, as VDSR's global skip).
+     */
+    public boolean inputSkip = false;
+
     public enum PixelLoss {
         MSE,
         L1

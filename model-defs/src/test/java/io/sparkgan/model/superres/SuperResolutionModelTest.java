@@ -117,6 +117,24 @@ class SuperResolutionModelTest {
         assertTrue(learned > bicubic + 3, "SRResNet " + learned + " dB against bicubic " + bicubic + " dB");
     }
 
+    /**
+     * With the input skip, G is the input upscaled by nearest neighbour plus what its last convolution adds: with
+     * that convolution zeroed, exactly the plain upscale, so training starts from the input's colours.
+     */
+    @Test
+    void theInputSkipAddsGsOutputToTheNearestUpscaleOfItsInput() {
+        GanModelConfig config = small(16, 3, 2);
+        config.superResolution.inputSkip = true;
+        Network g = GanNetworks.generator(config);
+        INDArray lowRes = Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8).muli(1.6).subi(0.8);
+        g.model().paramTable().get("to-image_W").assign(0);
+        g.model().paramTable().get("to-image_b").assign(0);
+        INDArray nearest = lowRes.repeat(2, 2).repeat(3, 2);
+        assertEquals(0, nearest.sub(g.output(lowRes)).amaxNumber().doubleValue(), 1e-6);
+        g.model().paramTable().get("to-image_b").assign(5);
+        assertEquals(1.0, g.output(lowRes).minNumber().doubleValue(), 1e-6, "clipped to the image range");
+    }
+
     /** {@code n} 16x16 gray images: -1 with one to three rectangles of +1 (sides 3 to 10 pixels). */
     private static INDArray rectangles(int n, SplittableRandom random) {
         INDArray images = Nd4j.valueArrayOf(new long[] {n, 1, 16, 16}, -1.0, DataType.FLOAT);
