@@ -88,7 +88,7 @@ class NotebooksIT {
                 "0,1,2,3,4");
         String superResolution = dir.resolve("sr-run").toString();
         cli(
-                List.of(),
+                TestData.TINY_ROUNDS,
                 "train",
                 "--model",
                 "srgan",
@@ -100,14 +100,6 @@ class NotebooksIT {
                 superResolution,
                 "--kimg",
                 "0.064",
-                "--workers",
-                "2",
-                "--batch-per-worker",
-                "8",
-                "--averaging-every",
-                "2",
-                "--checkpoint-every",
-                "2",
                 "--sr-blocks",
                 "1",
                 "--sr-features",

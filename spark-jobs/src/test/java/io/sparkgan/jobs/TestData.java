@@ -150,22 +150,21 @@ public final class TestData {
     public static final int EVALUATED = 4096;
 
     /**
-     * Training options of a tiny, fast GAN run for command-line tests: 2 workers of 8 images, rounds of 2 steps
-     * (0.032 kimg a round), a checkpoint every 2 rounds, G and D 4 channels wide, latent size 8.
+     * The engine's options of a tiny, fast run for command-line tests, any model: 2 workers of 8 images, rounds of 2
+     * steps (0.032 kimg a round), a checkpoint every 2 rounds.
      */
-    public static final List<String> TINY_RUN = List.of(
-            "--workers",
-            "2",
-            "--batch-per-worker",
-            "8",
-            "--averaging-every",
-            "2",
-            "--checkpoint-every",
-            "2",
-            "--base-width",
-            "4",
-            "--latent",
-            "8");
+    public static final List<String> TINY_ROUNDS =
+            List.of("--workers", "2", "--batch-per-worker", "8", "--averaging-every", "2", "--checkpoint-every", "2");
+
+    /** {@link #TINY_ROUNDS} of a GAN whose G and D are {@code width} channels wide, latent size 8. */
+    public static List<String> tinyGan(int width) {
+        List<String> options = new java.util.ArrayList<>(TINY_ROUNDS);
+        options.addAll(List.of("--base-width", Integer.toString(width), "--latent", "8"));
+        return List.copyOf(options);
+    }
+
+    /** A tiny GAN run: {@link #TINY_ROUNDS}, G and D 4 channels wide, latent size 8. */
+    public static final List<String> TINY_RUN = tinyGan(4);
 
     /** What a command line printed and returned. */
     public record CliResult(int exitCode, String out, String err) {}

@@ -1,11 +1,9 @@
 package io.sparkgan.jobs.anomaly;
 
+import io.sparkgan.jobs.report.ChartPng;
 import java.awt.Color;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.StandardXYBarPainter;
@@ -48,14 +46,7 @@ final class ScoreHistogram {
         NumberAxis scoreAxis = new NumberAxis("anomaly score");
         scoreAxis.setAutoRangeIncludesZero(false);
         XYPlot plot = new XYPlot(data, scoreAxis, new NumberAxis("share of the group's images"), renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ChartUtils.writeChartAsPNG(out, chart, 640, 420);
-        return out.toByteArray();
+        return ChartPng.of(plot, title, 640, 420);
     }
 
     private static double[] select(double[] scores, boolean[] anomalous, boolean which) {

@@ -191,22 +191,11 @@ class StandaloneClusterIT {
                 "0",
                 "--eval-samples",
                 "500",
-                "--workers",
-                "2",
-                "--batch-per-worker",
-                "8",
-                "--averaging-every",
-                "2",
-                "--checkpoint-every",
-                "2",
-                "--base-width",
-                "16",
-                "--latent",
-                "8",
                 "--lr-g",
                 "1e-3",
                 "--lr-d",
                 "1e-3"));
+        args.addAll(TestData.tinyGan(16));
         args.addAll(List.of(extra));
         return args;
     }
