@@ -76,22 +76,32 @@ final class RunProgress {
         return line;
     }
 
-    /** A round's line for the user: kimg of the total, images/s, the losses and D's outputs (the pixel loss too). */
+    /**
+     * A round's line for the user: kimg of the total, images/s, the losses and D's outputs, and a super-resolution
+     * run's pixel loss (alone while it trains on the content loss only, where D does not train).
+     */
     static String describe(ObjectNode roundLine, double totalKimg) {
-        String text = String.format(
-                "%.1f/%.1f kimg, %.0f images/s, D loss %.3f, G loss %.3f, D(x) %.2f, D(G(z)) %.2f",
+        String progress = String.format(
+                "%.1f/%.1f kimg, %.0f images/s",
                 roundLine.get("kimg").asDouble(),
                 totalKimg,
-                roundLine.get("imagesPerSecond").asDouble(),
-                roundLine.get("dLoss").asDouble(),
-                roundLine.get("gLoss").asDouble(),
-                roundLine.get("dReal").asDouble(),
-                roundLine.get("dFake").asDouble());
-        return roundLine.has("pixelLoss")
-                ? text
-                        + String.format(
-                                ", pixel loss %.4f", roundLine.get("pixelLoss").asDouble())
-                : text;
+                roundLine.get("imagesPerSecond").asDouble());
+        String pixels = roundLine.has("pixelLoss")
+                ? String.format(", pixel loss %.4f", roundLine.get("pixelLoss").asDouble())
+                : "";
+        if (!pixels.isEmpty()
+                && roundLine.get("dLoss").asDouble() == 0
+                && roundLine.get("dReal").asDouble() == 0) {
+            return progress + pixels + " (content loss only)";
+        }
+        return progress
+                + String.format(
+                        ", D loss %.3f, G loss %.3f, D(x) %.2f, D(G(z)) %.2f",
+                        roundLine.get("dLoss").asDouble(),
+                        roundLine.get("gLoss").asDouble(),
+                        roundLine.get("dReal").asDouble(),
+                        roundLine.get("dFake").asDouble())
+                + pixels;
     }
 
     /** What a checkpoint stores about the run besides the networks. */
