@@ -229,7 +229,7 @@ public final class AnomalyScoring {
             record.put("time", java.time.Instant.now().toString());
             record.put("output", out.target().toString());
             record.put("method", method);
-            new MetricsLog(storage, SCORINGS_LOG).append(record);
+            MetricsLog.record(storage, SCORINGS_LOG, record);
             return new Summary(written.size(), out.target().toString(), roc, threshold);
         } catch (IOException | RuntimeException e) {
             out.discard(temp);

@@ -1,6 +1,6 @@
 package io.sparkgan.jobs.anomaly;
 
-import io.sparkgan.jobs.report.ChartPng;
+import io.sparkgan.jobs.charts.ChartPng;
 import io.sparkgan.model.metrics.Roc;
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,6 +1,6 @@
 package io.sparkgan.jobs.anomaly;
 
-import io.sparkgan.jobs.report.ChartPng;
+import io.sparkgan.jobs.charts.ChartPng;
 import java.awt.Color;
 import java.io.IOException;
 import java.util.Arrays;

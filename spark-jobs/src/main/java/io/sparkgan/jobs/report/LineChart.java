@@ -1,5 +1,6 @@
 package io.sparkgan.jobs.report;
 
+import io.sparkgan.jobs.charts.ChartPng;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.ArrayList;

@@ -157,7 +157,7 @@ public final class Upscaling {
                 ObjectNode record = evaluation.deepCopy();
                 record.put("time", java.time.Instant.now().toString());
                 record.put("output", output);
-                new MetricsLog(new RunStorage(runDir, hadoop), EVALUATIONS_LOG).append(record);
+                MetricsLog.record(new RunStorage(runDir, hadoop), EVALUATIONS_LOG, record);
             }
             return new Summary(manifest.count(), step, scale, seconds, evaluation);
         } finally {

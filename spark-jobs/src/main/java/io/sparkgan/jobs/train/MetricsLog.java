@@ -45,6 +45,24 @@ public final class MetricsLog {
         rewrite();
     }
 
+    /**
+     * Appends a line that records work done with a run (scorings, upscales, which the run report shows), with only a
+     * warning when the run directory cannot be written (a shared, read-only run): the work's own output is complete
+     * without it.
+     */
+    public static void record(RunStorage storage, String relative, ObjectNode entry) {
+        try {
+            new MetricsLog(storage, relative).append(entry);
+        } catch (IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(MetricsLog.class)
+                    .warn(
+                            "could not record this in {}/{} for the run report: {}",
+                            storage.root(),
+                            relative,
+                            e.toString());
+        }
+    }
+
     public void append(ObjectNode entry) throws IOException {
         String line = entry.toString();
         lines.add(line);

@@ -1,4 +1,4 @@
-package io.sparkgan.jobs.report;
+package io.sparkgan.jobs.charts;
 
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
