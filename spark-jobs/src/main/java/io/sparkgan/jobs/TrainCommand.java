@@ -219,8 +219,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--sr-input-skip",
+            negatable = true,
             description = "srgan: G adds its output to the input upscaled by nearest neighbour and learns only the"
-                    + " missing detail (default: off)")
+                    + " missing detail (default: on; --no-sr-input-skip ends G in tanh instead)")
     Boolean srInputSkip;
 
     @Option(names = "--latent", paramLabel = "N", description = "latent size (default 100)")

@@ -45,9 +45,11 @@ public final class SuperResolutionConfig implements Serializable {
     /**
      * G adds its output to the low-resolution input upscaled by nearest neighbour and clips the sum to [-1, 1]
      * (instead of ending in tanh), so that it learns only the detail the plain upscale lacks and starts at that
-     * upscale's colours (residual learning, as VDSR's global skip).
+     * upscale's colours (residual learning, as VDSR's global skip). On by default: on MNIST it gained 1.2-1.8 dB
+     * and cut FID by 2.5-8x at the same budget, and on photographs it removed G's colour shift and border frame
+     * (docs/SUPERRES.md).
      */
-    public boolean inputSkip = false;
+    public boolean inputSkip = true;
 
     public enum PixelLoss {
         MSE,
