@@ -92,7 +92,8 @@ public final class ExportCommand implements Callable<Integer> {
             return 0;
         } catch (Exception e) {
             DatasetException known = DatasetException.findIn(e);
-            System.err.println("error: " + (known != null ? known.getMessage() : e.getMessage()));
+            String message = known != null ? known.getMessage() : e.getMessage();
+            System.err.println("error: " + (message != null ? message : e.toString()));
             if (sparkOptions.verbose) {
                 e.printStackTrace();
             }
