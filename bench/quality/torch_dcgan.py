@@ -80,6 +80,9 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--kimg", default="60,120", help="comma-separated points to sample at")
     parser.add_argument("--samples", type=int, default=10000)
+    parser.add_argument("--modes", default="eval,train", help="sampling modes to write at each point")
+    parser.add_argument("--seconds", type=float, default=0,
+                        help="training time limit: stops at the first step past it and samples there too (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--latent", type=int, default=100)
@@ -94,13 +97,18 @@ def main():
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
     opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
     points = sorted(float(k) for k in args.kimg.split(","))
+    modes = [(mode, mode == "train") for mode in args.modes.split(",")]
     os.makedirs(args.out, exist_ok=True)
     progress = open(os.path.join(args.out, "progress.jsonl"), "a")
     order, position, shown, training_seconds = torch.randperm(len(real)), 0, 0, 0.0
     ones, zeros = torch.ones(args.batch, 1), torch.zeros(args.batch, 1)
     for point in points:
         start = time.perf_counter()
+        out_of_time = False
         while shown < point * 1000:
+            if args.seconds and training_seconds + time.perf_counter() - start > args.seconds:
+                out_of_time = True
+                break
             if position + args.batch > len(real):
                 order, position = torch.randperm(len(real)), 0
             x = real[order[position:position + args.batch]]
@@ -117,8 +125,8 @@ def main():
             opt_g.step()
             shown += args.batch
         training_seconds += time.perf_counter() - start
-        label = f"{point:g}kimg"
-        for mode, training_mode in (("eval", False), ("train", True)):
+        label = f"{shown / 1000:g}kimg" if out_of_time else f"{point:g}kimg"
+        for mode, training_mode in modes:
             write_samples(g, args.latent, args.samples, 1000 + args.seed, os.path.join(args.out, f"{label}-{mode}"),
                           training_mode)
         line = {"arch": args.arch, "seed": args.seed, "point": label, "kimg": shown / 1000, "trainingSeconds": training_seconds,
@@ -127,6 +135,8 @@ def main():
         progress.write(json.dumps(line) + "\n")
         progress.flush()
         print(json.dumps(line), flush=True)
+        if out_of_time:
+            break
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@
 # RainDrops: fine texture everywhere, which bicubic upscaling blurs; the first benchmark held out Storm and
 # YellowFlower, whose tiles are mostly smooth sky and blur, where bicubic is already near-perfect), the others are
 # the training split; the training split gets an evaluator (an autoencoder: the data are unlabelled) for FID. Needs
-# apt-get (the package is downloaded, not installed) and dpkg-deb.
-#   bench/superres/backgrounds.sh [OUT]      (default OUT=/tmp/sparkgan-backgrounds)
+# apt-get (the package is downloaded, not installed) and dpkg-deb. RESIZE=none cuts the tiles from the photographs
+# at their full resolution instead (about 13,000 training and 3,700 test tiles; the resized photographs are nearly
+# band-limited: bicubic x2 restores them at 48 dB, docs/SUPERRES.md).
+#   bench/superres/backgrounds.sh [OUT]      (default OUT=/tmp/sparkgan-backgrounds; EVALUATOR_EPOCHS, default 10)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 sparkgan=${SPARKGAN:-$root/bin/sparkgan}
@@ -20,8 +22,11 @@ rm -f "$out"/train/*.jpg "$out"/test/*.jpg
 for photo in "$nature"/*.jpg; do
   if [[ " $test_photos " == *" $(basename "$photo" .jpg) "* ]]; then cp "$photo" "$out/test/"; else cp "$photo" "$out/train/"; fi
 done
+resize=(--resize "${RESIZE:-480x768}")
+[ "${RESIZE:-}" = none ] && resize=()
 for split in train test; do
-  "$sparkgan" prep --from image-folder --input "$out/$split" --resize 480x768 --tile 48x48 --channels 3 \
+  "$sparkgan" prep --from image-folder --input "$out/$split" "${resize[@]}" --tile 48x48 --channels 3 \
     --output "$out/backgrounds-$split" --overwrite
 done
-"$sparkgan" train-evaluator --data "$out/backgrounds-train" --test-data "$out/backgrounds-test" --epochs 10 --overwrite
+"$sparkgan" train-evaluator --data "$out/backgrounds-train" --test-data "$out/backgrounds-test" \
+  --epochs "${EVALUATOR_EPOCHS:-10}" --overwrite

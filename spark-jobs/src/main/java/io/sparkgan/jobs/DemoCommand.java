@@ -8,6 +8,7 @@ import io.sparkgan.jobs.train.TrainingMaster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,10 +24,13 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Preps the bundled MNIST, trains the evaluator on it (first time only) and trains a DCGAN on it"
-                    + " in Spark local mode with FID and mode coverage at every other checkpoint (about 12 minutes on 2"
+                    + " in Spark local mode with FID and mode coverage at every other checkpoint (about 13 minutes on 2"
                     + " cores the first time, 8 after). Re-running replaces the previous demo run."
         })
 public final class DemoCommand implements Callable<Integer> {
+
+    /** The demo's default budget: PyTorch's DCGAN reaches FID 49-51 on MNIST in this many steps (120 kimg). */
+    static final int STEPS_PER_WORKER = 1875;
 
     @Option(names = "--dir", paramLabel = "PATH", description = "where the dataset and the run go (default: demo)")
     Path dir = Path.of("demo");
@@ -34,10 +38,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--mnist", paramLabel = "PATH", description = "the MNIST IDX folder (default: data/mnist)")
     Path mnist = Path.of("data", "mnist");
 
-    @Option(names = "--kimg", paramLabel = "K", description = "training budget in thousands of images (default 160)")
-    double kimg = 160;
+    @Option(
+            names = "--kimg",
+            paramLabel = "K",
+            description = "training budget in thousands of images (default: 120 per worker, 1875 steps of 64 each)")
+    double kimg;
 
-    @Option(names = "--workers", paramLabel = "N", description = "data-parallel workers (default: the machine's cores)")
+    @Option(
+            names = "--workers",
+            paramLabel = "N",
+            description = "data-parallel workers (default: in local mode one per two cores, at least one; on a cluster"
+                    + " its task slots)")
     int workers;
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*])")
@@ -67,14 +78,14 @@ public final class DemoCommand implements Callable<Integer> {
             TrainConfig config = new TrainConfig();
             config.data = dataset.toString();
             config.runDir = dir.resolve("run").toAbsolutePath().toString();
-            config.workers = workers;
-            config.kimg = kimg;
-            config.checkpointEvery = 10;
+            config.workers = workers > 0 ? workers : defaultWorkers(spark.sparkContext());
+            config.kimg = kimg > 0 ? kimg : defaultKimg(config.workers, config.batchPerWorker);
+            config.checkpointEvery = 15;
             // every other checkpoint: an evaluation (5000 samples) costs about a third of the training between two
             config.evaluateEvery = noEvaluation ? 0 : 2;
             System.out.printf(
-                    "training the DCGAN on %s for %.0f kimg in %s ...%n",
-                    dataset, kimg, spark.sparkContext().master());
+                    "training the DCGAN on %s for %.0f kimg on %d worker(s) in %s ...%n",
+                    dataset, config.kimg, config.workers, spark.sparkContext().master());
             // the demo's own directory: the lock of a killed demo is taken over (a live one never is)
             TrainingMaster.Summary summary = new TrainingMaster(
                             spark, config, TrainingMaster.Start.OVERWRITE, new TrainingMaster.Options(true, false))
@@ -105,6 +116,22 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (Exception e) {
             return CommandErrors.report(e, false);
         }
+    }
+
+    /**
+     * The demo's workers when not given. In local mode one per two cores, at least one: a worker's steps, not the
+     * images all workers show, make the quality (docs/TRAINING.md), and with two cores a worker takes 1.4x the steps
+     * of a single-core one (on 2 cores, one such worker beat two single-core ones in the same time). On a cluster,
+     * one per task slot.
+     */
+    static int defaultWorkers(SparkContext sc) {
+        int slots = sc.defaultParallelism();
+        return sc.isLocal() ? Math.max(1, slots / 2) : slots;
+    }
+
+    /** The demo's budget when not given: the same {@link #STEPS_PER_WORKER} steps per worker on any machine. */
+    static double defaultKimg(int workers, int batchPerWorker) {
+        return STEPS_PER_WORKER * (double) batchPerWorker * workers / 1000;
     }
 
     /** Preps one MNIST split into {@code dataset} unless it is there already. */
