@@ -6,8 +6,9 @@
 # YellowFlower, whose tiles are mostly smooth sky and blur, where bicubic is already near-perfect), the others are
 # the training split; the training split gets an evaluator (an autoencoder: the data are unlabelled) for FID. Needs
 # apt-get (the package is downloaded, not installed) and dpkg-deb. RESIZE=none cuts the tiles from the photographs
-# at their full resolution instead (about 13,000 training and 3,700 test tiles; the resized photographs are nearly
-# band-limited: bicubic x2 restores them at 48 dB, docs/SUPERRES.md).
+# at their full resolution instead, from the central 1024x1280 of each (the smallest photograph's size; 546 tiles
+# per photograph; the resized photographs are nearly band-limited: bicubic x2 restores them at 48 dB,
+# docs/SUPERRES.md).
 #   bench/superres/backgrounds.sh [OUT]      (default OUT=/tmp/sparkgan-backgrounds; EVALUATOR_EPOCHS, default 10)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -18,12 +19,20 @@ mkdir -p "$out/deb" "$out/train" "$out/test"
 dpkg-deb -x "$out"/deb/mate-backgrounds_*.deb "$out/deb/extracted"
 nature="$out/deb/extracted/usr/share/backgrounds/mate/nature"
 test_photos=${TEST_PHOTOS:-Wood GreenMeadow RainDrops}
-rm -f "$out"/train/*.jpg "$out"/test/*.jpg
+rm -f "$out"/train/*.jpg "$out"/test/*.jpg "$out"/train/*.png "$out"/test/*.png
 for photo in "$nature"/*.jpg; do
   if [[ " $test_photos " == *" $(basename "$photo" .jpg) "* ]]; then cp "$photo" "$out/test/"; else cp "$photo" "$out/train/"; fi
 done
 resize=(--resize "${RESIZE:-480x768}")
-[ "${RESIZE:-}" = none ] && resize=()
+if [ "${RESIZE:-}" = none ]; then
+  resize=()
+  for photo in "$out"/train/*.jpg "$out"/test/*.jpg; do # central crops of one size, written losslessly
+    /usr/bin/python3 -c 'import sys; from PIL import Image
+image = Image.open(sys.argv[1]); w, h = image.size; left, top = (w - 1280) // 2, (h - 1024) // 2
+image.crop((left, top, left + 1280, top + 1024)).save(sys.argv[1][:-4] + ".png")' "$photo"
+    rm "$photo"
+  done
+fi
 for split in train test; do
   "$sparkgan" prep --from image-folder --input "$out/$split" "${resize[@]}" --tile 48x48 --channels 3 \
     --output "$out/backgrounds-$split" --overwrite
