@@ -16,6 +16,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The executors' half of {@link Upscaling}: each batch of fixed ids ({@link IdBlockBatches}) through G in inference
@@ -41,12 +43,36 @@ final class UpscalePass {
         };
     }
 
+    /** Output pixels of one chunk of G's batch: about 128 MB per activation of 32 channels. */
+    static final long CHUNK_OUTPUT_PIXELS = 1L << 20;
+
+    /**
+     * Images per chunk of a batch that G runs on: a whole batch of 256 48x48x3 tiles upscaled 4x has 1.2 GB
+     * activations of 32 channels, past the launcher's memory limits, while MNIST x2 fits whole.
+     */
+    static int chunkSize(long outputPixelsPerImage) {
+        return (int) Math.max(1, Math.min(IdBlockBatches.BATCH, CHUNK_OUTPUT_PIXELS / outputPixelsPerImage));
+    }
+
+    /** G on {@code lowRes} in chunks of {@code chunk} images, fixed by the batch, so any partitioning gives the same. */
+    static INDArray outputInChunks(Network g, INDArray lowRes, int chunk) {
+        long n = lowRes.size(0);
+        if (n <= chunk) {
+            return g.output(lowRes);
+        }
+        List<INDArray> parts = new ArrayList<>();
+        for (long from = 0; from < n; from += chunk) {
+            parts.add(g.output(lowRes.get(NDArrayIndex.interval(from, Math.min(n, from + chunk)))));
+        }
+        return Nd4j.concat(0, parts.toArray(INDArray[]::new));
+    }
+
     private static List<Row> upscale(
             List<Row> batch, Network g, MultiLayerNetwork features, ImageShape shape, int scale, boolean evaluate) {
         INDArray images = RowImages.batch(
                 batch.stream().map(r -> r.<byte[]>getAs(2)).toList(), shape.height(), shape.width(), shape.channels());
         INDArray lowRes = evaluate ? BicubicResize.downscale(images, scale) : images;
-        INDArray upscaled = g.output(lowRes);
+        INDArray upscaled = outputInChunks(g, lowRes, chunkSize(lowRes.size(2) * lowRes.size(3) * scale * scale));
         byte[][] pixels = ImageTensors.toPixels(upscaled);
         int h = (int) upscaled.size(2);
         int w = (int) upscaled.size(3);
