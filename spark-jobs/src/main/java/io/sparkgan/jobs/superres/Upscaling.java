@@ -52,13 +52,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>With {@code evaluate}, the dataset holds originals: each image is downscaled first ({@code BicubicResize}, as
  * in training), and the output also gets {@code upscaling.json}: the mean PSNR and SSIM of G's and of bicubic
  * upscaling against the originals, and with an evaluator the FID of each against the originals in its features;
- * and {@code comparison.png}, the first images side by side.
+ * and {@code comparison.png}, images spread over the dataset side by side.
  */
 public final class Upscaling {
 
     /** The evaluation written next to the upscaled dataset. */
     public static final String EVALUATION = "upscaling.json";
-    /** With the evaluation: the first images by id, low-res | bicubic | G | original (ComparisonRows). */
+    /** With the evaluation: images spread over the dataset by id, low-res | bicubic | G | original (ComparisonRows). */
     public static final String COMPARISON = "comparison.png";
     /** In the run directory: one line per evaluated upscale (its output and figures), shown by the run report. */
     public static final String EVALUATIONS_LOG = "superres/upscalings.jsonl";
@@ -141,7 +141,7 @@ public final class Upscaling {
             ObjectNode evaluation = evaluate ? evaluation(upscaled, evaluator, step, scale, data) : null;
             if (evaluation != null) {
                 Network g = loaded.samplingGenerator();
-                INDArray originals = firstImages(dataset);
+                INDArray originals = RowImages.spreadById(dataset, COMPARED);
                 INDArray lowRes = BicubicResize.downscale(originals, scale);
                 byte[] picture = SampleGrid.png(
                         ComparisonRows.enlarged(ComparisonRows.of(lowRes, scale, g.output(lowRes), originals)),
@@ -251,18 +251,6 @@ public final class Upscaling {
             out[i] = values.get(i);
         }
         return out;
-    }
-
-    /** The first images of the dataset by id, as a batch. */
-    private static INDArray firstImages(ImageDataset dataset) {
-        List<Row> rows =
-                dataset.rows().orderBy(DatasetSchema.ID).limit(COMPARED).collectAsList();
-        ImageShape shape = dataset.manifest().shape();
-        return RowImages.batch(
-                rows.stream().map(r -> r.<byte[]>getAs(DatasetSchema.IMAGE)).toList(),
-                shape.height(),
-                shape.width(),
-                shape.channels());
     }
 
     /** A file next to the dataset, written under a temporary name and renamed. */

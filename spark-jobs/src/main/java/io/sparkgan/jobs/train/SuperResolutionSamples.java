@@ -1,14 +1,11 @@
 package io.sparkgan.jobs.train;
 
-import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.eval.EvaluatorStore;
 import io.sparkgan.jobs.spark.RowImages;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.superres.ContentLoss;
 import java.io.IOException;
-import java.util.List;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -53,17 +50,11 @@ final class SuperResolutionSamples {
     }
 
     /**
-     * The first {@link #GRID_COLUMNS} images of the dataset by id, cut to the model's patch size around their
-     * centres: what every sample grid of the run upscales.
+     * {@link #GRID_COLUMNS} images spread over the dataset by id ({@link RowImages#spreadById}), cut to the model's
+     * patch size around their centres: what every sample grid of the run upscales.
      */
     static INDArray gridImages(ImageDataset dataset, GanModelConfig model) {
-        List<Row> rows =
-                dataset.rows().orderBy(DatasetSchema.ID).limit(GRID_COLUMNS).collectAsList();
-        INDArray images = RowImages.batch(
-                rows.stream().map(r -> r.<byte[]>getAs(DatasetSchema.IMAGE)).toList(),
-                dataset.manifest().height(),
-                dataset.manifest().width(),
-                dataset.manifest().channels());
+        INDArray images = RowImages.spreadById(dataset, GRID_COLUMNS);
         long top = (images.size(2) - model.height) / 2;
         long left = (images.size(3) - model.width) / 2;
         return images.get(

@@ -157,6 +157,19 @@ class SuperResolutionJobTest extends LocalSparkTest {
         }
     }
 
+    /** Comparison pictures and sample grids show images from the whole dataset, not its first ids. */
+    @Test
+    void comparedImagesAreSpreadOverTheDatasetById() {
+        ImageDataset dataset = DatasetReader.read(spark, data);
+        List<byte[]> all = dataset.rows().orderBy(DatasetSchema.ID).collectAsList().stream()
+                .map(r -> r.<byte[]>getAs(DatasetSchema.IMAGE))
+                .toList();
+        assertEquals(64, all.size());
+        INDArray expected = RowImages.batch(List.of(all.get(0), all.get(16), all.get(32), all.get(48)), 28, 28, 1);
+        assertEquals(expected, RowImages.spreadById(dataset, 4));
+        assertEquals(64, RowImages.spreadById(dataset, 100).size(0), "no more images than the dataset has");
+    }
+
     @Test
     void evaluationComparesWithBicubicOnTheOriginals() throws Exception {
         String output = dir.resolve("evaluated").toString();
