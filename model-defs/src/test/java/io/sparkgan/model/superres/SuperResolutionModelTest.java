@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.metrics.DetailEnergy;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.metrics.Psnr;
 import io.sparkgan.model.metrics.Ssim;
@@ -169,5 +170,23 @@ class SuperResolutionModelTest {
         INDArray noise = Nd4j.rand(DataType.DOUBLE, 2, 3, 16, 16).muli(2).subi(1);
         assertEquals(1, Ssim.perImage(noise, noise, 0)[1], 1e-12);
         assertTrue(Ssim.perImage(noise, noise.neg(), 0)[0] < -0.5, "an inverted image is anti-correlated");
+    }
+
+    @Test
+    void detailEnergyIsZeroWhenFlatOneOnAPixelCheckerboardAndLostByBicubicUpscaling() {
+        INDArray flat = Nd4j.valueArrayOf(new long[] {1, 3, 16, 16}, 0.2, DataType.DOUBLE);
+        INDArray checkerboard = Nd4j.create(DataType.DOUBLE, 1, 1, 16, 16);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                checkerboard.putScalar(new int[] {0, 0, y, x}, (x + y) % 2 == 0 ? -1 : 1);
+            }
+        }
+        assertEquals(0, DetailEnergy.perImage(flat, 2)[0], 1e-12);
+        // luma alternates 0 and 1: every adjacent pair differs by 1
+        assertEquals(1, DetailEnergy.perImage(checkerboard, 2)[0], 1e-12);
+        INDArray noise = Nd4j.rand(DataType.DOUBLE, 4, 1, 32, 32).muli(2).subi(1);
+        double original = mean(DetailEnergy.perImage(noise, 2));
+        double bicubic = mean(DetailEnergy.perImage(BicubicResize.upscale(BicubicResize.downscale(noise, 2), 2), 2));
+        assertTrue(bicubic < 0.2 * original, bicubic + " of " + original);
     }
 }

@@ -5,6 +5,7 @@ import io.sparkgan.jobs.eval.NetworkBroadcast;
 import io.sparkgan.jobs.spark.IdBlockBatches;
 import io.sparkgan.jobs.spark.RowImages;
 import io.sparkgan.model.ImageTensors;
+import io.sparkgan.model.metrics.DetailEnergy;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.metrics.Psnr;
 import io.sparkgan.model.metrics.Ssim;
@@ -22,8 +23,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The executors' half of {@link Upscaling}: each batch of fixed ids ({@link IdBlockBatches}) through G in inference
  * mode. When evaluating, the images are the originals: they are downscaled first, and each row also carries the
- * PSNR and SSIM of G's and of bicubic upscaling against the original, and (with an evaluator) the evaluator
- * features of all three for FID.
+ * PSNR and SSIM of G's and of bicubic upscaling against the original, the detail energy of all three, and (with an
+ * evaluator) the evaluator features of all three for FID.
  */
 final class UpscalePass {
 
@@ -31,7 +32,8 @@ final class UpscalePass {
 
     /**
      * Rows (id, label, height, width, channels, image) of the upscaled images; evaluating, followed by psnr, ssim,
-     * bicubicPsnr, bicubicSsim and the three feature vectors (null without an evaluator).
+     * bicubicPsnr, bicubicSsim, detail, bicubicDetail, originalDetail and the three feature vectors (null without
+     * an evaluator).
      */
     static IdBlockBatches.Factory<Row> factory(
             NetworkBroadcast generator, NetworkBroadcast evaluator, ImageShape shape, int scale, boolean evaluate) {
@@ -84,7 +86,10 @@ final class UpscalePass {
                 Psnr.perImage(upscaled, images, scale),
                 Ssim.perImage(upscaled, images, scale),
                 Psnr.perImage(bicubic, images, scale),
-                Ssim.perImage(bicubic, images, scale)
+                Ssim.perImage(bicubic, images, scale),
+                DetailEnergy.perImage(upscaled, scale),
+                DetailEnergy.perImage(bicubic, scale),
+                DetailEnergy.perImage(images, scale)
             };
             if (features != null) {
                 featureSets = new double[][][] {

@@ -51,7 +51,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>With {@code evaluate}, the dataset holds originals: each image is downscaled first ({@code BicubicResize}, as
  * in training), and the output also gets {@code upscaling.json}: the mean PSNR and SSIM of G's and of bicubic
- * upscaling against the originals, and with an evaluator the FID of each against the originals in its features;
+ * upscaling against the originals, their detail energy over the originals' ({@code DetailEnergy}), and with an
+ * evaluator the FID of each against the originals in its features;
  * and {@code comparison.png}, images spread over the dataset side by side.
  */
 public final class Upscaling {
@@ -70,6 +71,9 @@ public final class Upscaling {
             .add("ssim", DataTypes.DoubleType)
             .add("bicubicPsnr", DataTypes.DoubleType)
             .add("bicubicSsim", DataTypes.DoubleType)
+            .add("detail", DataTypes.DoubleType)
+            .add("bicubicDetail", DataTypes.DoubleType)
+            .add("originalDetail", DataTypes.DoubleType)
             .add("features", DataTypes.createArrayType(DataTypes.FloatType))
             .add("bicubicFeatures", DataTypes.createArrayType(DataTypes.FloatType))
             .add("originalFeatures", DataTypes.createArrayType(DataTypes.FloatType));
@@ -207,20 +211,29 @@ public final class Upscaling {
     private static ObjectNode evaluation(Dataset<Row> rows, EvaluatorStore evaluator, long step, int scale, String data)
             throws IOException {
         List<Row> measured = rows.select(
-                        "psnr", "ssim", "bicubicPsnr", "bicubicSsim", "features", "bicubicFeatures", "originalFeatures")
+                        "psnr",
+                        "ssim",
+                        "bicubicPsnr",
+                        "bicubicSsim",
+                        "detail",
+                        "bicubicDetail",
+                        "originalDetail",
+                        "features",
+                        "bicubicFeatures",
+                        "originalFeatures")
                 .collectAsList();
-        double[] sums = new double[4];
+        double[] sums = new double[7];
         List<double[]> upscaled = new ArrayList<>();
         List<double[]> bicubic = new ArrayList<>();
         List<double[]> originals = new ArrayList<>();
         for (Row r : measured) {
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < sums.length; i++) {
                 sums[i] += r.getDouble(i);
             }
-            if (!r.isNullAt(4)) {
-                upscaled.add(doubles(r.getList(4)));
-                bicubic.add(doubles(r.getList(5)));
-                originals.add(doubles(r.getList(6)));
+            if (!r.isNullAt(7)) {
+                upscaled.add(doubles(r.getList(7)));
+                bicubic.add(doubles(r.getList(8)));
+                originals.add(doubles(r.getList(9)));
             }
         }
         int n = measured.size();
@@ -236,6 +249,9 @@ public final class Upscaling {
         model.put("ssim", sums[1] / n);
         baseline.put("psnr", sums[2] / n);
         baseline.put("ssim", sums[3] / n);
+        // of the originals' detail energy: 1 restores as much fine detail as the originals have
+        model.put("detail", sums[4] / sums[6]);
+        baseline.put("detail", sums[5] / sums[6]);
         if (evaluator != null) {
             FeatureStatistics real = FeatureStatistics.of(originals.toArray(double[][]::new));
             model.put("fid", FrechetDistance.between(FeatureStatistics.of(upscaled.toArray(double[][]::new)), real));
