@@ -263,13 +263,13 @@ public final class RunReport {
         StringBuilder s = new StringBuilder("<h2>Upscaling, measured on held-out images</h2>\n<table><tr>")
                 .append("<th>time</th><th>data</th><th>scale</th><th>checkpoint</th><th>images</th>")
                 .append("<th>PSNR (dB): G / bicubic</th><th>SSIM: G / bicubic</th><th>FID: G / bicubic</th>")
-                .append("<th>detail, of the originals': G / bicubic</th></tr>");
+                .append("<th>texture FID: G / bicubic</th><th>detail, of the originals': G / bicubic</th></tr>");
         for (JsonNode line : lines) {
             s.append("<tr>");
             for (String field : List.of("time", "data", "scale", "checkpoint", "images")) {
                 s.append("<td>").append(escape(line.path(field).asText())).append("</td>");
             }
-            for (String metric : List.of("psnr", "ssim", "fid", "detail")) {
+            for (String metric : List.of("psnr", "ssim", "fid", "textureFid", "detail")) {
                 JsonNode g = line.path("upscaler").path(metric);
                 JsonNode b = line.path("bicubic").path(metric);
                 s.append("<td>")

@@ -9,8 +9,10 @@ import io.sparkgan.model.metrics.DetailEnergy;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.metrics.Psnr;
 import io.sparkgan.model.metrics.Ssim;
+import io.sparkgan.model.metrics.TextureFeatures;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.superres.BicubicResize;
+import io.sparkgan.model.superres.ContentLoss;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -24,7 +26,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The executors' half of {@link Upscaling}: each batch of fixed ids ({@link IdBlockBatches}) through G in inference
  * mode. When evaluating, the images are the originals: they are downscaled first, and each row also carries the
  * PSNR and SSIM of G's and of bicubic upscaling against the original, the detail energy of all three, and (with an
- * evaluator) the evaluator features of all three for FID.
+ * evaluator) the evaluator features and texture features of all three for the two FIDs.
  */
 final class UpscalePass {
 
@@ -32,8 +34,8 @@ final class UpscalePass {
 
     /**
      * Rows (id, label, height, width, channels, image) of the upscaled images; evaluating, followed by psnr, ssim,
-     * bicubicPsnr, bicubicSsim, detail, bicubicDetail, originalDetail and the three feature vectors (null without
-     * an evaluator).
+     * bicubicPsnr, bicubicSsim, detail, bicubicDetail, originalDetail, the three feature vectors and the three
+     * texture feature vectors (null without an evaluator).
      */
     static IdBlockBatches.Factory<Row> factory(
             NetworkBroadcast generator, NetworkBroadcast evaluator, ImageShape shape, int scale, boolean evaluate) {
@@ -41,7 +43,8 @@ final class UpscalePass {
             Network g = generator.build();
             MultiLayerNetwork features =
                     evaluator == null ? null : evaluator.build().layerStack();
-            return batch -> upscale(batch, g, features, shape, scale, evaluate);
+            MultiLayerNetwork texture = features == null ? null : ContentLoss.featureNetwork(features);
+            return batch -> upscale(batch, g, features, texture, shape, scale, evaluate);
         };
     }
 
@@ -70,7 +73,13 @@ final class UpscalePass {
     }
 
     private static List<Row> upscale(
-            List<Row> batch, Network g, MultiLayerNetwork features, ImageShape shape, int scale, boolean evaluate) {
+            List<Row> batch,
+            Network g,
+            MultiLayerNetwork features,
+            MultiLayerNetwork texture,
+            ImageShape shape,
+            int scale,
+            boolean evaluate) {
         INDArray images = RowImages.batch(
                 batch.stream().map(r -> r.<byte[]>getAs(2)).toList(), shape.height(), shape.width(), shape.channels());
         INDArray lowRes = evaluate ? BicubicResize.downscale(images, scale) : images;
@@ -95,7 +104,10 @@ final class UpscalePass {
                 featureSets = new double[][][] {
                     EvaluatorNetwork.evaluate(features, upscaled).features(),
                     EvaluatorNetwork.evaluate(features, bicubic).features(),
-                    EvaluatorNetwork.evaluate(features, images).features()
+                    EvaluatorNetwork.evaluate(features, images).features(),
+                    TextureFeatures.of(texture, upscaled),
+                    TextureFeatures.of(texture, bicubic),
+                    TextureFeatures.of(texture, images)
                 };
             }
         }
@@ -109,7 +121,7 @@ final class UpscalePass {
                 for (double[] metric : metrics) {
                     values.add(metric[i]);
                 }
-                for (int set = 0; set < 3; set++) {
+                for (int set = 0; set < 6; set++) {
                     values.add(featureSets == null ? null : floats(featureSets[set][i]));
                 }
             }

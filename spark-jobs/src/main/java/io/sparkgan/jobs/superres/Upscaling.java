@@ -52,7 +52,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>With {@code evaluate}, the dataset holds originals: each image is downscaled first ({@code BicubicResize}, as
  * in training), and the output also gets {@code upscaling.json}: the mean PSNR and SSIM of G's and of bicubic
  * upscaling against the originals, their detail energy over the originals' ({@code DetailEnergy}), and with an
- * evaluator the FID of each against the originals in its features;
+ * evaluator the FID of each against the originals in its features and in its texture features
+ * ({@code TextureFeatures});
  * and {@code comparison.png}, images spread over the dataset side by side.
  */
 public final class Upscaling {
@@ -76,7 +77,10 @@ public final class Upscaling {
             .add("originalDetail", DataTypes.DoubleType)
             .add("features", DataTypes.createArrayType(DataTypes.FloatType))
             .add("bicubicFeatures", DataTypes.createArrayType(DataTypes.FloatType))
-            .add("originalFeatures", DataTypes.createArrayType(DataTypes.FloatType));
+            .add("originalFeatures", DataTypes.createArrayType(DataTypes.FloatType))
+            .add("texture", DataTypes.createArrayType(DataTypes.FloatType))
+            .add("bicubicTexture", DataTypes.createArrayType(DataTypes.FloatType))
+            .add("originalTexture", DataTypes.createArrayType(DataTypes.FloatType));
 
     /** What a finished upscale reports; {@code evaluation} is null unless asked for. */
     public record Summary(long images, long checkpoint, int scale, double seconds, ObjectNode evaluation) {}
@@ -220,20 +224,23 @@ public final class Upscaling {
                         "originalDetail",
                         "features",
                         "bicubicFeatures",
-                        "originalFeatures")
+                        "originalFeatures",
+                        "texture",
+                        "bicubicTexture",
+                        "originalTexture")
                 .collectAsList();
         double[] sums = new double[7];
-        List<double[]> upscaled = new ArrayList<>();
-        List<double[]> bicubic = new ArrayList<>();
-        List<double[]> originals = new ArrayList<>();
+        // per image: the evaluator's features, then the texture features, of G's, bicubic and the original
+        List<List<double[]>> features = new ArrayList<>();
+        for (int set = 0; set < 6; set++) {
+            features.add(new ArrayList<>());
+        }
         for (Row r : measured) {
             for (int i = 0; i < sums.length; i++) {
                 sums[i] += r.getDouble(i);
             }
-            if (!r.isNullAt(7)) {
-                upscaled.add(doubles(r.getList(7)));
-                bicubic.add(doubles(r.getList(8)));
-                originals.add(doubles(r.getList(9)));
+            for (int set = 0; set < 6 && !r.isNullAt(7); set++) {
+                features.get(set).add(doubles(r.getList(7 + set)));
             }
         }
         int n = measured.size();
@@ -253,12 +260,19 @@ public final class Upscaling {
         model.put("detail", sums[4] / sums[6]);
         baseline.put("detail", sums[5] / sums[6]);
         if (evaluator != null) {
-            FeatureStatistics real = FeatureStatistics.of(originals.toArray(double[][]::new));
-            model.put("fid", FrechetDistance.between(FeatureStatistics.of(upscaled.toArray(double[][]::new)), real));
-            baseline.put("fid", FrechetDistance.between(FeatureStatistics.of(bicubic.toArray(double[][]::new)), real));
+            for (String metric : List.of("fid", "textureFid")) {
+                int first = metric.equals("fid") ? 0 : 3;
+                FeatureStatistics real = statistics(features.get(first + 2));
+                model.put(metric, FrechetDistance.between(statistics(features.get(first)), real));
+                baseline.put(metric, FrechetDistance.between(statistics(features.get(first + 1)), real));
+            }
             out.put("evaluator", evaluator.id());
         }
         return out;
+    }
+
+    private static FeatureStatistics statistics(List<double[]> features) {
+        return FeatureStatistics.of(features.toArray(double[][]::new));
     }
 
     private static double[] doubles(List<Float> values) {
