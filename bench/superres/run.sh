@@ -4,7 +4,8 @@
 #   SRResNet: PRETRAIN_KIMG + ADVERSARIAL_KIMG of content loss alone (--adversarial-weight 0).
 # Each run's last checkpoint, and the SRGAN run's last content-only one, upscale TEST with --evaluate (downscaled
 # first, compared with the originals and with bicubic upscaling). Results in bench/results/superres/:
-# NAME-{srgan,srresnet,pretrained}.json, NAME-{srgan,srresnet}.png (comparison pictures), a line in runs.jsonl.
+# NAME-{srgan,srresnet,pretrained}.json, NAME-{srgan,srresnet}.png (comparison pictures), NAME-side-by-side.png
+# (bicubic, SRResNet and SRGAN on the same images), a line in runs.jsonl.
 #   bench/superres/run.sh NAME TRAIN TEST SCALE PRETRAIN_KIMG ADVERSARIAL_KIMG [train options...]
 # PRETRAIN_KIMG must be a multiple of 5.12 (10 rounds of 8 steps x 64 images), where the checkpoints fall.
 set -euo pipefail
@@ -40,5 +41,7 @@ srresnet_done=$(date +%s)
 evaluate "$name-srgan" latest "$name-srgan"
 evaluate "$name-srgan" "$pretrain_step" "$name-pretrained"
 evaluate "$name-srresnet" latest "$name-srresnet"
+/usr/bin/python3 "$root/bench/superres/side_by_side.py" "$out/$name-srresnet.png" "$out/$name-srgan.png" \
+  "$out/$name-side-by-side.png"
 echo "{\"name\":\"$name\",\"scale\":$scale,\"pretrainKimg\":$pretrain,\"adversarialKimg\":$adversarial,\"options\":\"$*\",\"srganSeconds\":$((srgan_done - start)),\"srresnetSeconds\":$((srresnet_done - srgan_done))}" \
   >> "$out/runs.jsonl"
