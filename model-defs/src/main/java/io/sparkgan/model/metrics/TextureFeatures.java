@@ -21,6 +21,12 @@ public final class TextureFeatures {
     private TextureFeatures() {}
 
     /**
+     * Image pixels per forward pass, every activation of which is kept: 32 MB of the first convolution's maps (256
+     * tiles of 48x48x3 at once ran out of memory under the launcher's limits).
+     */
+    private static final long CHUNK_PIXELS = 1L << 18;
+
+    /**
      * One vector per image of {@code images} ([b, C, H, W] in [-1, 1]): for each convolution of {@code net} in
      * order, its channels' means, then their standard deviations. Any image size, as the convolutions take any.
      */
@@ -35,12 +41,6 @@ public final class TextureFeatures {
         }
         return features;
     }
-
-    /**
-     * Image pixels per forward pass, every activation of which is kept: 32 MB of the first convolution's maps (256
-     * tiles of 48x48x3 at once ran out of memory under the launcher's limits).
-     */
-    private static final long CHUNK_PIXELS = 1L << 18;
 
     private static double[][] ofChunk(MultiLayerNetwork net, INDArray images) {
         List<INDArray> activations = net.feedForward(images, false);

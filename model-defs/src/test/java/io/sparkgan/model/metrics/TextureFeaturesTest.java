@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class TextureFeaturesTest {
 
@@ -28,8 +29,7 @@ class TextureFeaturesTest {
         double[][] features = TextureFeatures.of(CONVOLUTIONS, images);
         assertEquals(2 * (32 + 64), features[0].length);
         INDArray second = CONVOLUTIONS.feedForward(images, false).get(3).castTo(DataType.DOUBLE);
-        INDArray channel = second.get(
-                org.nd4j.linalg.indexing.NDArrayIndex.point(40), org.nd4j.linalg.indexing.NDArrayIndex.point(10));
+        INDArray channel = second.get(NDArrayIndex.point(40), NDArrayIndex.point(10));
         assertEquals(channel.meanNumber().doubleValue(), features[40][64 + 10], 1e-6);
         assertEquals(channel.stdNumber(false).doubleValue(), features[40][64 + 64 + 10], 1e-6);
     }
