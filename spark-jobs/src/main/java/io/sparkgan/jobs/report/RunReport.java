@@ -272,8 +272,15 @@ public final class RunReport {
             for (String metric : List.of("psnr", "ssim", "fid", "textureFid", "detail")) {
                 JsonNode g = line.path("upscaler").path(metric);
                 JsonNode b = line.path("bicubic").path(metric);
+                // FIDs of upscales of the same images are small (0.001-0.04 on photographs): significant digits
+                boolean fid = metric.equals("fid") || metric.equals("textureFid");
                 s.append("<td>")
-                        .append(g.isMissingNode() ? "" : fixed(g.asDouble(), 3) + " / " + fixed(b.asDouble(), 3))
+                        .append(
+                                g.isMissingNode()
+                                        ? ""
+                                        : fid
+                                                ? significant(g.asDouble()) + " / " + significant(b.asDouble())
+                                                : fixed(g.asDouble(), 3) + " / " + fixed(b.asDouble(), 3))
                         .append("</td>");
             }
             s.append("</tr>");
@@ -294,6 +301,10 @@ public final class RunReport {
         }
         return "<figure><img alt=\"" + escape(alt) + "\" style=\"width:" + width + "px\" src=\"data:image/png;base64,"
                 + base64(path) + "\"></figure>";
+    }
+
+    private static String significant(double value) {
+        return String.format("%.3g", value);
     }
 
     private static String fixed(double value, int digits) {
