@@ -33,8 +33,10 @@ import picocli.CommandLine.Option;
         description = {
             "Trains a GAN data-parallel across Spark executors on a Parquet image dataset",
             "(or, with --model srgan, a super-resolution GAN on its images).",
-            "Options override --config, which overrides the defaults. Exit codes: 0 done, 2 bad options or input,",
-            "3 stopped for a suspected mode collapse (--on-collapse stop, or rollback with none left)."
+            "Options override --config, which overrides the defaults. Exit codes: 0 done, 2 bad options or input",
+            "(or, with --resume, no checkpoint that verifies), 3 stopped for a suspected mode collapse",
+            "(--on-collapse stop, or rollback with none left), 4 diverged (more rejected rounds than",
+            "--max-rejected-rounds), 5 another trainer holds the run directory (its run.lock)."
         })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -309,12 +311,22 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--break-lock", description = "take over --run-dir from a trainer that died holding its run.lock")
     boolean breakLock;
 
+    @Option(
+            names = "--restart-unverified",
+            description = "with --resume, when no checkpoint verifies (files that differ from what their"
+                    + " _COMMITTED.json lists): move them to checkpoints/unverified/ and train again from round 0,"
+                    + " instead of stopping with exit code 2")
+    boolean restartUnverified;
+
     @Override
     public Integer call() {
         TrainConfig config;
         try {
             if (resume && overwrite) {
                 throw new IllegalArgumentException("--resume and --overwrite exclude each other");
+            }
+            if (restartUnverified && !resume) {
+                throw new IllegalArgumentException("--restart-unverified only applies with --resume");
             }
             config = effectiveConfig(new TrainConfig());
             if (!resume) {
@@ -337,7 +349,10 @@ public final class TrainCommand implements Callable<Integer> {
                 config.validate();
             }
             TrainingMaster.Summary summary = new TrainingMaster(
-                            spark, config, start, new TrainingMaster.Options(breakLock, changeWorkers))
+                            spark,
+                            config,
+                            start,
+                            new TrainingMaster.Options(breakLock, changeWorkers, null, restartUnverified))
                     .train();
             System.out.printf(
                     "trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s"

@@ -446,6 +446,20 @@ class TrainCommandTest extends LocalSparkTest {
     }
 
     @Test
+    void theHelpExplainsEveryExitCodeTrainReturns() {
+        TestData.CliResult help = TestData.cli("train", "--help");
+        String text = help.out().replaceAll("\\s+", " ");
+        for (String code : List.of(
+                "0 done",
+                "2 bad options or input",
+                TrainCommand.COLLAPSED + " stopped for a suspected mode collapse",
+                TrainCommand.DIVERGED + " diverged",
+                TrainCommand.LOCKED + " another trainer holds the run directory")) {
+            assertTrue(text.contains(code), "train --help lacks '" + code + "': " + text);
+        }
+    }
+
+    @Test
     void unknownOptionsAndBadValuesAreNamed() {
         TestData.CliResult unknown = TestData.cli("train", "--data", data, "--run-dir", "x", "--learning-rate", "1");
         assertEquals(2, unknown.exitCode());

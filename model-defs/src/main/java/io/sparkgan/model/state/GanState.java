@@ -108,6 +108,17 @@ public final class GanState {
         return buffer.array();
     }
 
+    /** The SHA-256 of {@link #toBytes}, in hex: which state a process loaded, for its record of a resume. */
+    public String sha256() {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(toBytes()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static GanState fromBytes(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         Layout layout =

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
@@ -32,6 +34,11 @@ public final class CheckpointStore {
     static final String DIR = "checkpoints";
     /** Written last into a committed checkpoint: its files' sizes and SHA-256. */
     static final String MARKER = "_COMMITTED.json";
+
+    /** Where resume moves checkpoints that do not verify, inside {@link #DIR}. */
+    static final String UNVERIFIED = "unverified";
+    /** The SHA-256 of no bytes, in hex. */
+    private static final String SHA256_OF_NOTHING = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     private static final Pattern COMMITTED = Pattern.compile("\\d{9}");
 
@@ -95,8 +102,8 @@ public final class CheckpointStore {
     }
 
     /**
-     * Whether the checkpoint's files are those its marker lists (sizes and SHA-256); why not, or null when they
-     * are. A checkpoint from before markers has none and is checked by loading it.
+     * Whether the checkpoint's files are those its marker lists (sizes and SHA-256); why not (naming the file), or
+     * null when they are. A checkpoint from before markers has none and is checked by loading it.
      */
     String verify(long step) throws IOException {
         Path dir = storage.path(DIR + "/" + name(step));
@@ -108,18 +115,27 @@ public final class CheckpointStore {
         for (var file : (Iterable<java.util.Map.Entry<String, JsonNode>>) listing::fields) {
             Path path = new Path(dir, file.getKey());
             if (!storage.fs().exists(path)) {
-                return file.getKey() + " is missing";
+                return path + " is missing";
             }
-            if (storage.fs().getFileStatus(path).getLen()
-                    != file.getValue().get("size").asLong()) {
-                return file.getKey() + " has "
-                        + storage.fs().getFileStatus(path).getLen() + " bytes, not "
-                        + file.getValue().get("size").asLong();
+            long size = storage.fs().getFileStatus(path).getLen();
+            long listed = file.getValue().get("size").asLong();
+            if (size != listed) {
+                return path + " has " + size + " bytes, its marker lists " + listed;
+            }
+            String listedHash = file.getValue().get("sha256").asText();
+            if (listedHash.equals(SHA256_OF_NOTHING)
+                    && listed > 0
+                    && file.getKey().equals(GanCheckpoint.STATE)) {
+                // sparkgan 0.1.0 before issue 31 hashed gan.json after Jackson had closed it: the hash of no bytes by
+                // its
+                // true size. Its size is checked above, and its content when the checkpoint is parsed
+                continue;
             }
             try (InputStream in = storage.fs().open(path)) {
-                if (!HadoopCheckpointFiles.sha256(in)
-                        .equals(file.getValue().get("sha256").asText())) {
-                    return file.getKey() + " does not match its checksum";
+                String hash = HadoopCheckpointFiles.sha256(in);
+                if (!hash.equals(listedHash)) {
+                    return path + " does not match its checksum (SHA-256 " + hash + ", its marker lists " + listedHash
+                            + ")";
                 }
             }
         }
@@ -170,27 +186,63 @@ public final class CheckpointStore {
     record Loaded(long step, GanCheckpoint checkpoint) {}
 
     /**
-     * The newest checkpoint that verifies and loads, or none: a crash or a copying rename may have damaged a later
-     * one, which is skipped with a warning.
+     * What a resume finds: the newest checkpoint that verifies and loads (null when none does), and the newer ones
+     * that did not, each with why (a crash or a copying rename may have damaged them).
      */
-    Optional<Loaded> newestIntact() throws IOException {
+    record Search(Loaded intact, SortedMap<Long, String> unverified) {}
+
+    /** The newest checkpoint that verifies and loads, and why each newer one does not. Reads only. */
+    Search newestIntact() throws IOException {
         List<Long> steps = steps();
+        SortedMap<Long, String> unverified = new TreeMap<>();
         for (int i = steps.size() - 1; i >= 0; i--) {
             long step = steps.get(i);
             try {
-                String problem = verify(step);
-                if (problem != null) {
-                    throw new IOException(problem);
-                }
-                return Optional.of(new Loaded(step, load(step)));
+                return new Search(new Loaded(step, load(step)), unverified);
             } catch (IOException e) {
-                LOG.warn("checkpoint {} does not verify ({}); resuming from an earlier one", step, e.getMessage());
+                unverified.put(step, e.getMessage());
             }
         }
-        return Optional.empty();
+        return new Search(null, unverified);
     }
 
+    /** Resume found committed checkpoints and none of them verifies: what they are and why, so nothing is lost. */
+    public static final class UnverifiedCheckpoints extends IllegalArgumentException {
+        UnverifiedCheckpoints(Path dir, SortedMap<Long, String> unverified) {
+            super("--resume: no checkpoint in " + dir + " verifies, so the run cannot continue from one:\n  "
+                    + String.join(
+                            "\n  ",
+                            unverified.entrySet().stream()
+                                    .map(e -> name(e.getKey()) + ": " + e.getValue())
+                                    .toList())
+                    + "\nNothing was changed. To start the run again from round 0, keeping these checkpoints under "
+                    + dir + "/" + UNVERIFIED + "/, pass --restart-unverified");
+        }
+    }
+
+    /**
+     * Moves checkpoints that did not verify out of the way, under {@code checkpoints/unverified/<step>-<time>}
+     * (never deleted: the damage may be the reader's, as a hashing defect once was), and logs each.
+     */
+    void setAside(SortedMap<Long, String> unverified) throws IOException {
+        for (var entry : unverified.entrySet()) {
+            Path from = storage.path(DIR + "/" + name(entry.getKey()));
+            Path to = storage.path(
+                    DIR + "/" + UNVERIFIED + "/" + name(entry.getKey()) + "-" + System.currentTimeMillis());
+            storage.fs().mkdirs(to.getParent());
+            if (!storage.fs().rename(from, to)) {
+                throw new IOException("cannot move checkpoint " + from + " that does not verify to " + to);
+            }
+            LOG.warn("checkpoint {} does not verify ({}): moved to {}", entry.getKey(), entry.getValue(), to);
+        }
+    }
+
+    /** Loads checkpoint {@code step} once its files are those its marker lists; an error naming the file if not. */
     public GanCheckpoint load(long step) throws IOException {
+        String problem = verify(step);
+        if (problem != null) {
+            throw new IOException(problem);
+        }
         return GanCheckpoint.read(new HadoopCheckpointFiles(storage.fs(), storage.path(DIR + "/" + name(step)), null));
     }
 

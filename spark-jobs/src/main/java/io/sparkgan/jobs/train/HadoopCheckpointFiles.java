@@ -37,6 +37,7 @@ final class HadoopCheckpointFiles implements CheckpointFiles {
         MessageDigest digest = sha256();
         return new DigestOutputStream(out, digest) {
             private long size;
+            private boolean closed;
 
             @Override
             public void write(int b) throws IOException {
@@ -52,6 +53,12 @@ final class HadoopCheckpointFiles implements CheckpointFiles {
 
             @Override
             public void close() throws IOException {
+                // writers such as Jackson close the stream themselves, and try-with-resources closes it again: a
+                // second digest() would record the hash of nothing
+                if (closed) {
+                    return;
+                }
+                closed = true;
                 super.close();
                 listing.putObject(name)
                         .put("size", size)

@@ -188,6 +188,29 @@ public final class RunDirectory {
         }
     }
 
+    /** The checkpoint a trainer started from: its step, the SHA-256 of the state it loaded, the run it is from when another (a warm start). */
+    record Loaded(long checkpoint, String stateSha256, TrainingMaster.WarmStart warmStart) {}
+
+    /**
+     * Under the run lock: appends to run.json's {@code starts} where this trainer process starts: its first round
+     * and what it loaded ({@code null}: nothing, a start from round 0). What tells a resume from a restart that
+     * would end with the same bits.
+     */
+    void recordStart(long firstRound, Loaded loaded) throws IOException {
+        ObjectNode run = (ObjectNode) readRun();
+        ObjectNode start = run.withArray("starts").addObject();
+        start.put("at", Instant.now().toString());
+        start.put("firstRound", firstRound);
+        if (loaded != null) {
+            start.put("fromCheckpoint", loaded.checkpoint());
+            start.put("loadedStateSha256", loaded.stateSha256());
+            if (loaded.warmStart() != null) {
+                start.put("warmStartFrom", loaded.warmStart().runDir());
+            }
+        }
+        storage.writeAtomically(RUN_JSON, Json.MAPPER.writeValueAsString(run));
+    }
+
     private static boolean sameModel(GanModelConfig given, GanModelConfig stored) {
         GanModelConfig mine = given.copy();
         // what was left to the dataset (all of the shape, or a super-resolution model's channels) is the stored one

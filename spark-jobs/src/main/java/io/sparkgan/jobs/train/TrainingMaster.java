@@ -20,7 +20,6 @@ import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
 import java.io.IOException;
-import java.util.Optional;
 import java.util.UUID;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -90,12 +89,18 @@ public final class TrainingMaster {
      * @param changeWorkers resume with another number of workers than the run was trained with
      * @param warmStart a new run starts from this checkpoint of another run, as if it resumed that run (null: from
      *     scratch); its config's budget counts the images that checkpoint was trained on
+     * @param restartUnverified a resume that finds checkpoints of which none verifies sets them aside and starts
+     *     from round 0, instead of stopping with {@link CheckpointStore.UnverifiedCheckpoints}
      */
-    public record Options(boolean breakLock, boolean changeWorkers, WarmStart warmStart) {
+    public record Options(boolean breakLock, boolean changeWorkers, WarmStart warmStart, boolean restartUnverified) {
         public static final Options NONE = new Options(false, false);
 
         public Options(boolean breakLock, boolean changeWorkers) {
             this(breakLock, changeWorkers, null);
+        }
+
+        public Options(boolean breakLock, boolean changeWorkers, WarmStart warmStart) {
+            this(breakLock, changeWorkers, warmStart, false);
         }
     }
 
@@ -125,6 +130,10 @@ public final class TrainingMaster {
         String resumedRunId = start == Start.RESUME
                 ? run.requireSameRun(config, options.changeWorkers())
                 : run.checkFree(start == Start.OVERWRITE);
+        if (start == Start.RESUME && !options.restartUnverified()) {
+            // before the data is read: a resume with nothing to resume from is an error, not a restart
+            requireAVerifiedCheckpoint(new CheckpointStore(storage, config.keepCheckpoints), storage);
+        }
         ImageDataset dataset = config.normalData(spark);
         config.fitModelTo(dataset.manifest());
         dataShape = dataset.manifest().shape();
@@ -170,14 +179,14 @@ public final class TrainingMaster {
                     LOG.info("warm start from checkpoint {} of {}", from.checkpoint(), from.runDir());
                 }
             }
-            return trainRounds(storage, runId, shards, workers, budgetImages, evaluation);
+            return trainRounds(run, runId, shards, workers, budgetImages, evaluation);
         } finally {
             shards.unpersist(false);
         }
     }
 
     private Summary trainRounds(
-            RunStorage storage,
+            RunDirectory run,
             String runId,
             JavaRDD<ShardBlock> shards,
             int workers,
@@ -185,13 +194,14 @@ public final class TrainingMaster {
             SampleEvaluation evaluation)
             throws IOException {
         SparkContext sc = spark.sparkContext();
+        RunStorage storage = run.storage();
         GanModelConfig model = config.model;
         DriverNetworks networks = new DriverNetworks(model);
         CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
         MetricsLog metrics = new MetricsLog(storage, RunDirectory.TRAIN_LOG);
         MetricsLog rejected = new MetricsLog(storage, RunDirectory.REJECTED_LOG);
         RoundRecovery recovery = new RoundRecovery(config, progress, rejected, networks);
-        long round = resumePoint(checkpoints, networks, recovery);
+        long round = resumePoint(run, checkpoints, networks, recovery);
         metrics.truncateAfter("round", round - 1);
         rejected.truncateAfter("round", round - 1);
         // images are counted from the resume point: the number of workers may have changed (--change-workers)
@@ -348,26 +358,49 @@ public final class TrainingMaster {
         return contentFeatures == null ? json : "evaluator " + contentFeatures.evaluatorId() + " " + json;
     }
 
-    /** Loads the newest intact checkpoint when resuming or warm-starting; returns the first round to run. */
-    private long resumePoint(CheckpointStore checkpoints, DriverNetworks networks, RoundRecovery recovery)
+    /** Stops a resume, before anything is written, when checkpoints exist and none of them verifies. */
+    private static void requireAVerifiedCheckpoint(CheckpointStore checkpoints, RunStorage storage) throws IOException {
+        CheckpointStore.Search found = checkpoints.newestIntact();
+        if (found.intact() == null && !found.unverified().isEmpty()) {
+            throw new CheckpointStore.UnverifiedCheckpoints(storage.path(CheckpointStore.DIR), found.unverified());
+        }
+    }
+
+    /**
+     * Loads the newest intact checkpoint when resuming or warm-starting, sets aside newer ones that do not verify,
+     * and records in run.json where this process starts; returns the first round to run.
+     */
+    private long resumePoint(
+            RunDirectory run, CheckpointStore checkpoints, DriverNetworks networks, RoundRecovery recovery)
             throws IOException {
         if (start != Start.RESUME && options.warmStart() == null) {
+            run.recordStart(0, null);
             return 0;
         }
-        Optional<CheckpointStore.Loaded> latest = checkpoints.newestIntact();
-        if (latest.isEmpty()) {
+        CheckpointStore.Search found = checkpoints.newestIntact();
+        if (found.intact() == null && !found.unverified().isEmpty() && !options.restartUnverified()) {
+            // checked before the data was read; here again under the lock, as the directory may have changed since
+            throw new CheckpointStore.UnverifiedCheckpoints(
+                    checkpoints.storage().path(CheckpointStore.DIR), found.unverified());
+        }
+        checkpoints.setAside(found.unverified());
+        CheckpointStore.Loaded latest = found.intact();
+        if (latest == null) {
             checkpoints.discardAfter(-1);
+            run.recordStart(0, null);
             return 0;
         }
-        GanCheckpoint checkpoint = latest.get().checkpoint();
+        GanCheckpoint checkpoint = latest.checkpoint();
         networks.load(checkpoint);
         // a rollback may have lowered the rates since run.json was written: the checkpoint has the current ones
         recovery.setLearningRates(checkpoint.config().lrG, checkpoint.config().lrD);
         progress.resumeAfter(checkpoint.trainingState());
-        checkpoints.discardAfter(latest.get().step());
-        LOG.info("resuming from checkpoint {} (round {})", latest.get().step(), progress.firstRound);
-        JsonNode rollback = TrainingEvaluation.rollbackAt(
-                checkpoints.storage(), latest.get().step());
+        checkpoints.discardAfter(latest.step());
+        LOG.info("resuming from checkpoint {} (round {})", latest.step(), progress.firstRound);
+        run.recordStart(
+                progress.firstRound,
+                new RunDirectory.Loaded(latest.step(), networks.capture().sha256(), options.warmStart()));
+        JsonNode rollback = TrainingEvaluation.rollbackAt(checkpoints.storage(), latest.step());
         if (rollback != null) {
             // the run was stopped after rolling back and before its next checkpoint: roll back again
             recovery.rollBack(

@@ -1,7 +1,12 @@
 package io.sparkgan.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.Json;
+import io.sparkgan.model.state.GanCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,11 +15,39 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What counts as a checkpoint, and the best one when its pointer file was lost. */
+/** What counts as a checkpoint, what its marker records, and the best one when its pointer file was lost. */
 class CheckpointStoreTest {
 
     @TempDir
     Path run;
+
+    @Test
+    void aSavedCheckpointVerifiesAndItsMarkerRecordsEveryFilesTrueSizeAndHash() throws Exception {
+        GanModelConfig model = new GanModelConfig();
+        model.baseWidth = 4;
+        model.latentSize = 8;
+        model.height = 28;
+        model.width = 28;
+        model.channels = 1;
+        DriverNetworks networks = new DriverNetworks(model);
+        CheckpointStore store = new CheckpointStore(new RunStorage(run.toString(), new Configuration()), 3);
+        store.save(8, networks.checkpoint(model, Json.MAPPER.createObjectNode().put("images", 64)));
+
+        assertNull(store.verify(8), "a checkpoint just written verifies");
+        Path dir = run.resolve("checkpoints/000000008");
+        JsonNode marker =
+                Json.MAPPER.readTree(dir.resolve(CheckpointStore.MARKER).toFile());
+        for (String file : List.of(GanCheckpoint.GENERATOR, GanCheckpoint.DISCRIMINATOR, GanCheckpoint.STATE)) {
+            byte[] bytes = Files.readAllBytes(dir.resolve(file));
+            assertEquals(bytes.length, marker.path(file).path("size").asLong(), file);
+            assertEquals(
+                    java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(bytes)),
+                    marker.path(file).path("sha256").asText(),
+                    file + "'s hash in the marker");
+        }
+    }
 
     @Test
     void onlyMarkedCheckpointsCountAndTheBestIsDerivedFromTheLogWhenItsPointerIsGone() throws Exception {

@@ -16,6 +16,7 @@ import io.sparkgan.model.state.GanState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,11 +64,20 @@ class ResumeTest extends LocalSparkTest {
     @Test
     void aDamagedLatestCheckpointIsPassedOverAndTheRunEndsExact() throws Exception {
         Path generator = runs.resolve("damaged/checkpoints/000000004/generator.zip");
-        TrainConfig[] pair = wholeAndResumed("damaged", data, c -> c.checkpointEvery = 1, 3, 2, () -> {
-            // the latest checkpoint's generator loses its second half (a copy that stopped short), same name
-            byte[] bytes = Files.readAllBytes(generator);
-            Files.write(generator, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        });
+        long[] damagedSize = new long[1];
+        TrainConfig[] pair = wholeAndResumed(
+                "damaged",
+                data,
+                c -> c.checkpointEvery = 1,
+                3,
+                2,
+                () -> {
+                    // the latest checkpoint's generator loses its second half (a copy that stopped short), same name
+                    byte[] bytes = Files.readAllBytes(generator);
+                    Files.write(generator, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+                    damagedSize[0] = bytes.length / 2;
+                },
+                1);
         TrainConfig whole = pair[0];
         TrainConfig damaged = pair[1];
         assertArrayEquals(
@@ -78,6 +88,87 @@ class ResumeTest extends LocalSparkTest {
                 3,
                 Files.readAllLines(Path.of(damaged.runDir, "metrics/train.jsonl"))
                         .size());
+        Path setAside = runs.resolve("damaged/checkpoints/unverified");
+        try (var aside = Files.list(setAside)) {
+            Path kept = aside.findFirst().orElseThrow();
+            assertTrue(kept.getFileName().toString().startsWith("000000004"), kept.toString());
+            assertEquals(damagedSize[0], Files.size(kept.resolve("generator.zip")), "set aside as it was, not deleted");
+        }
+    }
+
+    @Test
+    void aResumeThatFindsNoCheckpointThatVerifiesStopsNamingThemAndDeletesNothing() throws Exception {
+        TrainConfig config =
+                TrainingFixtures.tinyRun(data, runs.resolve("unverified").toString());
+        config.checkpointEvery = 1;
+        config.kimg = TrainingFixtures.kimgFor(config, 2, 2);
+        TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
+        Path checkpoints = runs.resolve("unverified/checkpoints");
+        for (String step : List.of("000000002", "000000004")) {
+            // one flipped byte: same size, another hash
+            Path discriminator = checkpoints.resolve(step + "/discriminator.zip");
+            byte[] bytes = Files.readAllBytes(discriminator);
+            bytes[bytes.length / 2] ^= 1;
+            Files.write(discriminator, bytes);
+        }
+        Map<Long, String> before = TrainingFixtures.committedMarkers(spark, config.runDir);
+        config.kimg = TrainingFixtures.kimgFor(config, 3, 2);
+
+        CheckpointStore.UnverifiedCheckpoints refused = assertThrows(
+                CheckpointStore.UnverifiedCheckpoints.class,
+                () -> TrainingFixtures.train(spark, config, TrainingMaster.Start.RESUME));
+        String message = refused.getMessage();
+        assertTrue(
+                message.contains("000000002/discriminator.zip")
+                        && message.contains("000000004/discriminator.zip")
+                        && message.contains("checksum")
+                        && message.contains("--restart-unverified"),
+                message);
+        assertEquals(before, TrainingFixtures.committedMarkers(spark, config.runDir), "nothing deleted");
+        assertEquals(
+                2,
+                Files.readAllLines(Path.of(config.runDir, "metrics/train.jsonl"))
+                        .size());
+
+        // accepted: the run starts again from round 0, the checkpoints set aside
+        new TrainingMaster(
+                        spark,
+                        TrainConfig.fromJson(config.toJson()),
+                        TrainingMaster.Start.RESUME,
+                        new TrainingMaster.Options(false, false, null, true))
+                .train();
+        JsonNode starts = Json.MAPPER
+                .readTree(Files.readString(Path.of(config.runDir, "run.json")))
+                .get("starts");
+        assertEquals(0, starts.get(starts.size() - 1).get("firstRound").asInt(), starts.toString());
+        try (var aside = Files.list(checkpoints.resolve("unverified"))) {
+            assertEquals(2, aside.count(), "both set aside, not deleted");
+        }
+        assertEquals(
+                List.of(2L, 4L, 6L),
+                new CheckpointStore(
+                                new RunStorage(
+                                        config.runDir, spark.sparkContext().hadoopConfiguration()),
+                                10)
+                        .steps());
+    }
+
+    @Test
+    void aRunWhoseMarkersRecordTheEmptyHashOfGanJsonResumesFromItsLatestCheckpoint() throws Exception {
+        // what every run written before the double-close fix holds: gan.json listed with its true size and the
+        // SHA-256 of no bytes
+        String emptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        TrainConfig[] pair = wholeAndResumed("before-the-fix", data, c -> {}, 3, 2, () -> {
+            Path marker = runs.resolve("before-the-fix/checkpoints/000000004/" + CheckpointStore.MARKER);
+            var listing = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(marker.toFile());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) listing.get(GanCheckpoint.STATE))
+                    .put("sha256", emptyHash);
+            Files.writeString(marker, Json.MAPPER.writeValueAsString(listing));
+        });
+        assertArrayEquals(
+                TrainingFixtures.latestState(spark, pair[0].runDir).values(),
+                TrainingFixtures.latestState(spark, pair[1].runDir).values(),
+                0f);
     }
 
     @Test
@@ -188,10 +279,24 @@ class ResumeTest extends LocalSparkTest {
 
     /**
      * Two runs of {@code setup}: {@code whole-NAME} runs {@code rounds} rounds uninterrupted; {@code NAME} stops
-     * after {@code stopAfter}, has {@code between} done to it, and is resumed to the same budget.
+     * after {@code stopAfter}, has {@code between} done to it, and is resumed to the same budget, which must start
+     * from its checkpoint after {@code stopAfter} rounds.
      */
     private TrainConfig[] wholeAndResumed(
             String name, String dataset, Consumer<TrainConfig> setup, int rounds, int stopAfter, Between between)
+            throws Exception {
+        return wholeAndResumed(name, dataset, setup, rounds, stopAfter, between, stopAfter);
+    }
+
+    /** As above, the resume starting from the checkpoint after {@code resumeRound} rounds. */
+    private TrainConfig[] wholeAndResumed(
+            String name,
+            String dataset,
+            Consumer<TrainConfig> setup,
+            int rounds,
+            int stopAfter,
+            Between between,
+            int resumeRound)
             throws Exception {
         TrainConfig whole =
                 TrainingFixtures.tinyRun(dataset, runs.resolve("whole-" + name).toString());
@@ -204,8 +309,11 @@ class ResumeTest extends LocalSparkTest {
         stopped.kimg = TrainingFixtures.kimgFor(stopped, stopAfter, 2);
         TrainingFixtures.train(spark, stopped, TrainingMaster.Start.NEW);
         between.run();
+        Map<Long, String> committed = TrainingFixtures.committedMarkers(spark, stopped.runDir);
         stopped.kimg = whole.kimg;
         TrainingFixtures.train(spark, stopped, TrainingMaster.Start.RESUME);
+        TrainingFixtures.assertResumedFrom(
+                spark, stopped.runDir, (long) resumeRound * stopped.averagingEvery, resumeRound, committed);
         return new TrainConfig[] {whole, stopped};
     }
 

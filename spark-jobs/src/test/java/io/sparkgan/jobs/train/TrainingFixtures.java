@@ -1,10 +1,17 @@
 package io.sparkgan.jobs.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
 import io.sparkgan.model.training.GeneratorAverage;
 import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
 
 /** Small, fast training setups for the distributed-training tests. */
@@ -53,5 +60,54 @@ public final class TrainingFixtures {
         CheckpointStore store =
                 new CheckpointStore(new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()), 100);
         return store.load(store.latest().orElseThrow());
+    }
+
+    /** The committed checkpoints of a run, each with its marker's text: what a resume must leave as it was. */
+    static Map<Long, String> committedMarkers(SparkSession spark, String runDir) throws IOException {
+        RunStorage storage = new RunStorage(runDir, spark.sparkContext().hadoopConfiguration());
+        Map<Long, String> markers = new TreeMap<>();
+        for (long step : new CheckpointStore(storage, 100).steps()) {
+            markers.put(
+                    step,
+                    storage.readString(
+                            CheckpointStore.DIR + "/" + CheckpointStore.name(step) + "/" + CheckpointStore.MARKER));
+        }
+        return markers;
+    }
+
+    /**
+     * Asserts the path the last start of a run took, not only where it ended (a deterministic restart from round 0
+     * ends with the bits of a resume): it started at {@code firstRound} from checkpoint {@code step}, the state it
+     * loaded is that checkpoint's, and every checkpoint committed up to {@code step} before it started is still
+     * there, unchanged and verifying.
+     */
+    static void assertResumedFrom(
+            SparkSession spark, String runDir, long step, long firstRound, Map<Long, String> committedBefore)
+            throws IOException {
+        RunStorage storage = new RunStorage(runDir, spark.sparkContext().hadoopConfiguration());
+        JsonNode starts =
+                Json.MAPPER.readTree(storage.readString(RunDirectory.RUN_JSON)).path("starts");
+        JsonNode last = starts.get(starts.size() - 1);
+        assertEquals(firstRound, last.path("firstRound").asLong(-1), "the round the process started at: " + last);
+        assertEquals(step, last.path("fromCheckpoint").asLong(-1), "the checkpoint it loaded: " + last);
+        CheckpointStore store = new CheckpointStore(storage, 100);
+        GanCheckpoint checkpoint = store.load(step);
+        GanState loaded = GanState.capture(
+                checkpoint.generator(),
+                checkpoint.discriminator(),
+                checkpoint.averagedGenerator() != null ? new GeneratorAverage(checkpoint.averagedGenerator()) : null);
+        assertEquals(
+                loaded.sha256(), last.path("loadedStateSha256").asText(), "the state it loaded is the checkpoint's");
+        Map<Long, String> kept = committedMarkers(spark, runDir);
+        committedBefore.forEach((committed, marker) -> {
+            if (committed <= step) {
+                assertEquals(marker, kept.get(committed), "checkpoint " + committed + " kept as it was");
+                try {
+                    assertNull(store.verify(committed), "checkpoint " + committed + " verifies");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
     }
 }
