@@ -101,7 +101,8 @@ public final class GanCheckpoint {
         state.set("training", trainingState == null ? Json.MAPPER.createObjectNode() : trainingState);
         // written last: a reader that finds gan.json finds complete network files
         try (OutputStream out = files.create(STATE)) {
-            Json.MAPPER.writeValue(out, state);
+            // as bytes: Jackson's writeValue(stream) closes the stream itself, before try-with-resources does
+            out.write(Json.MAPPER.writeValueAsBytes(state));
         }
     }
 

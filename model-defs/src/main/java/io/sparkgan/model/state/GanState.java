@@ -110,13 +110,7 @@ public final class GanState {
 
     /** The SHA-256 of {@link #toBytes}, in hex: which state a process loaded, for its record of a resume. */
     public String sha256() {
-        try {
-            return java.util.HexFormat.of()
-                    .formatHex(
-                            java.security.MessageDigest.getInstance("SHA-256").digest(toBytes()));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return StateDigest.sha256(toBytes());
     }
 
     public static GanState fromBytes(byte[] bytes) {

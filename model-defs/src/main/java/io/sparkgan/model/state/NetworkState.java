@@ -35,6 +35,11 @@ public record NetworkState(float[] values, long parameters, int iterations) {
         return buffer.array();
     }
 
+    /** The SHA-256 of {@link #toBytes}, in hex: which state a process loaded, for its record of a resume. */
+    public String sha256() {
+        return StateDigest.sha256(toBytes());
+    }
+
     public static NetworkState fromBytes(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long parameters = buffer.getLong();

@@ -61,8 +61,12 @@ public final class EncoderTraining {
     static final String NETWORK = "encoder.zip";
     static final String STATE = "state.json";
 
-    /** What a finished encoder training reports. */
-    public record Summary(long ganCheckpoint, long steps, double kimg, double loss) {}
+    /**
+     * What a finished encoder training reports; {@code firstRound} is where this call started and
+     * {@code loadedStateSha256} the SHA-256 of the encoder state it resumed from (null for a new encoder).
+     */
+    public record Summary(
+            long ganCheckpoint, long steps, double kimg, double loss, long firstRound, String loadedStateSha256) {}
 
     private final SparkSession spark;
     private final String runDir;
@@ -128,6 +132,7 @@ public final class EncoderTraining {
         MetricsLog metrics = new MetricsLog(storage, LOG_FILE);
         try (RunLock lock = RunLock.acquire(storage, runId, false)) {
             long round = 0;
+            String loadedState = null;
             if (settings == null) {
                 ObjectNode written = Json.MAPPER.createObjectNode();
                 written.put("ganCheckpoint", ganStep);
@@ -136,8 +141,16 @@ public final class EncoderTraining {
                 storage.writeAtomically(
                         SETTINGS, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(written));
             } else {
-                round = resume(storage, encoder);
+                Loaded latest = latest(storage);
+                if (latest != null) {
+                    NetworkState resumed = NetworkState.capture(latest.network());
+                    resumed.applyTo(encoder);
+                    loadedState = resumed.sha256();
+                    round = latest.round() + 1;
+                    LOG.info("resuming the encoder from its step {} (round {})", latest.step(), round);
+                }
             }
+            long firstRound = round;
             metrics.truncateAfter("round", round - 1);
             int threads = AveragingEngine.threadsPerTask(spark.sparkContext(), gan.workers);
             double lastLoss = Double.NaN;
@@ -190,7 +203,13 @@ public final class EncoderTraining {
                     save(storage, encoder, round, (round + 1) * steps);
                 }
             }
-            return new Summary(ganStep, totalRounds * steps, totalRounds * imagesPerRound / 1000.0, lastLoss);
+            return new Summary(
+                    ganStep,
+                    totalRounds * steps,
+                    totalRounds * imagesPerRound / 1000.0,
+                    lastLoss,
+                    firstRound,
+                    loadedState);
         } finally {
             frozen.destroy();
             shards.unpersist(false);
@@ -229,16 +248,6 @@ public final class EncoderTraining {
 
     /** An encoder checkpoint: its step and round, the GAN checkpoint it encodes for, the network, its config. */
     public record Loaded(long step, long round, long ganCheckpoint, Network network, EncoderConfig config) {}
-
-    private static long resume(RunStorage storage, Network encoder) throws IOException {
-        Loaded latest = latest(storage);
-        if (latest == null) {
-            return 0;
-        }
-        NetworkState.capture(latest.network()).applyTo(encoder);
-        LOG.info("resuming the encoder from its step {}", latest.step());
-        return latest.round() + 1;
-    }
 
     private static void save(RunStorage storage, Network encoder, long round, long step) throws IOException {
         String dir = CHECKPOINTS + "/" + CheckpointStore.name(step);

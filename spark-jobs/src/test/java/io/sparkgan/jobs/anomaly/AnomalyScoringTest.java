@@ -22,6 +22,7 @@ import io.sparkgan.model.anomaly.EncoderConfig;
 import io.sparkgan.model.anomaly.FrozenGan;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.NetworkState;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -156,14 +157,30 @@ class AnomalyScoringTest extends LocalSparkTest {
         config.lr = 4e-4;
         new EncoderTraining(spark, straight.toString()).train(null, config, 0.064, 1, false);
         new EncoderTraining(spark, resumed.toString()).train(null, config, 0.032, 1, false);
-        new EncoderTraining(spark, resumed.toString()).train(null, config, 0.064, 1, true);
         var hadoop = spark.sparkContext().hadoopConfiguration();
+        EncoderTraining.Loaded stopped = EncoderTraining.latest(new RunStorage(resumed.toString(), hadoop));
+        List<String> checkpointsBefore = encoderCheckpoints(resumed);
+        EncoderTraining.Summary summary =
+                new EncoderTraining(spark, resumed.toString()).train(null, config, 0.064, 1, true);
+        // the path, not only the end (a restart from round 0 would end with the same bits)
+        assertEquals(stopped.round() + 1, summary.firstRound(), "the round the resumed encoder started at");
+        assertEquals(
+                NetworkState.capture(stopped.network()).sha256(),
+                summary.loadedStateSha256(),
+                "the state it loaded is its latest checkpoint's");
+        assertTrue(encoderCheckpoints(resumed).containsAll(checkpointsBefore), "checkpoints kept");
         NetworkState a = NetworkState.capture(EncoderTraining.latest(new RunStorage(straight.toString(), hadoop))
                 .network());
         NetworkState b = NetworkState.capture(EncoderTraining.latest(new RunStorage(resumed.toString(), hadoop))
                 .network());
         assertArrayEquals(a.values(), b.values(), 0f);
         assertEquals(a.iterations(), b.iterations());
+    }
+
+    private static List<String> encoderCheckpoints(Path run) throws IOException {
+        try (var listing = Files.list(run.resolve(EncoderTraining.CHECKPOINTS))) {
+            return listing.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

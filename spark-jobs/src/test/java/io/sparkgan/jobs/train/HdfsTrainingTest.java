@@ -77,7 +77,9 @@ class HdfsTrainingTest {
         config.kimg = TrainingFixtures.kimgFor(config, 2, 2);
         TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
         config.kimg = TrainingFixtures.kimgFor(config, 3, 2);
+        java.util.Map<Long, String> committed = TrainingFixtures.committedMarkers(spark, runDir);
         TrainingFixtures.train(spark, config, TrainingMaster.Start.RESUME);
+        TrainingFixtures.assertResumedFrom(spark, runDir, 4, 2, committed);
 
         assertTrue(hdfs.exists(new Path(runDir, "checkpoints/000000006/generator.zip")));
         assertTrue(hdfs.exists(new Path(runDir, "samples/000000006.png")));

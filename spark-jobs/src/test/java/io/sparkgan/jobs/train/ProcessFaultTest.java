@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessFaultTest extends LocalSparkTest {
 
     private static final int ROUNDS = 4;
+    /** Steps per round of {@link #config} (its averagingEvery): checkpoint step / this = rounds trained. */
+    private static final int STEPS_PER_ROUND = 2;
 
     @TempDir
     Path runs;
@@ -43,10 +46,13 @@ class ProcessFaultTest extends LocalSparkTest {
             assertEquals(137, trainer.exitValue(), point[0]);
             CheckpointStore store = store(runDir);
             assertEquals(point[1], store.steps().toString(), point[0] + ": what counts as committed");
-            store.load(store.steps().get(store.steps().size() - 1));
+            long latest = store.steps().get(store.steps().size() - 1);
+            store.load(latest);
+            Map<Long, String> committed = TrainingFixtures.committedMarkers(spark, runDir.toString());
 
             assertThrows(RunLock.HeldException.class, () -> resume(runDir, false), "the dead trainer's lock");
             resume(runDir, true);
+            TrainingFixtures.assertResumedFrom(spark, runDir.toString(), latest, latest / STEPS_PER_ROUND, committed);
             assertArrayEquals(
                     uninterrupted,
                     TrainingFixtures.latestState(spark, runDir.toString()).values(),
@@ -74,7 +80,10 @@ class ProcessFaultTest extends LocalSparkTest {
         System.out.println("SIGKILL after checkpoints " + committed + "; rounds logged: "
                 + (Files.exists(metrics) ? Files.readAllLines(metrics).size() : 0));
 
+        Map<Long, String> markers = TrainingFixtures.committedMarkers(spark, runDir.toString());
         resume(runDir, true);
+        long latest = committed.get(committed.size() - 1);
+        TrainingFixtures.assertResumedFrom(spark, runDir.toString(), latest, latest / STEPS_PER_ROUND, markers);
         assertArrayEquals(
                 uninterrupted,
                 TrainingFixtures.latestState(spark, runDir.toString()).values(),
@@ -91,6 +100,9 @@ class ProcessFaultTest extends LocalSparkTest {
     private TrainConfig config(Path runDir) {
         TrainConfig config = TrainingFixtures.tinyRun(data, runDir.toString());
         config.checkpointEvery = 1;
+        // every checkpoint kept, so that the test can tell pruning from a resume that deleted checkpoints
+        config.keepCheckpoints = ROUNDS;
+        assertEquals(STEPS_PER_ROUND, config.averagingEvery);
         config.kimg = TrainingFixtures.kimgFor(config, ROUNDS, 2);
         return config;
     }
@@ -136,6 +148,8 @@ class ProcessFaultTest extends LocalSparkTest {
                 String.valueOf(c.averagingEvery),
                 "--checkpoint-every",
                 "1",
+                "--keep-checkpoints",
+                String.valueOf(c.keepCheckpoints),
                 "--seed",
                 String.valueOf(c.seed),
                 "--base-width",

@@ -123,7 +123,9 @@ class SuperResolutionJobTest extends LocalSparkTest {
         TrainingFixtures.train(spark, first, TrainingMaster.Start.NEW);
         TrainConfig resumed = TrainConfig.fromJson(first.toJson());
         resumed.kimg = config.kimg;
+        java.util.Map<Long, String> committed = TrainingFixtures.committedMarkers(spark, first.runDir);
         TrainingFixtures.train(spark, resumed, TrainingMaster.Start.RESUME);
+        TrainingFixtures.assertResumedFrom(spark, resumed.runDir, 2L * config.averagingEvery, 2, committed);
         assertArrayEquals(
                 TrainingFixtures.latestState(spark, config.runDir).values(),
                 TrainingFixtures.latestState(spark, resumed.runDir).values());
