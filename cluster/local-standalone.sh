@@ -3,7 +3,8 @@
 # cluster/spark-home (a Spark 3.5 distribution's jars resolved by Maven; no Spark download needed). Like a real
 # cluster it holds no sparkgan code: submit jobs with cluster/spark-submit.sh, which ships the application jar.
 #   cluster/local-standalone.sh start [workers] [cores-per-worker] [memory-per-worker]   (default 2 1 3g)
-#   cluster/local-standalone.sh stop       stops the processes this script started (and their executors)
+#   cluster/local-standalone.sh stop       stops the processes this script started (and their executors); a pid
+#                                          whose process no longer runs Spark's Master or Worker is left alone
 #   cluster/local-standalone.sh status     exit 0 only when the master answers and every worker started is ALIVE
 # Environment: SPARK_MASTER_PORT (default 7077; the master's web UI is on port + 1003, workers' on the ones after),
 # SPARKGAN_STANDALONE_DIR (pids, logs and work directories; default cluster/.standalone). Then:
@@ -39,14 +40,33 @@ start() {
   echo "master spark://127.0.0.1:$port with $workers workers ($cores cores, $memory each); logs in $state/logs"
 }
 
+# Whether process $1 still runs the Spark main class $2: a pid file outlives its process, and the system reuses pids.
+runs_spark_class() {
+  local pid=$1 class=$2 args
+  if [ -d /proc ]; then
+    args=$(tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null) || return 1
+  else
+    args=$(ps -ww -o args= -p "$pid" 2>/dev/null | tr ' ' '\n') || return 1
+  fi
+  grep -qxF "$class" <<< "$args"
+}
+
 stop() {
-  local pid
+  local pid class
   for file in "$state"/*.pid; do
     [ -f "$file" ] || continue
     pid=$(cat "$file")
-    # a worker's executors are its children: stop them with it
-    pkill -TERM -P "$pid" 2>/dev/null || true
-    kill "$pid" 2>/dev/null || true
+    case "$(basename "$file")" in
+      master.pid) class=org.apache.spark.deploy.master.Master ;;
+      *) class=org.apache.spark.deploy.worker.Worker ;;
+    esac
+    if runs_spark_class "$pid" "$class"; then
+      # a worker's executors are its children: stop them with it
+      pkill -TERM -P "$pid" 2>/dev/null || true
+      kill "$pid" 2>/dev/null || true
+    else
+      echo "$file: process $pid is not running $class (it ended); left alone"
+    fi
     rm -f "$file"
   done
   echo "stopped"

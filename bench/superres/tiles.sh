@@ -11,7 +11,7 @@ out=$1
 read -r -a prep_options <<<"${PREP_OPTIONS:-}"
 for split in train test; do
   "$sparkgan" prep --from image-folder --input "$out/$split" "${prep_options[@]}" --tile 48x48 --channels 3 \
-    --output "$out/backgrounds-$split" --overwrite
+    --output "$out/backgrounds-$split" --overwrite --drop-evaluator   # the evaluator is retrained below
 done
 "$sparkgan" train-evaluator --data "$out/backgrounds-train" --test-data "$out/backgrounds-test" \
   --epochs "${EVALUATOR_EPOCHS:-10}" --overwrite

@@ -40,18 +40,40 @@ public final class DatasetWriter {
      *
      * @param targetUri the dataset directory, on any Hadoop file system
      * @param shards exact number of Parquet files, or null for one per partition of the rows
-     * @param overwrite replace an existing dataset (never a directory that is not a dataset)
+     * @param overwrite replace an existing dataset (never a directory that is not a dataset, nor one that holds a
+     *     trained evaluator)
      */
     public DatasetWriter(SparkSession spark, String targetUri, Integer shards, boolean overwrite) {
+        this(spark, targetUri, shards, overwrite, false);
+    }
+
+    /**
+     * @param dropEvaluator with overwrite: delete the old dataset's trained evaluator ({@link OutputDirectory#EVALUATOR})
+     *     with it
+     */
+    public DatasetWriter(
+            SparkSession spark, String targetUri, Integer shards, boolean overwrite, boolean dropEvaluator) {
         if (shards != null && shards < 1) {
             throw new DatasetException("the shard count must be at least 1, got " + shards);
         }
         this.spark = spark;
         this.conf = spark.sparkContext().hadoopConfiguration();
         this.shards = shards;
-        this.output = new OutputDirectory(conf, targetUri, overwrite, DatasetManifest.FILE_NAME, "sparkgan dataset");
+        this.output = new OutputDirectory(
+                conf, targetUri, overwrite, dropEvaluator, DatasetManifest.FILE_NAME, "sparkgan dataset");
         this.fs = output.fileSystem();
         this.target = output.target();
+    }
+
+    /** What a command checks, or adds to the dataset, once the dataset is written and before it is moved in. */
+    @FunctionalInterface
+    public interface Completion {
+        /**
+         * @param directory the temporary directory that becomes the dataset, to add files to
+         * @param manifest the dataset's manifest, already written there
+         * @throws IOException (or any exception) to abandon the dataset: nothing is moved into place
+         */
+        void complete(Path directory, DatasetManifest manifest) throws IOException;
     }
 
     /**
@@ -64,6 +86,19 @@ public final class DatasetWriter {
      */
     public DatasetManifest write(
             Dataset<Row> rows, List<String> labelNames, String source, Map<String, String> properties) {
+        return write(rows, labelNames, source, properties, (directory, manifest) -> {});
+    }
+
+    /**
+     * As {@link #write(Dataset, List, String, Map)}, with a command's last checks and files before the dataset
+     * is moved into place, so that an output that fails them never appears complete.
+     */
+    public DatasetManifest write(
+            Dataset<Row> rows,
+            List<String> labelNames,
+            String source,
+            Map<String, String> properties,
+            Completion completion) {
         DatasetSchema.requireColumns(rows.schema(), "the rows to write to " + target);
         Path temp = output.temporary();
         try {
@@ -72,6 +107,7 @@ public final class DatasetWriter {
             List<String> shardFiles = nameShards(temp);
             DatasetManifest manifest = describe(temp, shardFiles, labelNames, source, properties);
             manifest.write(temp.toString(), conf);
+            completion.complete(temp, manifest);
             output.commit(temp);
             LOG.info("wrote {} rows in {} shards to {}", manifest.count(), shardFiles.size(), target);
             return manifest;

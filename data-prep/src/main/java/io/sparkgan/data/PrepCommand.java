@@ -59,8 +59,8 @@ public class PrepCommand implements Callable<Integer> {
             "--shape", Source.PARQUET);
 
     /** Options that say how to run rather than what to make, left out of the manifest's provenance. */
-    private static final Set<String> RUN_OPTIONS =
-            Set.of("--output", "--overwrite", "--master", "--verbose", "--max-image-pixels");
+    private static final Set<String> RUN_OPTIONS = Set.of(
+            "--output", "--overwrite", OutputDirectory.DROP_EVALUATOR, "--master", "--verbose", "--max-image-pixels");
 
     @Spec
     private CommandSpec spec;
@@ -126,8 +126,17 @@ public class PrepCommand implements Callable<Integer> {
                     "refuse an encoded image whose header claims more pixels (default 64000000: decompression bombs)")
     private long maxImagePixels = ImageCodec.DEFAULT_MAX_PIXELS;
 
-    @Option(names = "--overwrite", description = "replace an existing dataset at --output")
+    @Option(
+            names = "--overwrite",
+            description = "replace an existing dataset at --output (refused while it holds a trained evaluator,"
+                    + " _evaluator/, unless --drop-evaluator)")
     private boolean overwrite;
+
+    @Option(
+            names = OutputDirectory.DROP_EVALUATOR,
+            description = "with --overwrite: delete the old dataset's trained evaluator with it (it was trained on"
+                    + " the old data)")
+    private boolean dropEvaluator;
 
     @Option(
             names = "--split",
@@ -170,7 +179,7 @@ public class PrepCommand implements Callable<Integer> {
                 report.requireValid();
             } else {
                 // The writer checks the output before the source reads anything.
-                DatasetWriter writer = new DatasetWriter(spark, output, shards, overwrite);
+                DatasetWriter writer = new DatasetWriter(spark, output, shards, overwrite, dropEvaluator);
                 PreparedImages prepared =
                         source().prepare(spark, new PrepOptions(resize, channels, limit, maxImagePixels));
                 if (tile != null) {
@@ -232,6 +241,9 @@ public class PrepCommand implements Callable<Integer> {
                 throw new ParameterException(
                         spec.commandLine(), option.getKey() + " applies only to --from " + cliName(option.getValue()));
             }
+        }
+        if (dropEvaluator && !overwrite) {
+            throw new ParameterException(spec.commandLine(), OutputDirectory.DROP_EVALUATOR + " needs --overwrite");
         }
         if (shards != null && shards < 1) {
             throw new ParameterException(spec.commandLine(), "--shards must be at least 1, got " + shards);

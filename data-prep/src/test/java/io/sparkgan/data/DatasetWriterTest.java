@@ -122,6 +122,58 @@ class DatasetWriterTest extends SparkTest {
     }
 
     @Test
+    void overwriteKeepsTheDatasetsTrainedEvaluatorUnlessToldToDropIt() throws Exception {
+        Path output = dir.resolve("evaluated");
+        assertEquals(0, prepMnist(output, 100).exitCode());
+        // what train-evaluator leaves in the dataset: minutes of training, tied to this version of the dataset
+        Path evaluator = Files.createDirectory(output.resolve("_evaluator"));
+        Files.writeString(evaluator.resolve("evaluator.json"), "{\"datasetCount\": 100}");
+
+        PrepRun refused = prepMnist(output, 50, "--overwrite");
+        assertEquals(2, refused.exitCode(), refused::toString);
+        assertTrue(
+                refused.err()
+                        .contains("file:" + evaluator + " holds the trained evaluator of the dataset that"
+                                + " --overwrite would replace"),
+                refused::toString);
+        assertTrue(refused.err().contains("--drop-evaluator"), refused::toString);
+        assertEquals("{\"datasetCount\": 100}", Files.readString(evaluator.resolve("evaluator.json")));
+        assertEquals(100, Datasets.manifest(spark, output.toString()).count());
+
+        PrepRun replaced = prepMnist(output, 50, "--overwrite", "--drop-evaluator");
+        assertEquals(0, replaced.exitCode(), replaced::toString);
+        assertEquals(50, Datasets.manifest(spark, output.toString()).count());
+        assertTrue(Files.notExists(evaluator), "dropped as asked");
+    }
+
+    /** A command's last check (generate's row count, upscale's evaluation) fails: nothing appears complete. */
+    @Test
+    void aFailingLastCheckLeavesNoDatasetAndKeepsTheOldOne() throws Exception {
+        Path output = dir.resolve("checked");
+        assertEquals(0, prepMnist(output, 100).exitCode());
+        PixelImage pixel = new PixelImage(1, 1, 1, new byte[] {1});
+        List<Row> rows = List.of(DatasetSchema.row(0, 0, pixel), DatasetSchema.row(1, 1, pixel));
+
+        for (boolean overwrite : List.of(false, true)) {
+            Path target = overwrite ? output : dir.resolve("fresh");
+            DatasetWriter writer = new DatasetWriter(spark, target.toString(), 1, overwrite);
+            DatasetException error = assertThrows(
+                    DatasetException.class,
+                    () -> writer.write(
+                            spark.createDataFrame(rows, DatasetSchema.SCHEMA),
+                            List.of("a", "b"),
+                            "test",
+                            Map.of(),
+                            (directory, manifest) -> {
+                                throw new IllegalStateException("wrote " + manifest.count() + " rows, expected 3");
+                            }));
+            assertTrue(error.getMessage().contains("wrote 2 rows, expected 3"), error.getMessage());
+        }
+        assertEquals(List.of("checked"), Datasets.names(dir), "no new dataset and no temporary directory");
+        assertEquals(100, Datasets.manifest(spark, output.toString()).count());
+    }
+
+    @Test
     void rejectsRowsThatBreakTheFormatAndWritesNothing() throws Exception {
         PixelImage small = new PixelImage(1, 1, 1, new byte[] {1});
         PixelImage wide = new PixelImage(1, 2, 1, new byte[] {1, 2});

@@ -1,7 +1,6 @@
 package io.sparkgan.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.DatasetWriter;
 import io.sparkgan.data.OutputDirectory;
@@ -106,8 +105,16 @@ public final class GenerateCommand implements Callable<Integer> {
                     + " scores highest (default 1 = no filter)")
     double keepFraction = 1;
 
-    @Option(names = "--overwrite", description = "replace an existing output of the same kind")
+    @Option(
+            names = "--overwrite",
+            description = "replace an existing output of the same kind (refused while it holds a trained evaluator,"
+                    + " _evaluator/, unless --drop-evaluator)")
     boolean overwrite;
+
+    @Option(
+            names = OutputDirectory.DROP_EVALUATOR,
+            description = "with --overwrite: delete the old output's trained evaluator with it")
+    boolean dropEvaluator;
 
     @Override
     public Integer call() {
@@ -120,6 +127,9 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             if (!(keepFraction > 0 && keepFraction <= 1)) {
                 throw new IllegalArgumentException("--keep-fraction must be in (0, 1], got " + keepFraction);
+            }
+            if (dropEvaluator && !overwrite) {
+                throw new IllegalArgumentException(OutputDirectory.DROP_EVALUATOR + " needs --overwrite");
             }
             boolean png = switch (format) {
                 case "parquet" -> false;
@@ -145,9 +155,10 @@ public final class GenerateCommand implements Callable<Integer> {
         TrainConfig config = new RunDirectory(runDir, spark.sparkContext().hadoopConfiguration())
                 .storedGanConfig("sparkgan generate");
         var hadoop = spark.sparkContext().hadoopConfiguration();
-        OutputDirectory pngOutput =
-                png ? new OutputDirectory(hadoop, output, overwrite, PngExport.MARKER, "sparkgan PNG export") : null;
-        DatasetWriter writer = png ? null : new DatasetWriter(spark, output, null, overwrite);
+        OutputDirectory pngOutput = png
+                ? new OutputDirectory(hadoop, output, overwrite, dropEvaluator, PngExport.MARKER, "sparkgan PNG export")
+                : null;
+        DatasetWriter writer = png ? null : new DatasetWriter(spark, output, null, overwrite, dropEvaluator);
         CheckpointStore checkpoints = new CheckpointStore(new RunStorage(runDir, hadoop), config.keepCheckpoints);
         long step = checkpoints.resolve(checkpoint, runDir);
         GanCheckpoint loaded = checkpoints.load(step);
@@ -187,14 +198,17 @@ public final class GenerateCommand implements Callable<Integer> {
                     Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(description),
                     new SerializableConfiguration(hadoop));
         } else {
-            DatasetManifest manifest = writer.write(
+            writer.write(
                     spark.createDataFrame(rows, DatasetSchema.SCHEMA),
                     mix == null ? null : mix.labelNames(),
                     source,
-                    provenance);
-            if (manifest.count() != count) {
-                throw new IllegalStateException("wrote " + manifest.count() + " rows, expected " + count);
-            }
+                    provenance,
+                    // checked before the dataset is moved into place: a short one never appears complete
+                    (directory, manifest) -> {
+                        if (manifest.count() != count) {
+                            throw new IllegalStateException("wrote " + manifest.count() + " rows, expected " + count);
+                        }
+                    });
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(

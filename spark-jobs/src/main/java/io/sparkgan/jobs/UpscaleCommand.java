@@ -1,5 +1,6 @@
 package io.sparkgan.jobs;
 
+import io.sparkgan.data.OutputDirectory;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.data.progress.SparkJobProgress;
@@ -58,8 +59,16 @@ public final class UpscaleCommand implements Callable<Integer> {
     @Option(names = "--partitions", paramLabel = "P", description = "tasks (default: the dataset's partitions)")
     Integer partitions;
 
-    @Option(names = "--overwrite", description = "replace an existing dataset at --output")
+    @Option(
+            names = "--overwrite",
+            description = "replace an existing dataset at --output (refused while it holds a trained evaluator,"
+                    + " _evaluator/, unless --drop-evaluator)")
     boolean overwrite;
+
+    @Option(
+            names = OutputDirectory.DROP_EVALUATOR,
+            description = "with --overwrite: delete the old dataset's trained evaluator with it")
+    boolean dropEvaluator;
 
     @Override
     public Integer call() {
@@ -70,6 +79,9 @@ public final class UpscaleCommand implements Callable<Integer> {
             if (evaluator != null && !evaluate) {
                 throw new IllegalArgumentException("--evaluator needs --evaluate");
             }
+            if (dropEvaluator && !overwrite) {
+                throw new IllegalArgumentException(OutputDirectory.DROP_EVALUATOR + " needs --overwrite");
+            }
             SparkSession spark = SparkSessions.getOrCreate("sparkgan upscale", sparkOptions.master);
             RegistryOptions.Model model =
                     registryOptions.resolve(spark.sparkContext().hadoopConfiguration(), runDir, checkpoint);
@@ -78,7 +90,7 @@ public final class UpscaleCommand implements Callable<Integer> {
             Upscaling.Summary summary;
             try (SparkJobProgress.Phase phase = SparkJobProgress.phase(spark, "upscaling " + data)) {
                 summary = new Upscaling(spark, runDir)
-                        .upscale(data, output, overwrite, checkpoint, evaluate, evaluator, partitions);
+                        .upscale(data, output, overwrite, dropEvaluator, checkpoint, evaluate, evaluator, partitions);
             }
             System.out.printf(
                     "upscaled %d images of %s by %d with checkpoint %d to %s in %.1f s (%.1f images/s)%n",

@@ -276,6 +276,31 @@ class GenerateCommandTest extends LocalSparkTest {
         assertEquals(1, manifest.shards().size());
     }
 
+    /** A synthetic dataset someone trained an evaluator on: --overwrite keeps it unless told to drop it. */
+    @Test
+    void overwriteKeepsTheOutputsTrainedEvaluatorUnlessToldToDropIt() throws Exception {
+        String output = generate(plainRun, "with-evaluator", "--count", "10");
+        Path evaluator = Files.createDirectory(Path.of(output, "_evaluator"));
+        Files.writeString(evaluator.resolve("evaluator.json"), "{}");
+
+        TestData.CliResult refused =
+                TestData.cli("generate", "--run-dir", plainRun, "--output", output, "--count", "20", "--overwrite");
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains(evaluator + " holds the trained evaluator"), refused.err());
+        assertTrue(Files.exists(evaluator.resolve("evaluator.json")));
+        assertEquals(
+                10,
+                DatasetManifest.read(output, spark.sparkContext().hadoopConfiguration())
+                        .count());
+
+        generate(plainRun, "with-evaluator", "--count", "20", "--overwrite", "--drop-evaluator");
+        assertEquals(
+                20,
+                DatasetManifest.read(output, spark.sparkContext().hadoopConfiguration())
+                        .count());
+        assertFalse(Files.exists(evaluator));
+    }
+
     @Test
     void badOptionsAreNamedBeforeAnythingIsWritten() {
         String out = dir.resolve("never").toString();
@@ -285,7 +310,8 @@ class GenerateCommandTest extends LocalSparkTest {
             {"--count", "10", "--format", "jpg"},
             {"--count", "10", "--classes", "0:0.5,x:0.5"},
             {"--count", "10", "--classes", "0:0.5,3:0.4"},
-            {"--count", "10", "--checkpoint", "12345"}
+            {"--count", "10", "--checkpoint", "12345"},
+            {"--count", "10", "--drop-evaluator"}
         };
         String[] expected = {
             "--count must be >= 1",
@@ -293,7 +319,8 @@ class GenerateCommandTest extends LocalSparkTest {
             "--format must be",
             "no class 'x'",
             "sum to",
-            "no checkpoint at step 12345"
+            "no checkpoint at step 12345",
+            "--drop-evaluator needs --overwrite"
         };
         for (int i = 0; i < cases.length; i++) {
             List<String> args = new ArrayList<>(List.of("generate", "--run-dir", conditionalRun, "--output", out));

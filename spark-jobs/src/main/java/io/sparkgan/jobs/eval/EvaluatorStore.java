@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.data.OutputDirectory;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
@@ -42,7 +43,7 @@ public final class EvaluatorStore {
 
     /** The default location for a dataset's evaluator. */
     public static String defaultLocation(String datasetUri) {
-        return datasetUri.replaceAll("/+$", "") + "/_evaluator";
+        return datasetUri.replaceAll("/+$", "") + "/" + OutputDirectory.EVALUATOR;
     }
 
     public boolean exists() throws IOException {

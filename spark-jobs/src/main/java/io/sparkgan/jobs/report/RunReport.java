@@ -12,9 +12,11 @@ import java.awt.Color;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -34,6 +36,8 @@ public final class RunReport {
     public static final String FILE = "report.html";
     /** Sample grids shown at most, spread evenly over the run (the first and the last always). */
     static final int TIMELINE = 8;
+    /** A sample grid's name: its step (zero-padded by SampleGridWriter), at most 18 digits so that it fits a long. */
+    private static final Pattern GRID = Pattern.compile("\\d{1,18}\\.png");
 
     private static final int CHART_WIDTH = 640;
     private static final int CHART_HEIGHT = 320;
@@ -317,19 +321,35 @@ public final class RunReport {
         if (!storage.fs().exists(folder)) {
             return s.append("<p>No sample grids yet.</p>\n").toString();
         }
-        FileStatus[] files = storage.fs().listStatus(folder, p -> p.getName().endsWith(".png"));
-        Arrays.sort(files, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+        List<FileStatus> files = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (FileStatus file : storage.fs().listStatus(folder)) {
+            String name = file.getPath().getName();
+            if (GRID.matcher(name).matches()) {
+                files.add(file);
+            } else if (!name.startsWith(".")) {
+                // a picture someone saved here; hidden names are files being written
+                others.add(name);
+            }
+        }
+        files.sort(Comparator.comparingLong(RunReport::step));
+        Collections.sort(others);
         s.append("<p>The same inputs at every checkpoint (")
-                .append(files.length)
+                .append(files.size())
                 .append(" grids; ")
-                .append(Math.min(TIMELINE, files.length))
+                .append(Math.min(TIMELINE, files.size()))
                 .append(" shown, the last one largest).</p>\n");
+        if (!others.isEmpty()) {
+            s.append("<p>Left out as not a sample grid (not named &lt;step&gt;.png): ")
+                    .append(escape(String.join(", ", others)))
+                    .append("</p>\n");
+        }
         s.append("<div class=\"grids\">");
-        int shown = Math.min(TIMELINE, files.length);
+        int shown = Math.min(TIMELINE, files.size());
         for (int k = 0; k < shown; k++) {
-            int index = shown == 1 ? 0 : (int) Math.round((double) k * (files.length - 1) / (shown - 1));
-            FileStatus file = files[index];
-            boolean lastOne = index == files.length - 1;
+            int index = shown == 1 ? 0 : (int) Math.round((double) k * (files.size() - 1) / (shown - 1));
+            FileStatus file = files.get(index);
+            boolean lastOne = index == files.size() - 1;
             s.append("<figure><img alt=\"samples at step ")
                     .append(step(file))
                     .append("\" style=\"width:")
@@ -345,8 +365,10 @@ public final class RunReport {
         return s.append("</div>\n").toString();
     }
 
-    private static String step(FileStatus file) {
-        return Long.toString(Long.parseLong(file.getPath().getName().replace(".png", "")));
+    /** The step of a sample grid, named {@code <step>.png} ({@link #GRID}). */
+    private static long step(FileStatus file) {
+        String name = file.getPath().getName();
+        return Long.parseLong(name.substring(0, name.length() - ".png".length()));
     }
 
     private String base64(Path path) throws IOException {

@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -93,10 +92,12 @@ public final class Upscaling {
         this.runDir = runDir;
     }
 
+    /** @param dropEvaluator with overwrite: delete a trained evaluator the old output holds */
     public Summary upscale(
             String data,
             String output,
             boolean overwrite,
+            boolean dropEvaluator,
             String checkpoint,
             boolean evaluate,
             String evaluatorUri,
@@ -120,7 +121,7 @@ public final class Upscaling {
             throw new IllegalArgumentException("--evaluate downscales the images of dataset " + data + " by " + scale
                     + " first, but their shape " + shape + " is not divisible by it");
         }
-        DatasetWriter writer = new DatasetWriter(spark, output, null, overwrite);
+        DatasetWriter writer = new DatasetWriter(spark, output, null, overwrite, dropEvaluator);
         EvaluatorStore evaluator = evaluate ? evaluator(evaluatorUri, run.data, dataset.manifest()) : null;
         CheckpointStore checkpoints = new CheckpointStore(new RunStorage(runDir, hadoop), run.keepCheckpoints);
         long step = checkpoints.resolve(checkpoint == null ? "latest" : checkpoint, runDir);
@@ -139,29 +140,30 @@ public final class Upscaling {
             upscaled = upscaled.persist(StorageLevel.MEMORY_AND_DISK());
         }
         try {
+            // measured (and its pictures made) before the dataset is written, and both moved into place together:
+            // an evaluation that fails leaves no output that looks complete
+            ObjectNode evaluation = evaluate ? evaluation(upscaled, evaluator, step, scale, data) : null;
+            byte[] comparison = evaluate ? comparison(dataset, loaded.samplingGenerator(), scale) : null;
             DatasetManifest manifest = writer.write(
                     upscaled.select(DatasetSchema.SCHEMA.fieldNames()[0], tail(DatasetSchema.SCHEMA.fieldNames())),
                     dataset.manifest().labelNames(),
                     "dataset " + data + (evaluate ? " downscaled by " + scale + " and" : "") + " upscaled by " + scale
                             + " by " + runDir + " checkpoint " + step,
-                    provenance(loaded, step, scale, evaluate, data));
+                    provenance(loaded, step, scale, evaluate, data),
+                    (directory, written) -> {
+                        if (evaluation != null) {
+                            write(directory, COMPARISON, comparison);
+                            write(
+                                    directory,
+                                    EVALUATION,
+                                    Json.MAPPER
+                                            .writerWithDefaultPrettyPrinter()
+                                            .writeValueAsString(evaluation)
+                                            .getBytes(StandardCharsets.UTF_8));
+                        }
+                    });
             double seconds = (System.nanoTime() - start) / 1e9;
-            ObjectNode evaluation = evaluate ? evaluation(upscaled, evaluator, step, scale, data) : null;
             if (evaluation != null) {
-                Network g = loaded.samplingGenerator();
-                INDArray originals = RowImages.spreadById(dataset, COMPARED);
-                INDArray lowRes = BicubicResize.downscale(originals, scale);
-                byte[] picture = SampleGrid.png(
-                        ComparisonRows.enlarged(ComparisonRows.of(lowRes, scale, g.output(lowRes), originals)),
-                        (int) originals.size(0));
-                writeAtomically(output, COMPARISON, picture);
-                writeAtomically(
-                        output,
-                        EVALUATION,
-                        Json.MAPPER
-                                .writerWithDefaultPrettyPrinter()
-                                .writeValueAsString(evaluation)
-                                .getBytes(StandardCharsets.UTF_8));
                 ObjectNode record = evaluation.deepCopy();
                 record.put("time", java.time.Instant.now().toString());
                 record.put("output", output);
@@ -283,16 +285,21 @@ public final class Upscaling {
         return out;
     }
 
-    /** A file next to the dataset, written under a temporary name and renamed. */
-    private void writeAtomically(String output, String name, byte[] bytes) throws IOException {
-        Path path = new Path(output, name);
-        Path temporary = new Path(output, "." + name + ".tmp");
-        FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        try (FSDataOutputStream out = fs.create(temporary, true)) {
+    /** Images spread over the dataset by id: low-res | bicubic | G | original. */
+    private static byte[] comparison(ImageDataset dataset, Network g, int scale) {
+        INDArray originals = RowImages.spreadById(dataset, COMPARED);
+        INDArray lowRes = BicubicResize.downscale(originals, scale);
+        return SampleGrid.png(
+                ComparisonRows.enlarged(ComparisonRows.of(lowRes, scale, g.output(lowRes), originals)),
+                (int) originals.size(0));
+    }
+
+    /** A file in the dataset's temporary directory, which is moved into place whole. */
+    private void write(Path directory, String name, byte[] bytes) throws IOException {
+        Path path = new Path(directory, name);
+        try (FSDataOutputStream out =
+                path.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(path, false)) {
             out.write(bytes);
-        }
-        if (!fs.rename(temporary, path)) {
-            throw new IOException("cannot rename " + temporary + " to " + path);
         }
     }
 }

@@ -20,6 +20,9 @@ public final class MetricsLog {
     private final RunStorage storage;
     private final String relative;
     private final List<String> lines = new ArrayList<>();
+    /** Whether {@link #lines} holds what the file holds; a log made with the constructor knows only its own lines. */
+    private boolean holdsStoredLines;
+
     private boolean canAppend = true;
 
     public MetricsLog(RunStorage storage, String relative) {
@@ -31,6 +34,7 @@ public final class MetricsLog {
     public static MetricsLog existing(RunStorage storage, String relative) throws IOException {
         MetricsLog log = new MetricsLog(storage, relative);
         log.lines.addAll(log.stored());
+        log.holdsStoredLines = true;
         return log;
     }
 
@@ -42,6 +46,7 @@ public final class MetricsLog {
                 lines.add(line);
             }
         }
+        holdsStoredLines = true;
         rewrite();
     }
 
@@ -63,17 +68,29 @@ public final class MetricsLog {
         }
     }
 
+    /**
+     * Adds a line to the file: appended where the store can, else the file is rewritten (under a temporary name,
+     * then renamed) with every line it held and the new one.
+     */
     public void append(ObjectNode entry) throws IOException {
         String line = entry.toString();
-        lines.add(line);
         if (canAppend && storage.exists(relative)) {
             try (FSDataOutputStream out = storage.fs().append(storage.path(relative))) {
                 out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                lines.add(line);
                 return;
             } catch (UnsupportedOperationException | IOException e) {
                 canAppend = false;
             }
         }
+        if (!holdsStoredLines) {
+            // the file may hold lines written before this log was made (an earlier command's), and holds the ones
+            // this log appended
+            lines.clear();
+            lines.addAll(stored());
+            holdsStoredLines = true;
+        }
+        lines.add(line);
         rewrite();
     }
 

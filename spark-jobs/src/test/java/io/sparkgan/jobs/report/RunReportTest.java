@@ -77,6 +77,34 @@ class RunReportTest extends LocalSparkTest {
         assertTrue(html.contains("4096 images of 28x28x1, 10 classes"));
     }
 
+    /** A picture someone saved among the grids (not {@code <step>.png}) is named in the page, not read as a step. */
+    @Test
+    void aStrayPictureAmongTheSampleGridsIsNamedNotTakenForAStep() throws Exception {
+        Path run = report.getParent();
+        Path stray = run.resolve("samples/best-of.png");
+        try (var grids = Files.list(run.resolve("samples"))) {
+            Files.copy(grids.sorted().findFirst().orElseThrow(), stray);
+        }
+        try {
+            Path page = dir.resolve("with-stray.html");
+            TestData.CliResult result =
+                    TestData.cli("report", "--run-dir", run.toString(), "--output", page.toString());
+            assertEquals(0, result.exitCode(), result.err());
+            String text = Files.readString(page);
+            Matcher grids =
+                    Pattern.compile("<img alt=\"samples at step ([^\"]*)\"").matcher(text);
+            List<String> steps = new ArrayList<>();
+            while (grids.find()) {
+                steps.add(grids.group(1));
+            }
+            assertEquals(List.of("4", "8"), steps);
+            assertTrue(text.contains("(2 grids; 2 shown"), text);
+            assertTrue(text.contains("not a sample grid (not named &lt;step&gt;.png): best-of.png"), text);
+        } finally {
+            Files.delete(stray);
+        }
+    }
+
     /**
      * Debian's chromium (installed by .ci/run) loads the page headless with no network: no console errors, no
      * failed loads, and a screenshot with the charts drawn, kept in target/ for people to look at.

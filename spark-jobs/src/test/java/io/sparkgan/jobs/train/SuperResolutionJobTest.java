@@ -4,6 +4,7 @@ import static io.sparkgan.jobs.train.DistributedTrainingTest.assertClose;
 import static io.sparkgan.jobs.train.DistributedTrainingTest.assertMoved;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -204,6 +205,85 @@ class SuperResolutionJobTest extends LocalSparkTest {
         assertTrue(report.contains(String.format(
                 "%.3f / %.3f", evaluation.get("upscaler").get("detail").asDouble(), bicubicDetail)));
         assertTrue(report.contains("alt=\"low-res, bicubic, G and original\""), "the comparison inlined");
+    }
+
+    /**
+     * FID needs 2 images at least, which the evaluation finds out only after upscaling: a failure there leaves no
+     * dataset that looks complete, and no line in the run's upscalings.
+     */
+    @Test
+    void anEvaluationThatFailsLeavesNoUpscaledDataset() throws Exception {
+        String one = TestData.mnist(1);
+        String evaluator = dir.resolve("evaluator-of-one").toString();
+        TestData.CliResult trained = TestData.cli(
+                "train-evaluator",
+                "--data",
+                one,
+                "--test-data",
+                one,
+                "--output",
+                evaluator,
+                "--epochs",
+                "1",
+                "--batch",
+                "1",
+                "--workers",
+                "1");
+        assertEquals(0, trained.exitCode(), trained.err());
+        Path output = dir.resolve("evaluated-one");
+
+        TestData.CliResult result = TestData.cli(
+                "upscale",
+                "--run-dir",
+                config.runDir,
+                "--data",
+                one,
+                "--output",
+                output.toString(),
+                "--evaluate",
+                "--evaluator",
+                evaluator);
+
+        assertEquals(2, result.exitCode(), result.err());
+        assertTrue(
+                result.err().contains("FID needs at least 2 feature vectors in each set, got 1 and 1"), result.err());
+        assertFalse(Files.exists(output), "no output where the evaluation failed");
+        try (var siblings = Files.list(dir)) {
+            assertEquals(
+                    List.of(),
+                    siblings.map(p -> p.getFileName().toString())
+                            .filter(name -> name.contains("evaluated-one"))
+                            .toList(),
+                    "no temporary directory left behind");
+        }
+        Path upscalings = Path.of(config.runDir, Upscaling.EVALUATIONS_LOG);
+        assertTrue(
+                Files.notExists(upscalings)
+                        || Files.readAllLines(upscalings).stream().noneMatch(line -> line.contains("evaluated-one")),
+                "not recorded in the run");
+    }
+
+    /** --overwrite of an upscaled dataset that has its own trained evaluator: refused unless --drop-evaluator. */
+    @Test
+    void overwritingAnUpscaledDatasetKeepsItsEvaluatorUnlessToldToDropIt() throws Exception {
+        Path output = dir.resolve("upscaled-with-evaluator");
+        List<String> upscale = List.of(
+                "upscale", "--run-dir", config.runDir, "--data", data, "--output", output.toString(), "--overwrite");
+        TestData.CliResult first = TestData.cli(upscale.toArray(String[]::new));
+        assertEquals(0, first.exitCode(), first.err());
+        Path evaluator = Files.createDirectory(output.resolve("_evaluator"));
+        Files.writeString(evaluator.resolve("evaluator.json"), "{}");
+
+        TestData.CliResult refused = TestData.cli(upscale.toArray(String[]::new));
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains(evaluator + " holds the trained evaluator"), refused.err());
+        assertTrue(Files.exists(evaluator.resolve("evaluator.json")));
+
+        List<String> dropping = new java.util.ArrayList<>(upscale);
+        dropping.add("--drop-evaluator");
+        TestData.CliResult replaced = TestData.cli(dropping.toArray(String[]::new));
+        assertEquals(0, replaced.exitCode(), replaced.err());
+        assertTrue(Files.notExists(evaluator));
     }
 
     @Test
