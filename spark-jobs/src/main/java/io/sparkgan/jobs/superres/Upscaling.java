@@ -7,6 +7,7 @@ import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.DatasetWriter;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.ImageShape;
+import io.sparkgan.data.OutputFile;
 import io.sparkgan.jobs.eval.EvaluatorStore;
 import io.sparkgan.jobs.eval.NetworkBroadcast;
 import io.sparkgan.jobs.spark.IdBlockBatches;
@@ -31,8 +32,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -283,16 +282,9 @@ public final class Upscaling {
         return out;
     }
 
-    /** A file next to the dataset, written under a temporary name and renamed. */
+    /** A file next to the dataset, written whole or not at all. */
     private void writeAtomically(String output, String name, byte[] bytes) throws IOException {
         Path path = new Path(output, name);
-        Path temporary = new Path(output, "." + name + ".tmp");
-        FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        try (FSDataOutputStream out = fs.create(temporary, true)) {
-            out.write(bytes);
-        }
-        if (!fs.rename(temporary, path)) {
-            throw new IOException("cannot rename " + temporary + " to " + path);
-        }
+        OutputFile.write(path.getFileSystem(spark.sparkContext().hadoopConfiguration()), path, out -> out.write(bytes));
     }
 }
