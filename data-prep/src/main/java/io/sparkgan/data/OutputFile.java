@@ -31,7 +31,7 @@ public final class OutputFile {
     public static void write(FileSystem fs, Path target, Content content) throws IOException {
         FileSystem raw = fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
         if (raw instanceof RawLocalFileSystem local) {
-            writeLocal(local.pathToFile(target).toPath(), content);
+            write(local.pathToFile(target).toPath(), content);
             if (fs instanceof ChecksumFileSystem checksummed) {
                 // a .crc side file from an earlier write through Hadoop would no longer match
                 fs.delete(checksummed.getChecksumFile(target), false);
@@ -41,9 +41,11 @@ public final class OutputFile {
         }
     }
 
-    private static void writeLocal(java.nio.file.Path target, Content content) throws IOException {
-        java.nio.file.Path temporary =
-                target.resolveSibling(temporaryName(target.getFileName().toString()));
+    /** As {@link #write(FileSystem, Path, Content)}, for a file on local disk. */
+    public static void write(java.nio.file.Path target, Content content) throws IOException {
+        java.nio.file.Path temporary = target.toAbsolutePath()
+                .resolveSibling(temporaryName(target.getFileName().toString()));
+        Files.createDirectories(temporary.getParent()); // as Hadoop's create would
         try {
             try (OutputStream out =
                     Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

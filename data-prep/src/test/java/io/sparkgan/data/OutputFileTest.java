@@ -86,4 +86,11 @@ class OutputFileTest {
             assertEquals("replaced", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    void missingDirectoriesAreCreatedAsHadoopWould() throws IOException {
+        Path target = dir.resolve("a/b/out.npy");
+        write(target, "new");
+        assertEquals("new", Files.readString(target));
+    }
 }
