@@ -199,6 +199,12 @@ class NetworkArchiveTest {
         assertRefusedWithoutLoadingTheGadget(property);
     }
 
+    @Test
+    void somethingOtherThanAClassNameUnderATypeIdKeyIsRefused() throws IOException {
+        tamperGenerator("^\\{", "{ \"type\" : [ \"" + GADGET + "\" ],");
+        assertRefusedWithoutLoadingTheGadget("/type");
+    }
+
     static Stream<String> typeIdProperties() {
         Stream<Class<?>> polymorphic = Stream.of(
                 Layer.class,
