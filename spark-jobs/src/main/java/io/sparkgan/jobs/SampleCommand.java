@@ -90,6 +90,11 @@ public final class SampleCommand implements Callable<Integer> {
                         + gan.latentSize);
             }
             int n = Math.toIntExact(z.shape()[0]);
+            int size = gan.height * gan.width * gan.channels;
+            if ((long) n * size > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("--latents " + latents + ": " + n + " images of " + size
+                        + " bytes do not fit one array (2 GiB); sample them in parts");
+            }
             INDArray oneHot = null;
             if (gan.conditional != (labels != null)) {
                 throw new IllegalArgumentException(
@@ -111,11 +116,6 @@ public final class SampleCommand implements Callable<Integer> {
                     .castTo(DataType.FLOAT);
             Network generator = loaded.samplingGenerator();
             byte[][] images = ImageTensors.toPixels(generator.output(ClassConditioning.generatorInput(input, oneHot)));
-            int size = gan.height * gan.width * gan.channels;
-            if ((long) n * size > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("--latents " + latents + ": " + n + " images of " + size
-                        + " bytes do not fit one array (2 GiB); sample them in parts");
-            }
             byte[] all = new byte[n * size];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(images[i], 0, all, i * size, size);
