@@ -3,15 +3,19 @@ package io.sparkgan.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkgan.data.export.ExportCommand;
 import io.sparkgan.data.export.NumpyArray;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.apache.spark.sql.Row;
@@ -118,5 +122,32 @@ class ExportCommandTest extends SparkTest {
         assertEquals(
                 2, export("--data", dataset, "--output", dir.resolve("y.npz").toString(), "--limit", "0"));
         assertFalse(Files.exists(dir.resolve("y.npz")));
+    }
+
+    @Test
+    void aLinkAtTheOldTemporaryNameIsNotWrittenThrough() throws IOException {
+        Path victim = dir.resolve("victim.txt");
+        Files.writeString(victim, "someone else's file");
+        Files.createSymbolicLink(dir.resolve(".linked.npz.tmp"), victim);
+        Path out = dir.resolve("linked.npz");
+        assertEquals(0, export("--data", dataset, "--output", out.toString(), "--limit", "3"));
+        assertEquals("someone else's file", new String(Files.readAllBytes(victim), StandardCharsets.ISO_8859_1));
+        assertFalse(Files.isSymbolicLink(out));
+        assertArrayEquals(new long[] {3, 28, 28, 1}, archive(out).get("images").shape());
+    }
+
+    @Test
+    void aFailedExportLeavesNoTemporaryFileBehind() throws IOException {
+        // a directory where the file should go: the move into place fails after the archive is written
+        Path out = dir.resolve("taken.npz");
+        Files.createDirectories(out.resolve("inside"));
+        assertEquals(2, export("--data", dataset, "--output", out.toString(), "--limit", "3", "--overwrite"));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(
+                    List.of(out),
+                    files.filter(f -> f.getFileName().toString().contains("taken.npz"))
+                            .toList());
+        }
+        assertTrue(Files.isDirectory(out.resolve("inside")));
     }
 }

@@ -19,16 +19,41 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.api.layers.LayerConstraint;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.distribution.Distribution;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.variational.ReconstructionDistribution;
+import org.deeplearning4j.nn.conf.stepfunctions.StepFunction;
+import org.deeplearning4j.nn.conf.weightnoise.IWeightNoise;
+import org.deeplearning4j.nn.weights.IWeightInit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.shade.jackson.annotation.JsonTypeInfo;
 
 /** Checkpoints from elsewhere are data: loading one never runs Java deserialisation, and damage is named. */
 class NetworkArchiveTest {
+
+    /** A class outside the packages a network configuration may name. */
+    private static final String GADGET = "com.example.Gadget";
 
     /** Records that Java deserialisation reached it: what a gadget's readObject would do instead. */
     static final class Tripwire implements Serializable {
@@ -38,6 +63,20 @@ class NetworkArchiveTest {
         private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
             in.defaultReadObject();
             ran = true;
+        }
+    }
+
+    static final class RecordingClassLoader extends ClassLoader {
+        final Set<String> requested = ConcurrentHashMap.newKeySet();
+
+        RecordingClassLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            requested.add(name);
+            return super.loadClass(name, resolve);
         }
     }
 
@@ -115,9 +154,113 @@ class NetworkArchiveTest {
     }
 
     @Test
+    void aDuplicateClassKeyIsRefusedBeforeAnyClassIsLoaded() throws IOException {
+        // the reader's tree keeps the last value, Jackson's type resolution reads the first
+        tamperGenerator(
+                "\"@class\" : \"org\\.nd4j\\.linalg\\.activations\\.impl\\.",
+                "\"@class\" : \"" + GADGET + "\", \"@class\" : \"org.nd4j.linalg.activations.impl.");
+        assertRefusedWithoutLoadingTheGadget("@class");
+    }
+
+    @Test
+    void aRepeatedKeyIsRefusedEvenWhenBothValuesAreAllowed() throws IOException {
+        tamperGenerator(
+                "\"@class\" : \"org\\.nd4j\\.linalg\\.activations\\.impl\\.",
+                "\"@class\" : \"org.nd4j.linalg.activations.impl.ActivationCube\","
+                        + " \"@class\" : \"org.nd4j.linalg.activations.impl.");
+        IOException e = assertThrows(IOException.class, () -> GanCheckpoint.read(CheckpointFiles.localDirectory(dir)));
+        assertTrue(
+                e.getMessage().contains(dir.resolve(GanCheckpoint.GENERATOR).toString())
+                        && e.getMessage().contains("Duplicate field '@class'"),
+                e.getMessage());
+    }
+
+    @Test
+    void aClassNamedUnderTheTypeKeyIsRefusedBeforeItIsLoaded() throws IOException {
+        // DL4J's weight-init distributions carry their class under "type", not "@class"
+        tamperGenerator(
+                "\"type\" : \"org\\.deeplearning4j\\.nn\\.conf\\.distribution\\.[A-Za-z]+\"",
+                "\"type\" : \"" + GADGET + "\"");
+        assertRefusedWithoutLoadingTheGadget("type");
+    }
+
+    @Test
+    void aClassNamedInJacksonsArrayFormOfATypeIdIsRefusedBeforeItIsLoaded() throws IOException {
+        // Jackson also reads a polymorphic value written as [class name, value]
+        tamperGenerator("\"iupdater\" : \\{[^{}]*\\}", "\"iupdater\" : [ \"" + GADGET + "\", { } ]");
+        assertRefusedWithoutLoadingTheGadget(GADGET);
+    }
+
+    /** Every property DL4J's polymorphic configuration types name their class under. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("typeIdProperties")
+    void aClassNamedUnderAnyOfDl4jsTypeIdPropertiesIsRefused(String property) throws IOException {
+        tamperGenerator("^\\{", "{ \"" + property + "\" : \"" + GADGET + "\",");
+        assertRefusedWithoutLoadingTheGadget(property);
+    }
+
+    @Test
+    void somethingOtherThanAClassNameUnderATypeIdKeyIsRefused() throws IOException {
+        tamperGenerator("^\\{", "{ \"type\" : [ \"" + GADGET + "\" ],");
+        assertRefusedWithoutLoadingTheGadget("/type");
+    }
+
+    static Stream<String> typeIdProperties() {
+        Stream<Class<?>> polymorphic = Stream.of(
+                Layer.class,
+                GraphVertex.class,
+                InputPreProcessor.class,
+                InputType.class,
+                IDropout.class,
+                IWeightNoise.class,
+                LayerConstraint.class,
+                IWeightInit.class,
+                Distribution.class,
+                ReconstructionDistribution.class,
+                StepFunction.class,
+                IActivation.class,
+                ILossFunction.class,
+                IUpdater.class,
+                ISchedule.class,
+                Regularization.class);
+        return polymorphic
+                .map(type -> type.getAnnotation(JsonTypeInfo.class))
+                .filter(info -> info.use() == JsonTypeInfo.Id.CLASS || info.use() == JsonTypeInfo.Id.MINIMAL_CLASS)
+                .map(info -> info.property().isEmpty() ? info.use().getDefaultPropertyName() : info.property())
+                .distinct();
+    }
+
+    @Test
     void anUntouchedCheckpointStillLoads() throws IOException {
         GanCheckpoint loaded = GanCheckpoint.read(CheckpointFiles.localDirectory(dir));
         assertEquals(GanStepTest.smallDcgan().baseWidth, loaded.config().baseWidth);
+    }
+
+    private void tamperGenerator(String regex, String replacement) throws IOException {
+        rewrite(GanCheckpoint.GENERATOR, entries -> {
+            String json = new String(entries.get("configuration.json"), StandardCharsets.UTF_8);
+            String tampered = json.replaceFirst(regex, replacement);
+            assertFalse(tampered.equals(json), "the fixture has " + regex + " to tamper with");
+            entries.put("configuration.json", tampered.getBytes(StandardCharsets.UTF_8));
+            return entries;
+        });
+    }
+
+    /** Reads the tampered checkpoint with a context class loader (the one Jackson loads type ids with) that records. */
+    private void assertRefusedWithoutLoadingTheGadget(String key) {
+        RecordingClassLoader loader = new RecordingClassLoader(getClass().getClassLoader());
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        IOException e;
+        try {
+            e = assertThrows(IOException.class, () -> GanCheckpoint.read(CheckpointFiles.localDirectory(dir)));
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        assertFalse(loader.requested.contains(GADGET), "the class named in the file was looked up");
+        String message = e.getMessage();
+        assertTrue(message.contains(dir.resolve(GanCheckpoint.GENERATOR).toString()) && message.contains(key), message);
     }
 
     private void rewrite(String name, UnaryOperator<Map<String, byte[]>> change) throws IOException {

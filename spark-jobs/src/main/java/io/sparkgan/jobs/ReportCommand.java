@@ -1,9 +1,9 @@
 package io.sparkgan.jobs;
 
+import io.sparkgan.data.OutputFile;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.jobs.report.RunReport;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -42,7 +42,8 @@ public final class ReportCommand implements Callable<Integer> {
             RunReport report = new RunReport(runDir, new Configuration());
             String written;
             if (output != null) {
-                Files.writeString(output, report.html(), StandardCharsets.UTF_8);
+                byte[] html = report.html().getBytes(StandardCharsets.UTF_8);
+                OutputFile.write(output, out -> out.write(html));
                 written = output.toString();
             } else {
                 written = report.write();

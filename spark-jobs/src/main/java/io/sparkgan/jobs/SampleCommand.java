@@ -1,5 +1,6 @@
 package io.sparkgan.jobs;
 
+import io.sparkgan.data.OutputFile;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.export.NumpyArray;
 import io.sparkgan.jobs.train.CheckpointStore;
@@ -13,7 +14,6 @@ import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.state.GanCheckpoint;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -64,10 +64,18 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "the images (.npy) to write")
     String output;
 
+    @Option(names = "--overwrite", description = "replace an existing --output")
+    boolean overwrite;
+
     @Override
     public Integer call() {
         try {
             Configuration conf = new Configuration();
+            Path target = new Path(output);
+            FileSystem fs = target.getFileSystem(conf);
+            if (fs.exists(target) && !overwrite) {
+                throw new IllegalArgumentException(output + " exists; pass --overwrite to replace it");
+            }
             RegistryOptions.Model model = registryOptions.resolve(conf, runDir, checkpoint);
             TrainConfig config = new RunDirectory(model.runDir(), conf).storedGanConfig("sparkgan sample");
             CheckpointStore checkpoints =
@@ -82,6 +90,11 @@ public final class SampleCommand implements Callable<Integer> {
                         + gan.latentSize);
             }
             int n = Math.toIntExact(z.shape()[0]);
+            int size = gan.height * gan.width * gan.channels;
+            if ((long) n * size > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("--latents " + latents + ": " + n + " images of " + size
+                        + " bytes do not fit one array (2 GiB); sample them in parts");
+            }
             INDArray oneHot = null;
             if (gan.conditional != (labels != null)) {
                 throw new IllegalArgumentException(
@@ -96,26 +109,18 @@ public final class SampleCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--labels " + labels + " holds " + classes.length
                             + " classes for " + n + " latent vectors");
                 }
-                int[] asInts = new int[n];
-                for (int i = 0; i < n; i++) {
-                    asInts[i] = (int) classes[i];
-                }
-                oneHot = ClassConditioning.oneHot(asInts, gan.classes, DataType.FLOAT);
+                oneHot = ClassConditioning.oneHot(
+                        classes(classes, gan.classes, model.runDir()), gan.classes, DataType.FLOAT);
             }
             INDArray input = Nd4j.create(z.toDoubles(), new long[] {n, gan.latentSize}, 'c')
                     .castTo(DataType.FLOAT);
             Network generator = loaded.samplingGenerator();
             byte[][] images = ImageTensors.toPixels(generator.output(ClassConditioning.generatorInput(input, oneHot)));
-            int size = gan.height * gan.width * gan.channels;
             byte[] all = new byte[n * size];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(images[i], 0, all, i * size, size);
             }
-            Path target = new Path(output);
-            FileSystem fs = target.getFileSystem(conf);
-            try (OutputStream out = fs.create(target, true)) {
-                NumpyArray.uint8(all, n, gan.height, gan.width, gan.channels).write(out);
-            }
+            OutputFile.write(fs, target, NumpyArray.uint8(all, n, gan.height, gan.width, gan.channels)::write);
             System.out.printf("%d images of %s checkpoint %d written to %s%n", n, model.runDir(), step, output);
             return 0;
         } catch (Exception e) {
@@ -125,8 +130,23 @@ public final class SampleCommand implements Callable<Integer> {
 
     private static NumpyArray read(Configuration conf, String file) throws IOException {
         Path path = new Path(file);
-        try (InputStream in = path.getFileSystem(conf).open(path)) {
-            return NumpyArray.read(in, file);
+        FileSystem fs = path.getFileSystem(conf);
+        try (InputStream in = fs.open(path)) {
+            return NumpyArray.read(in, file, fs.getFileStatus(path).getLen());
         }
+    }
+
+    /** The --labels values as class indices: each must be a whole number from 0 to {@code count - 1}. */
+    private int[] classes(double[] values, int count, String run) {
+        int[] classes = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            double value = values[i];
+            if (value != Math.rint(value) || value < 0 || value >= count) {
+                throw new IllegalArgumentException("--labels " + labels + ": value " + value + " at index " + i
+                        + " is not a class of run " + run + " (whole numbers 0 to " + (count - 1) + ")");
+            }
+            classes[i] = (int) value;
+        }
+        return classes;
     }
 }

@@ -2,6 +2,7 @@ package io.sparkgan.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkgan.data.export.NumpyArray;
@@ -13,6 +14,7 @@ import io.sparkgan.model.state.GanCheckpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,5 +127,71 @@ class SampleCommandTest extends LocalSparkTest {
                 dir.resolve("y.npy").toString());
         assertEquals(2, noClasses.exitCode());
         assertTrue(noClasses.err().contains("is conditional: --labels"), noClasses.err());
+    }
+
+    private static TestData.CliResult sample(Path latents, Path labels, Path output, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "sample",
+                "--run-dir",
+                run,
+                "--latents",
+                latents.toString(),
+                "--labels",
+                labels.toString(),
+                "--output",
+                output.toString()));
+        args.addAll(List.of(more));
+        return TestData.cli(args.toArray(String[]::new));
+    }
+
+    @Test
+    void labelsThatAreNotClassesOfTheRunAreRefusedNamingTheFile() throws Exception {
+        Path latents = save("one-latent.npy", NumpyArray.float64(new double[8], 1, 8));
+        Path output = dir.resolve("never.npy");
+        for (double label : new double[] {3.7, Double.NaN, 10, -1}) {
+            Path labels = save("bad-labels.npy", NumpyArray.float64(new double[] {label}, 1));
+            TestData.CliResult refused = sample(latents, labels, output);
+            assertEquals(2, refused.exitCode(), label + ": " + refused.err());
+            assertTrue(
+                    refused.err().contains("bad-labels.npy") && refused.err().contains(Double.toString(label)),
+                    refused.err());
+            assertFalse(Files.exists(output), "written for label " + label);
+        }
+    }
+
+    @Test
+    void aLatentsFileWhoseHeaderClaimsMoreThanItHoldsIsRefusedNamingIt() throws Exception {
+        // a 1 x 8 file whose header claims 1,000,000 x 50 float64 values (400 MB)
+        byte[] file = Files.readAllBytes(save("lying.npy", NumpyArray.float64(new double[8], 1, 8)));
+        String from = "(1, 8), }";
+        String to = "(1000000, 50), }";
+        String header = new String(file, StandardCharsets.ISO_8859_1)
+                .replace(from + " ".repeat(to.length() - from.length()), to);
+        Path lying = dir.resolve("lying.npy");
+        Files.write(lying, header.getBytes(StandardCharsets.ISO_8859_1));
+        Path labels = save("label-1.npy", NumpyArray.int64(new long[] {1}, 1));
+        TestData.CliResult refused = sample(lying, labels, dir.resolve("never-either.npy"));
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains(lying.toString()) && refused.err().contains("400000000"), refused.err());
+    }
+
+    @Test
+    void anExistingOutputIsReplacedOnlyWithOverwrite() throws Exception {
+        Path latents = save("keep-z.npy", NumpyArray.float64(new double[8], 1, 8));
+        Path labels = save("keep-labels.npy", NumpyArray.int64(new long[] {2}, 1));
+        Path output = dir.resolve("earlier.npy");
+        Files.writeString(output, "earlier work");
+        TestData.CliResult refused = sample(latents, labels, output);
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains(output.toString()) && refused.err().contains("--overwrite"), refused.err());
+        assertEquals("earlier work", Files.readString(output));
+
+        TestData.CliResult replaced = sample(latents, labels, output, "--overwrite");
+        assertEquals(0, replaced.exitCode(), replaced.err());
+        try (InputStream in = Files.newInputStream(output)) {
+            assertArrayEquals(
+                    new long[] {1, 28, 28, 1},
+                    NumpyArray.read(in, output.toString()).shape());
+        }
     }
 }

@@ -6,10 +6,9 @@ import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.ImageShape;
+import io.sparkgan.data.OutputFile;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,16 +77,7 @@ public final class ExportCommand implements Callable<Integer> {
                     .getFileSystem(conf)
                     .exists(new Path(data, DatasetManifest.FILE_NAME));
             Map<String, NumpyArray> arrays = dataset ? datasetArrays(spark) : tableArrays(spark);
-            Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp");
-            try (OutputStream out = fs.create(temp, true)) {
-                NumpyArray.writeArchive(out, arrays);
-            }
-            if (fs.exists(target)) {
-                fs.delete(target, false);
-            }
-            if (!fs.rename(temp, target)) {
-                throw new IOException("could not rename " + temp + " to " + target);
-            }
+            OutputFile.write(fs, target, out -> NumpyArray.writeArchive(out, arrays));
             System.out.printf("exported %s to %s: %s%n", data, output, describe(arrays));
             return 0;
         } catch (Exception e) {

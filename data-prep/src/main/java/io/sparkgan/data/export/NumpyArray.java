@@ -2,6 +2,7 @@ package io.sparkgan.data.export;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,6 +31,11 @@ public record NumpyArray(String dtype, long[] shape, byte[] data) {
     private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order':\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
+    private static final Pattern SIZE = Pattern.compile("\\d{1,18}");
+    /** numpy's own limit ({@code max_header_size} of numpy.lib.format): a longer header is not one numpy wrote. */
+    private static final int MAX_HEADER_LENGTH = 10_000;
+    /** The values are read into one Java array. */
+    private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
 
     public NumpyArray {
         Integer size = ITEM_SIZE.get(dtype);
@@ -36,9 +43,10 @@ public record NumpyArray(String dtype, long[] shape, byte[] data) {
             throw new IllegalArgumentException(
                     "unsupported numpy dtype " + dtype + "; supported: " + ITEM_SIZE.keySet());
         }
-        if (size * count(shape) != data.length) {
-            throw new IllegalArgumentException(
-                    "shape " + Arrays.toString(shape) + " of " + dtype + " needs " + size * count(shape) + " bytes");
+        long bytes = byteCount(dtype, shape);
+        if (bytes != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype + " needs " + bytes
+                    + " bytes, not " + data.length);
         }
     }
 
@@ -67,7 +75,7 @@ public record NumpyArray(String dtype, long[] shape, byte[] data) {
     /** The values as doubles, whatever the dtype. */
     public double[] toDoubles() {
         ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        double[] out = new double[Math.toIntExact(count(shape))];
+        double[] out = new double[data.length / ITEM_SIZE.get(dtype)];
         for (int i = 0; i < out.length; i++) {
             out[i] = switch (dtype) {
                 case "|u1" -> in.get() & 0xFF;
@@ -98,47 +106,101 @@ public record NumpyArray(String dtype, long[] shape, byte[] data) {
         out.write(data);
     }
 
-    /** Reads a {@code .npy} file of a supported dtype in C order; anything else is refused with what it holds. */
+    /** Reads a {@code .npy} file or zip entry whose size is not known; see {@link #read(InputStream, String, long)}. */
     public static NumpyArray read(InputStream stream, String where) throws IOException {
+        return read(stream, where, -1);
+    }
+
+    /**
+     * Reads a {@code .npy} file of a supported dtype in C order; anything else is refused with what it holds, naming
+     * {@code where}. The header is not trusted: the size it declares is checked against {@code fileSize} (the
+     * file's size in bytes, -1 where not known) before anything is allocated, and the values are read in pieces, so
+     * a short stream fails after reading what it holds rather than after allocating what its header claims.
+     */
+    public static NumpyArray read(InputStream stream, String where, long fileSize) throws IOException {
         DataInputStream in = new DataInputStream(stream);
-        byte[] magic = new byte[MAGIC.length];
-        in.readFully(magic);
-        if (!Arrays.equals(magic, MAGIC)) {
-            throw new IllegalArgumentException(where + " is not a numpy .npy file (numpy.save writes one)");
+        Header header = header(in, where);
+        long bytes;
+        try {
+            bytes = byteCount(header.dtype, header.shape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
-        int major = in.readUnsignedByte();
-        in.readUnsignedByte();
-        int headerLength = major == 1
-                ? in.readUnsignedByte() | in.readUnsignedByte() << 8
-                : in.readUnsignedByte()
-                        | in.readUnsignedByte() << 8
-                        | in.readUnsignedByte() << 16
-                        | in.readUnsignedByte() << 24;
-        byte[] headerBytes = new byte[headerLength];
-        in.readFully(headerBytes);
-        String header = new String(headerBytes, StandardCharsets.US_ASCII);
-        Matcher descr = DESCR.matcher(header);
-        Matcher fortran = FORTRAN.matcher(header);
-        Matcher shapeText = SHAPE.matcher(header);
-        if (!descr.find() || !fortran.find() || !shapeText.find()) {
-            throw new IllegalArgumentException(where + ": unreadable .npy header " + header.trim());
+        String values = Arrays.toString(header.shape) + " " + header.dtype + " values";
+        if (bytes > MAX_BYTES) {
+            throw new IllegalArgumentException(
+                    where + ": its " + values + " take " + bytes + " bytes; sparkgan reads at most " + MAX_BYTES);
         }
-        if (fortran.group(1).equals("True")) {
-            throw new IllegalArgumentException(where + " is in Fortran order; save a C-order array");
+        if (fileSize >= 0 && fileSize - header.length != bytes) {
+            throw new IllegalArgumentException(where + ": its header declares " + values + " (" + bytes
+                    + " bytes) but the file holds " + (fileSize - header.length)
+                    + " bytes after the header (truncated or damaged)");
         }
-        String dtype = descr.group(1).equals("<u1") ? "|u1" : descr.group(1);
-        if (!ITEM_SIZE.containsKey(dtype)) {
-            throw new IllegalArgumentException(where + " holds " + dtype + " values; sparkgan reads "
-                    + ITEM_SIZE.keySet() + " (e.g. numpy.float32, numpy.int64)");
+        byte[] data = in.readNBytes((int) bytes);
+        if (data.length != bytes) {
+            throw new IllegalArgumentException(where + " ends after " + data.length + " of the " + bytes
+                    + " bytes its header declares for " + values + " (truncated or damaged)");
         }
-        long[] shape = Arrays.stream(shapeText.group(1).split(","))
+        return new NumpyArray(header.dtype, header.shape, data);
+    }
+
+    /** What a .npy header declares, and its length with the preamble. */
+    private record Header(String dtype, long[] shape, long length) {}
+
+    private static Header header(DataInputStream in, String where) throws IOException {
+        try {
+            byte[] magic = new byte[MAGIC.length];
+            in.readFully(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new IllegalArgumentException(where + " is not a numpy .npy file (numpy.save writes one)");
+            }
+            int major = in.readUnsignedByte();
+            in.readUnsignedByte();
+            if (major < 1 || major > 3) {
+                throw new IllegalArgumentException(
+                        where + " is in .npy format version " + major + "; sparkgan reads versions 1 to 3");
+            }
+            long headerLength = major == 1
+                    ? in.readUnsignedByte() | in.readUnsignedByte() << 8
+                    : Integer.toUnsignedLong(Integer.reverseBytes(in.readInt()));
+            if (headerLength > MAX_HEADER_LENGTH) {
+                throw new IllegalArgumentException(where + " declares a header of " + headerLength
+                        + " bytes; numpy reads at most " + MAX_HEADER_LENGTH + " (damaged, or not a .npy file)");
+            }
+            byte[] headerBytes = new byte[(int) headerLength];
+            in.readFully(headerBytes);
+            String header = new String(headerBytes, StandardCharsets.US_ASCII);
+            Matcher descr = DESCR.matcher(header);
+            Matcher fortran = FORTRAN.matcher(header);
+            Matcher shapeText = SHAPE.matcher(header);
+            if (!descr.find() || !fortran.find() || !shapeText.find()) {
+                throw new IllegalArgumentException(where + ": unreadable .npy header " + header.trim());
+            }
+            if (fortran.group(1).equals("True")) {
+                throw new IllegalArgumentException(where + " is in Fortran order; save a C-order array");
+            }
+            String dtype = descr.group(1).equals("<u1") ? "|u1" : descr.group(1);
+            if (!ITEM_SIZE.containsKey(dtype)) {
+                throw new IllegalArgumentException(where + " holds " + dtype + " values; sparkgan reads "
+                        + ITEM_SIZE.keySet() + " (e.g. numpy.float32, numpy.int64)");
+            }
+            long preamble = MAGIC.length + 2 + (major == 1 ? 2 : 4);
+            return new Header(dtype, shape(shapeText.group(1), where), preamble + headerLength);
+        } catch (EOFException e) {
+            throw new IllegalArgumentException(where + " ends inside its .npy header (truncated or damaged)", e);
+        }
+    }
+
+    private static long[] shape(String tuple, String where) {
+        List<String> sizes = Arrays.stream(tuple.split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
-                .mapToLong(Long::parseLong)
-                .toArray();
-        byte[] data = new byte[Math.toIntExact(ITEM_SIZE.get(dtype) * count(shape))];
-        in.readFully(data);
-        return new NumpyArray(dtype, shape, data);
+                .toList();
+        if (!sizes.stream().allMatch(SIZE.asMatchPredicate())) {
+            throw new IllegalArgumentException(
+                    where + ": its shape (" + tuple + ") is not a tuple of sizes (whole numbers >= 0)");
+        }
+        return sizes.stream().mapToLong(Long::parseLong).toArray();
     }
 
     /** An {@code .npz} archive of {@code arrays}, each as {@code name.npy}. */
@@ -154,12 +216,21 @@ public record NumpyArray(String dtype, long[] shape, byte[] data) {
         }
     }
 
-    private static long count(long[] shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
+    /** The bytes the values of {@code shape} take; an error for a negative size or a total past a long. */
+    private static long byteCount(String dtype, long[] shape) {
+        long bytes = ITEM_SIZE.get(dtype);
+        for (long size : shape) {
+            if (size < 0) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has a negative size");
+            }
+            try {
+                bytes = Math.multiplyExact(bytes, size);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(
+                        "shape " + Arrays.toString(shape) + " of " + dtype + " is too large to count", e);
+            }
         }
-        return n;
+        return bytes;
     }
 
     private static ByteBuffer buffer(long bytes) {

@@ -1,6 +1,7 @@
 package io.sparkgan.data.export;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,5 +115,120 @@ class NumpyArrayTest {
                         new ByteArrayInputStream(complex.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
                         "c.npy"));
         assertTrue(dtype.getMessage().contains("c.npy holds <c8 values"), dtype.getMessage());
+    }
+
+    /** A version 1.0 .npy file with the header {@code dict} (as numpy pads it) and {@code dataBytes} zero bytes. */
+    private static byte[] npy(String dict, int dataBytes) {
+        StringBuilder header = new StringBuilder(dict);
+        while ((10 + header.length() + 1) % 64 != 0) {
+            header.append(' ');
+        }
+        header.append('\n');
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        out.writeBytes(new byte[] {(byte) header.length(), (byte) (header.length() >> 8)});
+        out.writeBytes(header.toString().getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(new byte[dataBytes]);
+        return out.toByteArray();
+    }
+
+    private static IllegalArgumentException refused(byte[] file, String name) {
+        return assertThrows(
+                IllegalArgumentException.class, () -> NumpyArray.read(new ByteArrayInputStream(file), name));
+    }
+
+    @Test
+    void aNegativeOrNonNumericDimensionIsRefusedNamingTheFile() {
+        IllegalArgumentException negative =
+                refused(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-1600, 3), }", 0), "neg.npy");
+        assertTrue(
+                negative.getMessage().contains("neg.npy")
+                        && negative.getMessage().contains("-1600"),
+                negative.getMessage());
+        IllegalArgumentException text =
+                refused(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }", 0), "text.npy");
+        assertTrue(text.getMessage().contains("text.npy") && text.getMessage().contains("(2, x)"), text.getMessage());
+    }
+
+    @Test
+    void aShapeWhoseSizeOverflowsIsRefused() {
+        // 2^62 x 4 values: the product wraps to 0, which a file with no values would match
+        IllegalArgumentException e = refused(
+                npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", 0), "big.npy");
+        assertTrue(
+                e.getMessage().contains("big.npy") && e.getMessage().contains("4611686018427387904"), e.getMessage());
+    }
+
+    @Test
+    void aHeaderClaimingMoreValuesThanTheStreamHoldsIsRefusedWithoutAllocatingThem() {
+        // 128 bytes claiming 3,500,000 x 100 floats (1.4 GB)
+        byte[] file = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3500000, 100), }", 0);
+        file = Arrays.copyOf(file, 128);
+        long allocated = allocatedBytes();
+        IllegalArgumentException e = refused(file, "claims.npy");
+        long used = allocatedBytes() - allocated;
+        assertTrue(e.getMessage().contains("claims.npy") && e.getMessage().contains("1400000000"), e.getMessage());
+        assertTrue(used < 64 << 20, "reading a 128-byte file allocated " + used + " bytes");
+    }
+
+    @Test
+    void aFileWhoseSizeDisagreesWithItsHeaderIsRefusedBeforeItsValuesAreRead() {
+        byte[] whole = HexFormat.of().parseHex(INT32_2X3);
+        byte[] claims =
+                Arrays.copyOf(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3500000, 100), }", 0), 128);
+        for (byte[] file : new byte[][] {claims, Arrays.copyOf(whole, whole.length + 4)}) {
+            long allocated = allocatedBytes();
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> NumpyArray.read(new ByteArrayInputStream(file), "sized.npy", file.length));
+            long used = allocatedBytes() - allocated;
+            assertTrue(
+                    e.getMessage().contains("sized.npy") && e.getMessage().contains("the file holds"), e.getMessage());
+            assertTrue(used < 1 << 20, "checking a " + file.length + "-byte file allocated " + used + " bytes");
+        }
+        assertArrayEquals(
+                new long[] {2, 3},
+                assertDoesNotThrow(() -> NumpyArray.read(new ByteArrayInputStream(whole), "a.npy", whole.length))
+                        .shape());
+    }
+
+    @Test
+    void anOversizedOrNegativeHeaderLengthIsRefusedNamingTheFile() {
+        // version 2.0 gives the header length in four bytes; numpy itself refuses headers over 10,000 bytes
+        for (long length : new long[] {100_000, 0x8000_0000L}) {
+            byte[] file = {
+                (byte) 0x93,
+                'N',
+                'U',
+                'M',
+                'P',
+                'Y',
+                2,
+                0,
+                (byte) length,
+                (byte) (length >> 8),
+                (byte) (length >> 16),
+                (byte) (length >> 24),
+                '{',
+                '}'
+            };
+            IllegalArgumentException e = refused(file, "header.npy");
+            assertTrue(
+                    e.getMessage().contains("header.npy") && e.getMessage().contains(Long.toString(length)),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aTruncatedFileIsRefusedNamingTheFile() {
+        byte[] whole = HexFormat.of().parseHex(INT32_2X3);
+        for (int length : new int[] {5, 9, 100, whole.length - 1}) {
+            IllegalArgumentException e = refused(Arrays.copyOf(whole, length), "cut.npy");
+            assertTrue(e.getMessage().contains("cut.npy"), length + " bytes: " + e.getMessage());
+        }
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 }

@@ -1,7 +1,12 @@
 package io.sparkgan.model.nets;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkgan.model.Json;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -11,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.deeplearning4j.util.ModelSerializer;
@@ -31,8 +37,24 @@ public final class NetworkArchive {
     private static final String PARAMETERS = ModelSerializer.COEFFICIENTS_BIN;
     private static final String UPDATER_STATE = ModelSerializer.UPDATER_BIN;
     private static final Set<String> READABLE = Set.of(CONFIGURATION, PARAMETERS, UPDATER_STATE);
-    /** Packages whose classes a configuration may name in its {@code @class} type fields. */
+    /** Packages whose classes a configuration may name. */
     private static final List<String> TRUSTED_PACKAGES = List.of("org.deeplearning4j.", "org.nd4j.", "io.sparkgan.");
+    /**
+     * The properties DL4J's configuration types name their class under: the {@code property} of their
+     * {@code @JsonTypeInfo(use = CLASS)} annotations ({@code @class}, Jackson's default, and {@code type} for
+     * distributions). Types whose ids are names ({@code use = NAME}) resolve them only among registered subtypes.
+     */
+    private static final Set<String> TYPE_ID_KEYS = Set.of("@class", "type");
+    /**
+     * Any other string Jackson might resolve as a class, a qualified name or an array descriptor: Jackson also
+     * reads a polymorphic value written as an array, {@code ["class name", value]}.
+     */
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("\\[*[\\p{javaJavaIdentifierPart}$]+(\\.[\\p{javaJavaIdentifierPart}$]+)+;?");
+
+    private static final JsonFactory STRICT_JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private NetworkArchive() {}
 
@@ -105,21 +127,38 @@ public final class NetworkArchive {
         return entries;
     }
 
-    /** The configuration, moved class names upgraded, once it is known to name only trusted classes. */
+    /**
+     * The configuration, moved class names upgraded, once it is known to name only trusted classes. The check
+     * streams the text rather than reading a tree: a tree keeps only the last of two equal keys, while Jackson's
+     * type resolution in DL4J reads the first, so repeated keys are refused outright.
+     */
     private static String checkedConfiguration(String stored, String location) throws IOException {
         String json = upgradeClassNames(stored);
-        JsonNode tree;
-        try {
-            tree = Json.MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new IOException(location + ": " + CONFIGURATION + " is not JSON: " + e.getMessage(), e);
-        }
-        for (JsonNode type : tree.findValues("@class")) {
-            String name = type.asText();
-            if (TRUSTED_PACKAGES.stream().noneMatch(name::startsWith)) {
-                throw new IOException(location + ": " + CONFIGURATION + " names class " + name
-                        + ", outside the network libraries; refused");
+        try (JsonParser parser = STRICT_JSON.createParser(json)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.FIELD_NAME || token.isStructEnd()) {
+                    continue;
+                }
+                JsonStreamContext context = parser.getParsingContext();
+                String key = parser.currentName(); // null for an element of an array
+                boolean typeId = key != null && TYPE_ID_KEYS.contains(key);
+                if (typeId && token != JsonToken.VALUE_STRING) {
+                    throw new IOException(location + ": " + CONFIGURATION + " holds " + token + " at "
+                            + context.pathAsPointer() + " where a class name belongs; refused");
+                }
+                if (token == JsonToken.VALUE_STRING
+                        && (typeId || CLASS_NAME.matcher(parser.getText()).matches())
+                        && TRUSTED_PACKAGES.stream().noneMatch(parser.getText()::startsWith)) {
+                    throw new IOException(location + ": " + CONFIGURATION + " names class " + parser.getText() + " at "
+                            + context.pathAsPointer() + ", outside the network libraries; refused");
+                }
             }
+        } catch (StreamReadException e) {
+            JsonLocation at = e.getLocation();
+            throw new IOException(
+                    location + ": " + CONFIGURATION + " is refused at line " + at.getLineNr() + ", column "
+                            + at.getColumnNr() + ": " + e.getOriginalMessage(),
+                    e);
         }
         return json;
     }

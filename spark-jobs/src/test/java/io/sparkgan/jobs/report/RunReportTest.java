@@ -31,13 +31,14 @@ class RunReportTest extends LocalSparkTest {
     @TempDir
     static Path dir;
 
+    private static String run;
     private static String html;
     private static Path report;
 
     /** 4 rounds with an evaluation every 2 (2 evaluations); train writes the report at the end. */
     @BeforeAll
     static void trainAndReport() throws Exception {
-        String run = dir.resolve("run").toString();
+        run = dir.resolve("run").toString();
         List<String> args = new ArrayList<>(List.of(
                 "train",
                 "--data",
@@ -138,6 +139,19 @@ class RunReportTest extends LocalSparkTest {
         BufferedImage shot = ImageIO.read(screenshot.toFile());
         assertEquals(1400, shot.getWidth());
         assertTrue(nonWhite(shot) > 100_000, "the charts and grids are drawn");
+    }
+
+    @Test
+    void aLinkAtTheOutputIsReplacedNotWrittenThrough() throws Exception {
+        Path victim = dir.resolve("victim.txt");
+        Files.writeString(victim, "someone else's file");
+        Path output = dir.resolve("linked-report.html");
+        Files.createSymbolicLink(output, victim);
+        TestData.CliResult reported = TestData.cli("report", "--run-dir", run, "--output", output.toString());
+        assertEquals(0, reported.exitCode(), reported.err());
+        assertEquals("someone else's file", Files.readString(victim));
+        assertFalse(Files.isSymbolicLink(output));
+        assertTrue(Files.readString(output).contains("best checkpoint"));
     }
 
     private static int nonWhite(BufferedImage image) {
