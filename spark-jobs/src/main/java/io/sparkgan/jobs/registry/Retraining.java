@@ -3,6 +3,7 @@ package io.sparkgan.jobs.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.RunDirectory;
@@ -94,6 +95,7 @@ public final class Retraining {
                 started.put("data", config.data);
                 started.put("startedAt", Instant.now().toString());
                 registry.setPending(started);
+                FaultInjection.failAt("registry-pending-recorded");
                 new TrainingMaster(
                                 spark,
                                 config,
@@ -189,6 +191,7 @@ public final class Retraining {
         line.put("version", version);
         line.put("reason", decision.reason());
         registry.record(line);
+        FaultInjection.failAt("registry-history-recorded");
         registry.clearPending();
         LOG.info("{}: {}", decision.promote() ? "promoted" : "kept the champion", decision.reason());
         return new Result(
