@@ -37,6 +37,9 @@ public final class ModelRegistry {
     public static final String MARKER = "registry.json";
     public static final String HISTORY = "history.jsonl";
     static final String PENDING = "pending";
+    /** An older version's single pending candidate, which named no alias. */
+    static final String LEGACY_PENDING = "pending.json";
+
     static final String RUNS = "runs";
     private static final String ALIASES = "aliases";
     private static final String VERSIONS = "versions";
@@ -209,7 +212,7 @@ public final class ModelRegistry {
 
     /**
      * Deletes the candidate runs under {@code runs/} that are not needed: kept are every run a version or an alias
-     * names (every model ever promoted), every alias's pending candidate, and the candidates of the last {@code keep}
+     * names (every model ever promoted), every pending candidate, and the candidates of the last {@code keep}
      * decisions in the history. A run that cannot be deleted is left, with a warning: the next retrain tries again.
      */
     void pruneCandidates(int keep) throws IOException {
@@ -221,6 +224,13 @@ public final class ModelRegistry {
             for (JsonNode entry : jsonFiles(directory)) {
                 kept.add(runName(entry.path("run").asText()));
             }
+        }
+        if (storage.exists(LEGACY_PENDING)) {
+            // no retrain resumes it now (it names no alias), but its training is kept until someone removes it
+            kept.add(runName(Json.MAPPER
+                    .readTree(storage.readString(LEGACY_PENDING))
+                    .path("run")
+                    .asText()));
         }
         Set<String> recent = new HashSet<>();
         List<JsonNode> history = history();

@@ -375,10 +375,18 @@ class RetrainingTest extends LocalSparkTest {
         String champion = name(opened(registry).require("champion").run());
         // left by a retrain that stopped before it recorded anything
         Files.createDirectories(Path.of(registry, ModelRegistry.RUNS, "candidate-orphan"));
+        // pending in an older version's pending.json
+        Path legacy = Files.createDirectories(Path.of(registry, ModelRegistry.RUNS, "candidate-legacy"));
+        Files.writeString(
+                Path.of(registry, ModelRegistry.LEGACY_PENDING),
+                Json.MAPPER
+                        .createObjectNode()
+                        .put("run", legacy.toUri().toString())
+                        .toString());
 
         TestData.CliResult kept = retrain(registry, "--fid-margin", "1e9", "--keep-candidates", "0");
         assertEquals(99, kept.exitCode(), kept.err());
-        assertEquals(List.of(champion), candidateRuns(registry));
+        assertEquals(List.of(champion, "candidate-legacy"), candidateRuns(registry));
         assertEquals(2, opened(registry).history().size());
     }
 
