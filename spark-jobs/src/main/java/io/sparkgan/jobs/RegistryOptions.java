@@ -38,7 +38,8 @@ final class RegistryOptions {
             throw new IllegalArgumentException(
                     "--registry names the run and checkpoint: leave out --run-dir and" + " --checkpoint");
         }
-        ModelRegistry.Entry entry = ModelRegistry.existing(registry, conf).require(alias != null ? alias : "champion");
+        String name = ModelRegistry.checkAlias(alias != null ? alias : "champion");
+        ModelRegistry.Entry entry = ModelRegistry.existing(registry, conf).require(name);
         return new Model(entry.run(), Long.toString(entry.checkpoint()));
     }
 }

@@ -9,17 +9,24 @@ import io.sparkgan.model.Json;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A model registry: a directory on any Hadoop file system that says which model downstream jobs use. After MLflow's
  * aliases: {@code aliases/<alias>.json} names a run and checkpoint (with the metrics it was promoted on), every
  * promotion is also kept as {@code versions/<n>.json}, and {@code history.jsonl} records every retrain's decision.
- * Retraining's candidate runs live under {@code runs/}, and {@code pending.json} names the candidate of a retrain
- * that has not decided yet, so that a retrain run again after a crash resumes it.
+ * Retraining's candidate runs live under {@code runs/}, and {@code pending/<alias>.json} names the candidate of an
+ * alias's retrain that has not decided yet (with the data it trains on), so that the alias's next retrain on that
+ * data resumes it. {@link #pruneCandidates} deletes the candidate runs that are no longer needed.
  *
  * <p>Every file is replaced atomically (written aside, then renamed over), and a promotion writes its version
  * before it switches the alias: a crash in between leaves the old champion in place, and the retrain run again
@@ -29,9 +36,18 @@ public final class ModelRegistry {
 
     public static final String MARKER = "registry.json";
     public static final String HISTORY = "history.jsonl";
-    static final String PENDING = "pending.json";
+    static final String PENDING = "pending";
+    /** An older version's single pending candidate, which named no alias. */
+    static final String LEGACY_PENDING = "pending.json";
+
     static final String RUNS = "runs";
+    private static final String ALIASES = "aliases";
+    private static final String VERSIONS = "versions";
     private static final String KIND = "sparkgan model registry";
+    /** An alias is a file name in aliases/ and pending/: nothing that could name another place. */
+    private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9._-]+");
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
     private final RunStorage storage;
 
@@ -88,17 +104,30 @@ public final class ModelRegistry {
         return storage.path(RUNS + "/" + name).toString();
     }
 
-    /** The registry's lock, held by one retrain at a time. */
-    public RunLock lock(String owner) throws IOException {
+    /** {@code alias} when it is a plain name; an error naming --alias otherwise. */
+    public static String checkAlias(String alias) {
+        if (alias == null || !ALIAS.matcher(alias).matches() || alias.equals(".") || alias.equals("..")) {
+            throw new IllegalArgumentException("--alias must be a name of letters, digits, '.', '_' and '-' (not '.'"
+                    + " or '..'), got '" + alias + "'");
+        }
+        return alias;
+    }
+
+    /**
+     * The registry's lock, held by one retrain at a time.
+     *
+     * @param breakStale take over a lock that a retrain which is gone left (refused while it runs on this host)
+     */
+    public RunLock lock(String owner, boolean breakStale) throws IOException {
         try {
-            return RunLock.acquire(storage, owner, false);
+            return RunLock.acquire(storage, owner, breakStale);
         } catch (RunLock.HeldException e) {
             throw new RunLock.HeldException("another retrain holds registry " + root() + ": " + e.getMessage());
         }
     }
 
     public Optional<Entry> alias(String alias) throws IOException {
-        String file = "aliases/" + alias + ".json";
+        String file = ALIASES + "/" + checkAlias(alias) + ".json";
         if (!storage.exists(file)) {
             return Optional.empty();
         }
@@ -117,17 +146,30 @@ public final class ModelRegistry {
                         "registry " + root() + " has no model under alias '" + alias + "' yet"));
     }
 
-    /** The candidate run of an undecided retrain (null when there is none). */
-    public JsonNode pending() throws IOException {
-        return storage.exists(PENDING) ? Json.MAPPER.readTree(storage.readString(PENDING)) : null;
+    /** The candidate run of an alias's undecided retrain (null when there is none). */
+    public JsonNode pending(String alias) throws IOException {
+        String file = pendingFile(alias);
+        return storage.exists(file) ? Json.MAPPER.readTree(storage.readString(file)) : null;
     }
 
-    void setPending(ObjectNode pending) throws IOException {
-        storage.writeAtomically(PENDING, Json.MAPPER.writeValueAsString(pending));
+    void setPending(String alias, ObjectNode pending) throws IOException {
+        storage.writeAtomically(pendingFile(alias), Json.MAPPER.writeValueAsString(pending));
     }
 
-    void clearPending() throws IOException {
-        storage.fs().delete(storage.path(PENDING), false);
+    void clearPending(String alias) throws IOException {
+        storage.fs().delete(storage.path(pendingFile(alias)), false);
+    }
+
+    private static String pendingFile(String alias) {
+        return PENDING + "/" + checkAlias(alias) + ".json";
+    }
+
+    /** The history's line of {@code alias}'s decision on candidate {@code run}, if it was recorded. */
+    Optional<JsonNode> recorded(String alias, String run) throws IOException {
+        return history().stream()
+                .filter(line -> alias.equals(line.path("alias").asText())
+                        && run.equals(line.path("run").asText()))
+                .reduce((first, last) -> last);
     }
 
     /**
@@ -143,9 +185,9 @@ public final class ModelRegistry {
         entry.put("promotedAt", Instant.now().toString());
         entry.set("metrics", metrics);
         String json = Json.MAPPER.writeValueAsString(entry);
-        storage.writeAtomically("versions/" + version + ".json", json);
+        storage.writeAtomically(VERSIONS + "/" + version + ".json", json);
         FaultInjection.failAt("registry-version-written");
-        storage.writeAtomically("aliases/" + alias + ".json", json);
+        storage.writeAtomically(ALIASES + "/" + checkAlias(alias) + ".json", json);
         return new Entry(version, run, checkpoint, metrics);
     }
 
@@ -166,6 +208,65 @@ public final class ModelRegistry {
     void record(ObjectNode line) throws IOException {
         String before = storage.exists(HISTORY) ? storage.readString(HISTORY) : "";
         storage.writeAtomically(HISTORY, before + Json.LINE.writeValueAsString(line) + "\n");
+    }
+
+    /**
+     * Deletes the candidate runs under {@code runs/} that are not needed: kept are every run a version or an alias
+     * names (every model ever promoted), every pending candidate, and the candidates of the last {@code keep}
+     * decisions in the history. A run that cannot be deleted is left, with a warning: the next retrain tries again.
+     */
+    void pruneCandidates(int keep) throws IOException {
+        if (!storage.exists(RUNS)) {
+            return;
+        }
+        Set<String> kept = new HashSet<>();
+        for (String directory : List.of(VERSIONS, ALIASES, PENDING)) {
+            for (JsonNode entry : jsonFiles(directory)) {
+                kept.add(runName(entry.path("run").asText()));
+            }
+        }
+        if (storage.exists(LEGACY_PENDING)) {
+            // no retrain resumes it now (it names no alias), but its training is kept until someone removes it
+            kept.add(runName(Json.MAPPER
+                    .readTree(storage.readString(LEGACY_PENDING))
+                    .path("run")
+                    .asText()));
+        }
+        Set<String> recent = new HashSet<>();
+        List<JsonNode> history = history();
+        for (int i = history.size() - 1; i >= 0 && recent.size() < keep; i--) {
+            recent.add(runName(history.get(i).path("run").asText()));
+        }
+        kept.addAll(recent);
+        for (FileStatus run : storage.fs().listStatus(storage.path(RUNS))) {
+            if (run.isDirectory() && !kept.contains(run.getPath().getName())) {
+                LOG.info("deleting candidate run {} (not promoted, not among the last {} kept)", run.getPath(), keep);
+                try {
+                    storage.fs().delete(run.getPath(), true);
+                } catch (IOException e) {
+                    LOG.warn("could not delete candidate run {}: {}", run.getPath(), e.toString());
+                }
+            }
+        }
+    }
+
+    private List<JsonNode> jsonFiles(String directory) throws IOException {
+        List<JsonNode> files = new ArrayList<>();
+        if (storage.exists(directory)) {
+            for (FileStatus file : storage.fs().listStatus(storage.path(directory))) {
+                String name = file.getPath().getName();
+                // not the temporary files of a write that was interrupted
+                if (file.isFile() && name.endsWith(".json") && !name.startsWith(".")) {
+                    files.add(Json.MAPPER.readTree(storage.readString(directory + "/" + name)));
+                }
+            }
+        }
+        return files;
+    }
+
+    /** The directory name of a run the registry names by URI. */
+    private static String runName(String run) {
+        return run.isEmpty() ? "" : new Path(run).getName();
     }
 
     private int promotions() throws IOException {

@@ -3,6 +3,7 @@ package io.sparkgan.jobs.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.RunDirectory;
@@ -35,9 +36,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The warm start continues the champion's run: its checkpoint is copied into the candidate's run directory and
  * training resumes from it (step counts, optimizer state, learning rates) on the new data for this retrain's
- * budget, so on unchanged data it is exactly the champion's run resumed. A retrain that crashed before it decided
- * is resumed by the next one ({@code pending.json}); one that crashed after switching the alias is recognised
- * and only recorded.
+ * budget, so on unchanged data it is exactly the champion's run resumed. A candidate stopped for a suspected
+ * collapse is never promoted ({@link Outcome#COLLAPSED}).
+ *
+ * <p>Crashes: each alias's undecided candidate is pending ({@link ModelRegistry#pending}). The alias's next retrain
+ * on the same data resumes it; one on other data abandons it (recorded in the history, the run kept); one whose run
+ * was never created (stopped before training started) sets it aside. A retrain that stopped after switching the
+ * alias, or after recording its decision, is recognised and only recorded once.
  */
 public final class Retraining {
 
@@ -45,10 +50,29 @@ public final class Retraining {
 
     public enum Outcome {
         PROMOTED,
-        KEPT
+        KEPT,
+        /** Training stopped for a suspected mode collapse: the candidate was not evaluated against the champion. */
+        COLLAPSED
     }
 
     public record Result(Outcome outcome, String reason, String candidateRun, long checkpoint, int version) {}
+
+    /**
+     * How a retrain runs.
+     *
+     * @param evaluatorUri the evaluator of both models (null: the new data's own)
+     * @param fromScratch the candidate starts from a random initialisation even when there is a champion
+     * @param breakLock take over the registry's and the pending candidate's locks when the retrain that held them is
+     *     gone (see {@link RunLock})
+     * @param keepCandidates how many of the last decided candidates stay under runs/ besides every promoted one
+     */
+    public record Options(String evaluatorUri, boolean fromScratch, boolean breakLock, int keepCandidates) {
+        public Options {
+            if (keepCandidates < 0) {
+                throw new IllegalArgumentException("--keep-candidates must be >= 0, got " + keepCandidates);
+            }
+        }
+    }
 
     private final SparkSession spark;
     private final ModelRegistry registry;
@@ -56,56 +80,125 @@ public final class Retraining {
 
     public Retraining(SparkSession spark, String registryUri, String alias) throws IOException {
         this.spark = spark;
+        this.alias = ModelRegistry.checkAlias(alias);
         this.registry = ModelRegistry.open(registryUri, spark.sparkContext().hadoopConfiguration());
-        this.alias = alias;
     }
 
     /**
-     * Retrains on {@code options.data} for {@code options.kimg} (the other fields: a fresh run's settings, or the
-     * ones that may change for a warm start), evaluates with {@code evaluatorUri} (null: the new data's own).
-     * {@code fromScratch}: the candidate starts from a random initialisation even when there is a champion.
+     * Retrains on {@code trainOptions.data} for {@code trainOptions.kimg} (the other fields: a fresh run's settings,
+     * or the ones that may change for a warm start), then decides by {@code policy}, and prunes the candidate runs.
      */
-    public Result retrain(TrainConfig options, Promotion policy, String evaluatorUri, boolean fromScratch)
-            throws IOException {
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        try (RunLock lock = registry.lock("retrain " + UUID.randomUUID())) {
-            Optional<ModelRegistry.Entry> champion = registry.alias(alias);
-            JsonNode pending = registry.pending();
-            String candidateRun;
-            TrainConfig config;
-            if (pending != null) {
-                candidateRun = pending.get("run").asText();
-                if (champion.isPresent() && champion.get().run().equals(candidateRun)) {
-                    // the last retrain switched the alias and stopped before it recorded that
-                    return recordRecovered(champion.get(), pending);
-                }
-                LOG.info("resuming the candidate of an unfinished retrain: {}", candidateRun);
-                config = new RunDirectory(candidateRun, hadoop).storedConfig();
-            } else {
-                candidateRun = registry.runDirectory(
-                        "candidate-" + Instant.now().toString().replace(':', '-'));
-                config = candidateConfig(options, candidateRun, fromScratch ? null : champion.orElse(null));
-            }
-            // the evaluation is set up before any training: a missing evaluator is found before it is needed
-            SampleEvaluation evaluation = SampleEvaluation.open(spark, config.data, evaluatorUri);
-            if (pending == null) {
-                ObjectNode started = Json.MAPPER.createObjectNode();
-                started.put("run", candidateRun);
-                started.put("data", config.data);
-                started.put("startedAt", Instant.now().toString());
-                registry.setPending(started);
-                new TrainingMaster(
-                                spark,
-                                config,
-                                TrainingMaster.Start.NEW,
-                                new TrainingMaster.Options(
-                                        false, false, fromScratch ? null : warmStart(champion.orElse(null))))
-                        .train();
-            } else {
-                new TrainingMaster(spark, config, TrainingMaster.Start.RESUME).train();
-            }
-            return decide(config, candidateRun, champion.orElse(null), evaluation, policy);
+    public Result retrain(TrainConfig trainOptions, Promotion policy, Options options) throws IOException {
+        try (RunLock lock = registry.lock("retrain " + UUID.randomUUID(), options.breakLock())) {
+            Result result = retrainLocked(trainOptions, policy, options);
+            registry.pruneCandidates(options.keepCandidates());
+            return result;
         }
+    }
+
+    private Result retrainLocked(TrainConfig trainOptions, Promotion policy, Options options) throws IOException {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        Optional<ModelRegistry.Entry> champion = registry.alias(alias);
+        JsonNode pending = registry.pending(alias);
+        if (pending != null) {
+            String pendingRun = pending.get("run").asText();
+            Optional<JsonNode> recorded = registry.recorded(alias, pendingRun);
+            if (recorded.isPresent()) {
+                // the last retrain recorded this candidate and stopped before it cleared pending
+                registry.clearPending(alias);
+                if (!recorded.get().path("abandoned").asBoolean()) {
+                    return resultOf(recorded.get());
+                }
+                pending = null;
+            } else if (champion.isPresent() && champion.get().run().equals(pendingRun)) {
+                // the last retrain switched the alias and stopped before it recorded that
+                return recordRecovered(champion.get(), pending);
+            } else if (!new RunStorage(pendingRun, hadoop).exists(RunDirectory.RUN_JSON)) {
+                LOG.warn(
+                        "setting aside the pending candidate {}: its retrain stopped before the run was created",
+                        pendingRun);
+                registry.clearPending(alias);
+                pending = null;
+            } else if (!sameData(pending, trainOptions.data)) {
+                abandon(pending, champion.orElse(null), trainOptions.data);
+                pending = null;
+            }
+        }
+        String candidateRun;
+        TrainConfig config;
+        if (pending != null) {
+            candidateRun = pending.get("run").asText();
+            LOG.info("resuming the candidate of an unfinished retrain: {}", candidateRun);
+            config = new RunDirectory(candidateRun, hadoop).storedConfig();
+        } else {
+            candidateRun = registry.runDirectory(
+                    "candidate-" + Instant.now().toString().replace(':', '-'));
+            config = candidateConfig(trainOptions, candidateRun, options.fromScratch() ? null : champion.orElse(null));
+        }
+        // the evaluation is set up before any training: a missing evaluator is found before it is needed
+        SampleEvaluation evaluation = SampleEvaluation.open(spark, config.data, options.evaluatorUri());
+        TrainingMaster.Summary summary;
+        if (pending == null) {
+            // --normal-classes against the data's classes, before the candidate is recorded
+            config.normalData(spark);
+            ObjectNode started = Json.MAPPER.createObjectNode();
+            started.put("alias", alias);
+            started.put("run", candidateRun);
+            started.put("data", config.data);
+            started.put("dataManifestDigest", manifestDigest(config.data));
+            started.put("startedAt", Instant.now().toString());
+            registry.setPending(alias, started);
+            FaultInjection.failAt("registry-pending-recorded");
+            TrainingMaster.WarmStart warmStart = options.fromScratch() ? null : warmStart(champion.orElse(null));
+            summary = new TrainingMaster(
+                            spark,
+                            config,
+                            TrainingMaster.Start.NEW,
+                            new TrainingMaster.Options(false, false, warmStart))
+                    .train();
+        } else {
+            summary = new TrainingMaster(
+                            spark,
+                            config,
+                            TrainingMaster.Start.RESUME,
+                            new TrainingMaster.Options(options.breakLock(), false))
+                    .train();
+        }
+        if (summary.collapse() != null) {
+            return recordCollapse(config, candidateRun, champion.orElse(null), evaluation, summary.collapse());
+        }
+        return decide(config, candidateRun, champion.orElse(null), evaluation, policy);
+    }
+
+    /** Whether a pending candidate trains on {@code data}: the same URI, and a manifest that has not changed. */
+    private boolean sameData(JsonNode pending, String data) {
+        return data.equals(pending.path("data").asText())
+                && manifestDigest(data)
+                        .equals(pending.path("dataManifestDigest").asText());
+    }
+
+    /** Records that a pending candidate on other data will not be decided on; its run stays under runs/. */
+    private void abandon(JsonNode pending, ModelRegistry.Entry champion, String newData) throws IOException {
+        String run = pending.get("run").asText();
+        LOG.warn(
+                "abandoning the pending candidate {}: it trained on {}, this retrain is on {}",
+                run,
+                pending.path("data").asText(),
+                newData);
+        // the old data's digest as recorded: it may be gone by now
+        ObjectNode line = historyLine(
+                run,
+                pending.path("data").asText(),
+                pending.path("dataManifestDigest").asText());
+        line.put("promoted", false);
+        line.put("abandoned", true);
+        line.put("version", champion == null ? 0 : champion.version());
+        line.put(
+                "reason",
+                "abandoned: its retrain stopped before it decided, and the next one is on other data (" + newData
+                        + ")");
+        registry.record(line);
+        registry.clearPending(alias);
     }
 
     /** The candidate's config: a fresh run's, or the champion run's on the new data with this budget added. */
@@ -168,13 +261,8 @@ public final class Retraining {
         int version = decision.promote()
                 ? registry.promote(alias, candidateRun, step, candidateJson).version()
                 : champion == null ? 0 : champion.version();
-        ObjectNode line = Json.MAPPER.createObjectNode();
-        line.put("time", Instant.now().toString());
-        line.put("alias", alias);
-        line.put("run", candidateRun);
+        ObjectNode line = historyLine(candidateRun, config.data, manifestDigest(config.data));
         line.put("checkpoint", step);
-        line.put("data", config.data);
-        line.put("dataManifestDigest", manifestDigest(config.data));
         line.put("evaluator", evaluation.evaluatorLocation());
         line.put("samples", config.evalSamples);
         line.set("candidate", candidateJson);
@@ -189,32 +277,72 @@ public final class Retraining {
         line.put("version", version);
         line.put("reason", decision.reason());
         registry.record(line);
-        registry.clearPending();
+        FaultInjection.failAt("registry-history-recorded");
+        registry.clearPending(alias);
         LOG.info("{}: {}", decision.promote() ? "promoted" : "kept the champion", decision.reason());
         return new Result(
                 decision.promote() ? Outcome.PROMOTED : Outcome.KEPT, decision.reason(), candidateRun, step, version);
     }
 
+    /** A candidate whose training stopped for a suspected collapse: recorded, never promoted. */
+    private Result recordCollapse(
+            TrainConfig config,
+            String candidateRun,
+            ModelRegistry.Entry champion,
+            SampleEvaluation evaluation,
+            String collapse)
+            throws IOException {
+        long step = checkpoints(candidateRun).latest().orElse(-1L);
+        int version = champion == null ? 0 : champion.version();
+        String reason = "the candidate's training stopped for a suspected collapse: " + collapse;
+        ObjectNode line = historyLine(candidateRun, config.data, manifestDigest(config.data));
+        line.put("checkpoint", step);
+        line.put("evaluator", evaluation.evaluatorLocation());
+        line.put("collapse", collapse);
+        line.put("promoted", false);
+        line.put("version", version);
+        line.put("reason", reason);
+        registry.record(line);
+        registry.clearPending(alias);
+        LOG.warn(reason);
+        return new Result(Outcome.COLLAPSED, reason, candidateRun, step, version);
+    }
+
     private Result recordRecovered(ModelRegistry.Entry promoted, JsonNode pending) throws IOException {
-        ObjectNode line = Json.MAPPER.createObjectNode();
-        line.put("time", Instant.now().toString());
-        line.put("alias", alias);
-        line.put("run", promoted.run());
+        String data = pending.path("data").asText();
+        ObjectNode line = historyLine(promoted.run(), data, manifestDigest(data));
         line.put("checkpoint", promoted.checkpoint());
-        line.put("data", pending.path("data").asText());
-        line.put("dataManifestDigest", manifestDigest(pending.path("data").asText()));
         line.set("candidate", promoted.metrics());
         line.put("promoted", true);
         line.put("version", promoted.version());
         line.put("reason", "recorded after a crash: the alias had been switched to this candidate");
         registry.record(line);
-        registry.clearPending();
+        registry.clearPending(alias);
+        return resultOf(line);
+    }
+
+    /** The result a recorded decision stands for. */
+    private static Result resultOf(JsonNode line) {
+        Outcome outcome = line.path("promoted").asBoolean()
+                ? Outcome.PROMOTED
+                : line.has("collapse") ? Outcome.COLLAPSED : Outcome.KEPT;
         return new Result(
-                Outcome.PROMOTED,
-                line.get("reason").asText(),
-                promoted.run(),
-                promoted.checkpoint(),
-                promoted.version());
+                outcome,
+                line.path("reason").asText(),
+                line.path("run").asText(),
+                line.path("checkpoint").asLong(-1),
+                line.path("version").asInt());
+    }
+
+    /** A history line's first fields: when, which alias, candidate and data. */
+    private ObjectNode historyLine(String candidateRun, String data, String dataManifestDigest) {
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("time", Instant.now().toString());
+        line.put("alias", alias);
+        line.put("run", candidateRun);
+        line.put("data", data);
+        line.put("dataManifestDigest", dataManifestDigest);
+        return line;
     }
 
     /** SHA-256 (first 16 hex digits) of the dataset's manifest: which data a decision was made on. */

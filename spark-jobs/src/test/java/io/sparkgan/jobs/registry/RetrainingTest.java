@@ -3,11 +3,13 @@ package io.sparkgan.jobs.registry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.LocalSparkTest;
+import io.sparkgan.jobs.SparkGanCli;
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.jobs.train.CheckpointStore;
@@ -19,10 +21,15 @@ import io.sparkgan.jobs.train.TrainingMaster;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,23 +52,65 @@ class RetrainingTest extends LocalSparkTest {
     }
 
     private static TestData.CliResult retrain(String registry, String... extra) {
+        return retrainOn(registry, evaluated, "0", extra);
+    }
+
+    /** retrain on {@code dataset}, evaluating every {@code evaluateEvery} checkpoints while it trains (0: never). */
+    private static TestData.CliResult retrainOn(
+            String registry, String dataset, String evaluateEvery, String... extra) {
+        return TestData.cli(
+                retrainArguments(registry, dataset, evaluateEvery, extra).toArray(String[]::new));
+    }
+
+    private static List<String> retrainArguments(
+            String registry, String dataset, String evaluateEvery, String... extra) {
         List<String> args = new ArrayList<>(List.of(
                 "retrain",
                 "--registry",
                 registry,
                 "--data",
-                evaluated,
+                dataset,
                 "--kimg",
                 ROUNDS_2,
                 "--seed",
                 "7",
                 "--evaluate-every",
-                "0",
+                evaluateEvery,
                 "--eval-samples",
                 "300"));
         args.addAll(TestData.TINY_RUN);
         args.addAll(List.of(extra));
-        return TestData.cli(args.toArray(String[]::new));
+        return args;
+    }
+
+    /** A retrain that fails at {@code point} ({@link FaultInjection#failAt}), as a crash there would stop it. */
+    private static TestData.CliResult crashingAt(String point, Supplier<TestData.CliResult> retrain) {
+        System.setProperty(FaultInjection.FAIL_AT, point);
+        try {
+            return retrain.get();
+        } finally {
+            System.clearProperty(FaultInjection.FAIL_AT);
+        }
+    }
+
+    /** The names of the candidate runs under the registry's runs/. */
+    private static List<String> candidateRuns(String registry) throws IOException {
+        Path runs = Path.of(registry, ModelRegistry.RUNS);
+        if (!Files.isDirectory(runs)) {
+            return List.of();
+        }
+        try (Stream<Path> listed = Files.list(runs)) {
+            return listed.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** A run's directory name, from the URI the registry records. */
+    private static String name(String run) {
+        return new org.apache.hadoop.fs.Path(run).getName();
+    }
+
+    private static ModelRegistry opened(String registry) throws IOException {
+        return ModelRegistry.existing(registry, spark.sparkContext().hadoopConfiguration());
     }
 
     @Test
@@ -118,36 +167,33 @@ class RetrainingTest extends LocalSparkTest {
     @Test
     void aCrashBetweenTheVersionAndTheAliasLeavesNoChampionAndTheNextRetrainFinishesIt() throws Exception {
         String registry = dir.resolve("crashing").toString();
-        System.setProperty(FaultInjection.FAIL_AT, "registry-version-written");
-        TestData.CliResult crashed;
-        try {
-            crashed = retrain(registry);
-        } finally {
-            System.clearProperty(FaultInjection.FAIL_AT);
-        }
+        TestData.CliResult crashed = crashingAt("registry-version-written", () -> retrain(registry));
         assertEquals(2, crashed.exitCode());
         ModelRegistry opened =
                 ModelRegistry.existing(registry, spark.sparkContext().hadoopConfiguration());
         assertTrue(opened.alias("champion").isEmpty(), "the alias was not switched");
         assertTrue(opened.history().isEmpty());
-        String candidate = opened.pending().get("run").asText();
+        String candidate = opened.pending("champion").get("run").asText();
 
         TestData.CliResult again = retrain(registry);
         assertEquals(0, again.exitCode(), again.err());
         assertEquals(candidate, opened.require("champion").run(), "the crashed retrain's candidate, resumed");
         assertEquals(1, opened.require("champion").version());
         assertEquals(1, opened.history().size());
-        assertTrue(opened.pending() == null);
+        assertTrue(opened.pending("champion") == null);
     }
 
     @Test
     void aSecondRetrainIsRefusedWhileOneHoldsTheRegistry() throws Exception {
         String registry = dir.resolve("locked").toString();
         ModelRegistry opened = ModelRegistry.open(registry, spark.sparkContext().hadoopConfiguration());
-        try (RunLock held = opened.lock("a retrain")) {
+        try (RunLock held = opened.lock("a retrain", false)) {
             TestData.CliResult refused = retrain(registry);
             assertEquals(5, refused.exitCode());
             assertTrue(refused.err().contains("another retrain holds registry"), refused.err());
+            TestData.CliResult notBroken = retrain(registry, "--break-lock");
+            assertEquals(5, notBroken.exitCode(), notBroken.err());
+            assertTrue(notBroken.err().contains("still running on this host"), notBroken.err());
         }
         assertTrue(opened.history().isEmpty());
     }
@@ -162,6 +208,186 @@ class RetrainingTest extends LocalSparkTest {
         assertEquals(
                 List.of("notes.txt"),
                 Files.list(other).map(p -> p.getFileName().toString()).toList());
+    }
+
+    @Test
+    void aRetrainOfAnotherAliasOrOnOtherDataDoesNotTakeOverAnUnfinishedCandidate() throws Exception {
+        String registry = dir.resolve("two-aliases").toString();
+        TestData.CliResult crashed = crashingAt("registry-version-written", () -> retrain(registry, "--alias", "a"));
+        assertEquals(2, crashed.exitCode(), crashed.err());
+        List<String> unfinished = candidateRuns(registry);
+        assertEquals(1, unfinished.size(), unfinished.toString());
+        String candidateOfA = unfinished.get(0);
+
+        TestData.CliResult other = retrain(registry, "--alias", "b", "--keep-candidates", "0");
+        assertEquals(0, other.exitCode(), other.err());
+        ModelRegistry opened = opened(registry);
+        assertNotEquals(candidateOfA, name(opened.require("b").run()), "b promoted a's unfinished candidate");
+        assertTrue(opened.alias("a").isEmpty());
+        assertEquals("b", opened.history().get(0).get("alias").asText());
+        assertTrue(candidateRuns(registry).contains(candidateOfA), "a's pending candidate is not pruned");
+
+        // a's next retrain is on other data: the candidate trained on the old data is not judged on the new
+        Path newData = dir.resolve("new-data");
+        FileUtils.copyDirectory(Path.of(evaluated).toFile(), newData.toFile());
+        TestData.CliResult onNewData = retrainOn(registry, newData.toString(), "0", "--alias", "a");
+        assertEquals(0, onNewData.exitCode(), onNewData.err());
+        assertNotEquals(candidateOfA, name(opened.require("a").run()));
+        JsonNode abandoned = opened.history().get(1);
+        assertEquals(candidateOfA, name(abandoned.get("run").asText()));
+        assertEquals("a", abandoned.get("alias").asText());
+        assertFalse(abandoned.get("promoted").asBoolean());
+        assertTrue(abandoned.get("reason").asText().contains("abandoned"), abandoned.toString());
+        assertEquals(3, opened.history().size());
+    }
+
+    @Test
+    void aRetrainRefusedForBadInputLeavesNothingPendingAndACandidateNeverCreatedIsSetAside() throws Exception {
+        String registry = dir.resolve("bad-input").toString();
+        TestData.CliResult refused = retrain(registry, "--normal-classes", "99");
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("--normal-classes: class 99"), refused.err());
+        assertEquals(List.of(), candidateRuns(registry));
+
+        // stopped after it recorded its candidate as pending, before the run was created
+        TestData.CliResult crashed = crashingAt("registry-pending-recorded", () -> retrain(registry));
+        assertEquals(2, crashed.exitCode(), crashed.err());
+
+        TestData.CliResult next = retrain(registry);
+        assertEquals(0, next.exitCode(), next.err());
+        ModelRegistry opened = opened(registry);
+        assertEquals(1, opened.require("champion").version());
+        assertEquals(1, opened.history().size());
+    }
+
+    @Test
+    void aKilledRetrainIsTakenOverWithBreakLock() throws Exception {
+        String registry = dir.resolve("killed").toString();
+        Path log = dir.resolve("killed.log");
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent"))
+                .toList());
+        // killed (halted, no shutdown hook runs) once its candidate's last checkpoint is committed
+        command.addAll(List.of(
+                "-D" + FaultInjection.HALT_AT + "=checkpoint-committed@4",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SparkGanCli.class.getName()));
+        command.addAll(retrainArguments(registry, evaluated, "0", "--master", "local[2]"));
+        Process killed = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        assertTrue(killed.waitFor(300, TimeUnit.SECONDS), "the retrain did not stop");
+        assertEquals(137, killed.exitValue(), Files.readString(log));
+        List<String> candidates = candidateRuns(registry);
+        assertEquals(1, candidates.size(), candidates.toString());
+        Path candidate = Path.of(registry, ModelRegistry.RUNS, candidates.get(0));
+        assertTrue(Files.exists(Path.of(registry, "run.lock")), "the registry's lock is left behind");
+        assertTrue(Files.exists(candidate.resolve("run.lock")), "the candidate run's lock is left behind");
+
+        TestData.CliResult refused = retrain(registry);
+        assertEquals(5, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("pass --break-lock"), refused.err());
+
+        TestData.CliResult taken = retrain(registry, "--break-lock");
+        assertEquals(0, taken.exitCode(), taken.err());
+        ModelRegistry opened = opened(registry);
+        assertEquals(candidates.get(0), name(opened.require("champion").run()), "the killed retrain's candidate");
+        assertFalse(Files.exists(Path.of(registry, "run.lock")));
+        assertFalse(Files.exists(candidate.resolve("run.lock")));
+    }
+
+    @Test
+    void aCandidateStoppedForACollapseIsNeverPromotedAndTheRetrainExits3() throws Exception {
+        String registry = dir.resolve("collapsed").toString();
+        // a D-loss floor that no run stays above makes every evaluation look like a collapse
+        TestData.CliResult stopped = retrainOn(
+                registry,
+                evaluated,
+                "1",
+                "--on-collapse",
+                "stop",
+                "--collapse-d-loss",
+                "100",
+                "--collapse-patience",
+                "1");
+        assertEquals(3, stopped.exitCode(), stopped.err());
+        assertTrue(stopped.err().contains("possible mode collapse"), stopped.err());
+        ModelRegistry opened = opened(registry);
+        assertTrue(opened.alias("champion").isEmpty(), "a collapsed candidate was promoted");
+        List<JsonNode> history = opened.history();
+        assertEquals(1, history.size());
+        assertFalse(history.get(0).get("promoted").asBoolean());
+        assertTrue(history.get(0).get("reason").asText().contains("collapse"), history.toString());
+    }
+
+    @Test
+    void anAliasThatIsNotAPlainNameIsRefusedBeforeAnythingIsTrained() throws Exception {
+        String registry = dir.resolve("aliases-refused").toString();
+        for (String alias : List.of("../versions/1", "..", ".", "a/b", "")) {
+            TestData.CliResult refused = retrain(registry, "--alias", alias);
+            assertEquals(2, refused.exitCode(), alias + ": " + refused.err());
+            assertTrue(refused.err().contains("--alias"), refused.err());
+        }
+        assertEquals(List.of(), candidateRuns(registry));
+        TestData.CliResult generate = TestData.cli(
+                "generate",
+                "--registry",
+                registry,
+                "--alias",
+                "../versions/1",
+                "--output",
+                dir.resolve("never").toString(),
+                "--count",
+                "16");
+        assertEquals(2, generate.exitCode(), generate.err());
+        assertTrue(generate.err().contains("--alias"), generate.err());
+    }
+
+    @Test
+    void aCrashAfterTheDecisionIsRecordedIsFinishedWithoutASecondLineOrASkippedVersion() throws Exception {
+        String registry = dir.resolve("recorded").toString();
+        TestData.CliResult crashed = crashingAt("registry-history-recorded", () -> retrain(registry));
+        assertEquals(2, crashed.exitCode(), crashed.err());
+        ModelRegistry opened = opened(registry);
+        ModelRegistry.Entry champion = opened.require("champion");
+        assertEquals(1, opened.history().size());
+
+        TestData.CliResult again = retrain(registry);
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(1, opened.history().size(), "the decision is recorded once");
+        assertEquals(champion.run(), opened.require("champion").run());
+        assertEquals(
+                2,
+                opened.promote("champion", champion.run(), champion.checkpoint(), champion.metrics())
+                        .version(),
+                "the next promotion is version 2");
+    }
+
+    @Test
+    void candidateRunsBeyondTheLastKAreDeletedAndEveryPromotedOneIsKept() throws Exception {
+        String registry = dir.resolve("retention").toString();
+        TestData.CliResult first = retrain(registry);
+        assertEquals(0, first.exitCode(), first.err());
+        String champion = name(opened(registry).require("champion").run());
+        // left by a retrain that stopped before it recorded anything
+        Files.createDirectories(Path.of(registry, ModelRegistry.RUNS, "candidate-orphan"));
+        // pending in an older version's pending.json
+        Path legacy = Files.createDirectories(Path.of(registry, ModelRegistry.RUNS, "candidate-legacy"));
+        Files.writeString(
+                Path.of(registry, ModelRegistry.LEGACY_PENDING),
+                Json.MAPPER
+                        .createObjectNode()
+                        .put("run", legacy.toUri().toString())
+                        .toString());
+
+        TestData.CliResult kept = retrain(registry, "--fid-margin", "1e9", "--keep-candidates", "0");
+        assertEquals(99, kept.exitCode(), kept.err());
+        assertEquals(List.of(champion, "candidate-legacy"), candidateRuns(registry));
+        assertEquals(2, opened(registry).history().size());
     }
 
     private static GanState state(String runDir) throws Exception {
