@@ -66,12 +66,13 @@ public final class RunStorage {
         Path target = path(relative);
         Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
         fs.mkdirs(target.getParent());
-        try (FSDataOutputStream out = fs.create(temporary, false)) {
-            out.write(bytes);
-        }
         try {
+            try (FSDataOutputStream out = fs.create(temporary, false)) {
+                out.write(bytes);
+            }
             replace(temporary, target);
         } catch (IOException | RuntimeException e) {
+            // a write that failed part way (a full disk, a lost store) leaves no temporary file behind either
             fs.delete(temporary, false);
             throw e;
         }

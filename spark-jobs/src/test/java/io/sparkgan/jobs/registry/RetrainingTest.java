@@ -17,6 +17,7 @@ import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunLock;
 import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.jobs.train.TrainConfig;
+import io.sparkgan.jobs.train.TrainingFixtures;
 import io.sparkgan.jobs.train.TrainingMaster;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -145,6 +147,9 @@ class RetrainingTest extends LocalSparkTest {
         assertEquals(champion.run(), history.get(1).get("champion").get("run").asText());
         assertTrue(history.get(1).get("candidate").get("fid").asDouble() > 0);
         assertEquals(history.get(0).get("dataManifestDigest"), history.get(1).get("dataManifestDigest"));
+        // the path, not only the end: the candidate started from the champion's checkpoint, not from round 0
+        TrainingFixtures.assertWarmStartedFrom(
+                spark, history.get(1).get("run").asText(), champion.run(), champion.checkpoint());
 
         // the kept candidate was warm-started: on the same data it is the champion's run resumed for 2 more rounds
         Path resumed = dir.resolve("resumed");
@@ -158,7 +163,11 @@ class RetrainingTest extends LocalSparkTest {
                 new RunDirectory(resumed.toString(), spark.sparkContext().hadoopConfiguration()).storedConfig();
         config.runDir = resumed.toString();
         config.kimg = 2 * config.kimg;
+        SortedMap<Long, String> committed = TrainingFixtures.committedMarkers(spark, resumed.toString());
         new TrainingMaster(spark, config, TrainingMaster.Start.RESUME).train();
+        long latest = committed.lastKey();
+        TrainingFixtures.assertResumedFrom(
+                spark, resumed.toString(), latest, latest / config.averagingEvery, committed);
         assertArrayEquals(
                 state(resumed.toUri().toString()).values(),
                 state(history.get(1).get("run").asText()).values());

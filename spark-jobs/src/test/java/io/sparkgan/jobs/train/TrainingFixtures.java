@@ -11,6 +11,7 @@ import io.sparkgan.model.state.GanState;
 import io.sparkgan.model.training.GeneratorAverage;
 import java.io.IOException;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
 
@@ -49,11 +50,7 @@ public final class TrainingFixtures {
 
     /** The GAN state in a run's latest checkpoint, with G's moving average when the run keeps one. */
     static GanState latestState(SparkSession spark, String runDir) throws IOException {
-        GanCheckpoint checkpoint = latestCheckpoint(spark, runDir);
-        return GanState.capture(
-                checkpoint.generator(),
-                checkpoint.discriminator(),
-                checkpoint.averagedGenerator() != null ? new GeneratorAverage(checkpoint.averagedGenerator()) : null);
+        return state(latestCheckpoint(spark, runDir));
     }
 
     static GanCheckpoint latestCheckpoint(SparkSession spark, String runDir) throws IOException {
@@ -63,9 +60,9 @@ public final class TrainingFixtures {
     }
 
     /** The committed checkpoints of a run, each with its marker's text: what a resume must leave as it was. */
-    static Map<Long, String> committedMarkers(SparkSession spark, String runDir) throws IOException {
+    public static SortedMap<Long, String> committedMarkers(SparkSession spark, String runDir) throws IOException {
         RunStorage storage = new RunStorage(runDir, spark.sparkContext().hadoopConfiguration());
-        Map<Long, String> markers = new TreeMap<>();
+        SortedMap<Long, String> markers = new TreeMap<>();
         for (long step : new CheckpointStore(storage, 100).steps()) {
             markers.put(
                     step,
@@ -81,23 +78,18 @@ public final class TrainingFixtures {
      * loaded is that checkpoint's, and every checkpoint committed up to {@code step} before it started is still
      * there, unchanged and verifying.
      */
-    static void assertResumedFrom(
+    public static void assertResumedFrom(
             SparkSession spark, String runDir, long step, long firstRound, Map<Long, String> committedBefore)
             throws IOException {
         RunStorage storage = new RunStorage(runDir, spark.sparkContext().hadoopConfiguration());
-        JsonNode starts =
-                Json.MAPPER.readTree(storage.readString(RunDirectory.RUN_JSON)).path("starts");
-        JsonNode last = starts.get(starts.size() - 1);
+        JsonNode last = lastStart(storage);
         assertEquals(firstRound, last.path("firstRound").asLong(-1), "the round the process started at: " + last);
         assertEquals(step, last.path("fromCheckpoint").asLong(-1), "the checkpoint it loaded: " + last);
         CheckpointStore store = new CheckpointStore(storage, 100);
-        GanCheckpoint checkpoint = store.load(step);
-        GanState loaded = GanState.capture(
-                checkpoint.generator(),
-                checkpoint.discriminator(),
-                checkpoint.averagedGenerator() != null ? new GeneratorAverage(checkpoint.averagedGenerator()) : null);
         assertEquals(
-                loaded.sha256(), last.path("loadedStateSha256").asText(), "the state it loaded is the checkpoint's");
+                state(store.load(step)).sha256(),
+                last.path("loadedStateSha256").asText(),
+                "the state it loaded is the checkpoint's");
         Map<Long, String> kept = committedMarkers(spark, runDir);
         committedBefore.forEach((committed, marker) -> {
             if (committed <= step) {
@@ -109,5 +101,36 @@ public final class TrainingFixtures {
                 }
             }
         });
+    }
+
+    /**
+     * Asserts that the run in {@code runDir} started from checkpoint {@code step} of the run in {@code fromRun} (a
+     * warm start): at the round after that checkpoint's, with its state.
+     */
+    public static void assertWarmStartedFrom(SparkSession spark, String runDir, String fromRun, long step)
+            throws IOException {
+        var conf = spark.sparkContext().hadoopConfiguration();
+        JsonNode start = lastStart(new RunStorage(runDir, conf));
+        GanCheckpoint champion = new CheckpointStore(new RunStorage(fromRun, conf), 100).load(step);
+        assertEquals(fromRun, start.path("warmStartFrom").asText(), "warm-started from: " + start);
+        assertEquals(step, start.path("fromCheckpoint").asLong(-1), "from its checkpoint: " + start);
+        assertEquals(
+                champion.trainingState().get("round").asLong() + 1,
+                start.path("firstRound").asLong(-1),
+                "at the round after it, not at round 0: " + start);
+        assertEquals(state(champion).sha256(), start.path("loadedStateSha256").asText(), "with the checkpoint's state");
+    }
+
+    private static JsonNode lastStart(RunStorage storage) throws IOException {
+        JsonNode starts =
+                Json.MAPPER.readTree(storage.readString(RunDirectory.RUN_JSON)).path("starts");
+        return starts.get(starts.size() - 1);
+    }
+
+    private static GanState state(GanCheckpoint checkpoint) {
+        return GanState.capture(
+                checkpoint.generator(),
+                checkpoint.discriminator(),
+                checkpoint.averagedGenerator() != null ? new GeneratorAverage(checkpoint.averagedGenerator()) : null);
     }
 }
