@@ -69,18 +69,7 @@ class SampleCommandTest extends LocalSparkTest {
         Path latents = save("z.npy", NumpyArray.float64(z, 3, 8));
         Path labels = save("labels.npy", NumpyArray.int64(new long[] {0, 9, 4}, 3));
         Path out = dir.resolve("images.npy");
-        TestData.CliResult result = TestData.cli(
-                "sample",
-                "--run-dir",
-                run,
-                "--latents",
-                latents.toString(),
-                "--labels",
-                labels.toString(),
-                "--output",
-                out.toString(),
-                "--checkpoint",
-                "latest");
+        TestData.CliResult result = sample(latents, labels, out, "--checkpoint", "latest");
         assertEquals(0, result.exitCode(), result.err());
         NumpyArray images;
         try (InputStream in = Files.newInputStream(out)) {
