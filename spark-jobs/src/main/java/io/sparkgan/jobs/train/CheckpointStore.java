@@ -189,7 +189,14 @@ public final class CheckpointStore {
      * What a resume finds: the newest checkpoint that verifies and loads (null when none does), and the newer ones
      * that did not, each with why (a crash or a copying rename may have damaged them).
      */
-    record Search(Loaded intact, SortedMap<Long, String> unverified) {}
+    record Search(Loaded intact, SortedMap<Long, String> unverified) {
+        /** Stops, naming each checkpoint and why, when there are checkpoints and none of them verifies. */
+        void requireOneIntact(Path dir) {
+            if (intact == null && !unverified.isEmpty()) {
+                throw new UnverifiedCheckpoints(dir, unverified);
+            }
+        }
+    }
 
     /** The newest checkpoint that verifies and loads, and why each newer one does not. Reads only. */
     Search newestIntact() throws IOException {

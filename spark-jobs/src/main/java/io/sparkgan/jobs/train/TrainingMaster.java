@@ -132,7 +132,9 @@ public final class TrainingMaster {
                 : run.checkFree(start == Start.OVERWRITE);
         if (start == Start.RESUME && !options.restartUnverified()) {
             // before the data is read: a resume with nothing to resume from is an error, not a restart
-            requireAVerifiedCheckpoint(new CheckpointStore(storage, config.keepCheckpoints), storage);
+            new CheckpointStore(storage, config.keepCheckpoints)
+                    .newestIntact()
+                    .requireOneIntact(storage.path(CheckpointStore.DIR));
         }
         ImageDataset dataset = config.normalData(spark);
         config.fitModelTo(dataset.manifest());
@@ -358,14 +360,6 @@ public final class TrainingMaster {
         return contentFeatures == null ? json : "evaluator " + contentFeatures.evaluatorId() + " " + json;
     }
 
-    /** Stops a resume, before anything is written, when checkpoints exist and none of them verifies. */
-    private static void requireAVerifiedCheckpoint(CheckpointStore checkpoints, RunStorage storage) throws IOException {
-        CheckpointStore.Search found = checkpoints.newestIntact();
-        if (found.intact() == null && !found.unverified().isEmpty()) {
-            throw new CheckpointStore.UnverifiedCheckpoints(storage.path(CheckpointStore.DIR), found.unverified());
-        }
-    }
-
     /**
      * Loads the newest intact checkpoint when resuming or warm-starting, sets aside newer ones that do not verify,
      * and records in run.json where this process starts; returns the first round to run.
@@ -378,10 +372,9 @@ public final class TrainingMaster {
             return 0;
         }
         CheckpointStore.Search found = checkpoints.newestIntact();
-        if (found.intact() == null && !found.unverified().isEmpty() && !options.restartUnverified()) {
+        if (!options.restartUnverified()) {
             // checked before the data was read; here again under the lock, as the directory may have changed since
-            throw new CheckpointStore.UnverifiedCheckpoints(
-                    checkpoints.storage().path(CheckpointStore.DIR), found.unverified());
+            found.requireOneIntact(checkpoints.storage().path(CheckpointStore.DIR));
         }
         checkpoints.setAside(found.unverified());
         CheckpointStore.Loaded latest = found.intact();
