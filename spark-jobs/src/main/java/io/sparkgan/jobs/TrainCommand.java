@@ -138,6 +138,13 @@ public final class TrainCommand implements Callable<Integer> {
     String lrScaling;
 
     @Option(
+            names = "--outer-rate",
+            paramLabel = "R",
+            description = "after each round G's and D's weights move by R times the workers' mean change; 1 = plain"
+                    + " parameter averaging (default 0 = automatic)")
+    Double outerRate;
+
+    @Option(
             names = "--pack",
             paramLabel = "P",
             description = "PacGAN: D judges packs of P samples stacked along the channels, which counters mode"
@@ -445,6 +452,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (loss != null) model.loss = GanLoss.ofFlag(loss);
         if (dSteps != null) model.dSteps = dSteps;
         if (pack != null) model.pack = pack;
+        if (outerRate != null) config.outerRate = outerRate;
         if (lrScaling != null) config.lrScaling = choice(TrainConfig.LrScaling.class, "--lr-scaling", lrScaling);
         if (conditional != null) model.conditional = conditional;
         if (conditioning != null) model.conditioning = GanModelConfig.Conditioning.ofFlag(conditioning);

@@ -150,6 +150,18 @@ public final class TrainConfig {
                 : 1;
     }
 
+    /**
+     * The driver's outer step on each round ({@link io.sparkgan.jobs.engine.OuterStep}): G's and D's weights move
+     * from where the round started by this multiple of the workers' mean change. 1 = plain parameter averaging.
+     * 0 (default) = automatic: {@link #outerRate(int)}.
+     */
+    public double outerRate = 0;
+
+    /** The outer rate on {@code workers} (non-empty) workers: the set one, or the automatic one. */
+    public double outerRate(int workers) {
+        return outerRate > 0 ? outerRate : 1;
+    }
+
     /** ND4J threads per worker task; 0 = the executor's cores divided by its concurrent tasks. */
     public int threadsPerWorker = 0;
 
@@ -292,6 +304,9 @@ public final class TrainConfig {
         require(runDir != null && !runDir.isBlank(), "--run-dir is required");
         require(workers >= 0, "--workers must be >= 0, got " + workers);
         require(batchPerWorker > 0, "--batch-per-worker must be > 0, got " + batchPerWorker);
+        require(
+                outerRate >= 0 && Double.isFinite(outerRate),
+                "--outer-rate must be >= 0 (0 = automatic), got " + outerRate);
         require(averagingEvery >= 0, "--averaging-every must be >= 0 (0 = automatic), got " + averagingEvery);
         require(
                 batchPerWorker % model.pack == 0,
