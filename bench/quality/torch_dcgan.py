@@ -85,6 +85,9 @@ def main():
                         help="training time limit: stops at the first step past it and samples there too (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=2e-4, help="both Adam rates (issue 32's large-batch anchor)")
+    parser.add_argument("--warmup-kimg", type=float, default=0,
+                        help="both rates rise linearly from 0 to --lr over this many kimg (default 0: none)")
     parser.add_argument("--latent", type=int, default=100)
     parser.add_argument("--base-width", type=int, default=64)
     args = parser.parse_args()
@@ -94,8 +97,8 @@ def main():
     g, d = (dcgan_k5 if args.arch == "dcgan_k5" else dcgan)(28, 28, 1, args.latent, args.base_width)
     g.apply(initialise)
     d.apply(initialise)
-    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
-    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
+    opt_g = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.5, 0.999), eps=1e-8)
+    opt_d = torch.optim.Adam(d.parameters(), lr=args.lr, betas=(0.5, 0.999), eps=1e-8)
     points = sorted(float(k) for k in args.kimg.split(","))
     modes = [(mode, mode == "train") for mode in args.modes.split(",")]
     os.makedirs(args.out, exist_ok=True)
@@ -113,6 +116,9 @@ def main():
                 order, position = torch.randperm(len(real)), 0
             x = real[order[position:position + args.batch]]
             position += args.batch
+            if args.warmup_kimg > 0:
+                for group in opt_g.param_groups + opt_d.param_groups:
+                    group["lr"] = args.lr * min(1.0, (shown + args.batch) / (args.warmup_kimg * 1000))
             fake = g(torch.randn(args.batch, args.latent))
             d_loss = (F.binary_cross_entropy_with_logits(d(x), ones)
                       + F.binary_cross_entropy_with_logits(d(fake.detach()), zeros))
@@ -129,7 +135,7 @@ def main():
         for mode, training_mode in modes:
             write_samples(g, args.latent, args.samples, 1000 + args.seed, os.path.join(args.out, f"{label}-{mode}"),
                           training_mode)
-        line = {"arch": args.arch, "seed": args.seed, "point": label, "kimg": shown / 1000, "trainingSeconds": training_seconds,
+        line = {"arch": args.arch, "seed": args.seed, "batch": args.batch, "lr": args.lr, "warmupKimg": args.warmup_kimg, "point": label, "kimg": shown / 1000, "trainingSeconds": training_seconds,
                 "imagesPerSecond": shown / training_seconds, "threads": torch.get_num_threads(),
                 "dLoss": d_loss.item(), "gLoss": g_loss.item()}
         progress.write(json.dumps(line) + "\n")

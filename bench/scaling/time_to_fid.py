@@ -89,15 +89,20 @@ def main():
     }
     print("targets: " + ", ".join(f"{k} = {v:.1f}" for k, v in targets.items()))
     base_steps = {k: first_reach(base, v) for k, v in targets.items()}
-    print(f"| configuration | seeds | last step | " + " | ".join(
+    print("steps per worker at which the seeds' mean FID curve first reaches each target (each seed's in brackets)")
+    print(f"| configuration | seeds | last common step | " + " | ".join(
         f"steps to {k} | S" for k in targets) + " |")
     print("|---|---|---|" + "---|---|" * len(targets))
     for config in sorted(runs, key=lambda c: (workers_of(c), c)):
         curve = mean_curve(runs[config])
+        if not curve:
+            continue
         cells = []
         for k, v in targets.items():
             steps = first_reach(curve, v)
-            cells.append("not reached" if steps is None else f"{steps:.0f}")
+            each = [first_reach(c, v) for _, c in sorted(runs[config].items())]
+            per_seed = "/".join("-" if e is None else f"{e:.0f}" for e in each)
+            cells.append(("not reached" if steps is None else f"{steps:.0f}") + f" ({per_seed})")
             cells.append("" if steps is None else f"{base_steps[k] / steps:.2f}")
         seeds = ",".join(str(s) for s in sorted(runs[config]))
         print(f"| {config} | {seeds} | {curve[-1][0]} | " + " | ".join(cells) + " |")
@@ -114,6 +119,8 @@ def plot(runs, targets, a, fixed):
     fig, axes = plt.subplots(1, 2, figsize=(13, 5))
     for config in sorted(runs, key=lambda c: (workers_of(c), c)):
         curve = mean_curve(runs[config])
+        if not curve:
+            continue
         n = workers_of(config)
         steps = [s for s, _ in curve]
         fids = [f for _, f in curve]

@@ -132,17 +132,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--lr-scaling",
-            paramLabel = "sqrt|none",
-            description = "sqrt: with Adam, each worker trains at both rates times the square root of the workers"
-                    + " (as Adam on their combined batch would step); none: the rates as given (default none)")
+            paramLabel = "linear|sqrt|none",
+            description = "each worker trains at both rates times the number of workers (linear), its square root"
+                    + " (sqrt, Adam only) or as given (none); N workers then need fewer steps each to a given FID"
+                    + " (default linear)")
     String lrScaling;
-
-    @Option(
-            names = "--outer-rate",
-            paramLabel = "R",
-            description = "after each round G's and D's weights move by R times the workers' mean change; 1 = plain"
-                    + " parameter averaging (default 0 = automatic)")
-    Double outerRate;
 
     @Option(
             names = "--pack",
@@ -452,7 +446,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (loss != null) model.loss = GanLoss.ofFlag(loss);
         if (dSteps != null) model.dSteps = dSteps;
         if (pack != null) model.pack = pack;
-        if (outerRate != null) config.outerRate = outerRate;
         if (lrScaling != null) config.lrScaling = choice(TrainConfig.LrScaling.class, "--lr-scaling", lrScaling);
         if (conditional != null) model.conditional = conditional;
         if (conditioning != null) model.conditioning = GanModelConfig.Conditioning.ofFlag(conditioning);

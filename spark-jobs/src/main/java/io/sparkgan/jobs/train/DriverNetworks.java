@@ -2,13 +2,10 @@ package io.sparkgan.jobs.train;
 
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.nets.GanNetworks;
-import io.sparkgan.model.nets.MovingStatistics;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
 import io.sparkgan.model.training.GeneratorAverage;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The driver's copy of the model: G, D, G's moving average when the run keeps one, and the network samples and
@@ -32,33 +29,6 @@ final class DriverNetworks {
 
     GanState capture() {
         return GanState.capture(generator, discriminator, average);
-    }
-
-    /**
-     * Where G's and D's trained weights lie in their {@link GanState} vector: both parameter segments less the
-     * batch-norm moving statistics. What the engine's outer step moves.
-     */
-    List<long[]> weightSpans() {
-        GanState.Layout layout = GanState.Layout.of(generator, discriminator, average);
-        List<long[]> spans = new ArrayList<>();
-        addComplement(spans, 0, layout.gParams(), MovingStatistics.spans(generator));
-        long dStart = layout.gParams() + layout.gUpdater();
-        addComplement(spans, dStart, dStart + layout.dParams(), MovingStatistics.spans(discriminator));
-        return spans;
-    }
-
-    /** Adds the ranges of {@code [from, to)} outside {@code excluded} (sorted, relative to {@code from}). */
-    private static void addComplement(List<long[]> spans, long from, long to, List<long[]> excluded) {
-        long next = from;
-        for (long[] gap : excluded) {
-            if (from + gap[0] > next) {
-                spans.add(new long[] {next, from + gap[0]});
-            }
-            next = from + gap[1];
-        }
-        if (to > next) {
-            spans.add(new long[] {next, to});
-        }
     }
 
     /** Writes {@code state} into the networks, and the average into the sampler. */

@@ -6,7 +6,6 @@ import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.ImageShape;
 import io.sparkgan.data.progress.ProgressLine;
 import io.sparkgan.jobs.engine.AveragingEngine;
-import io.sparkgan.jobs.engine.OuterStep;
 import io.sparkgan.jobs.engine.RoundPlan;
 import io.sparkgan.jobs.engine.ShardBlock;
 import io.sparkgan.jobs.engine.ShardLoader;
@@ -231,10 +230,6 @@ public final class TrainingMaster {
                     activeWorkers,
                     String.format("%.3f", config.learningRateScale(activeWorkers)));
         }
-        OuterStep outer = new OuterStep(config.outerRate(activeWorkers), networks.weightSpans());
-        if (outer.rate() != 1) {
-            LOG.info("{} workers: outer rate {}", activeWorkers, String.format("%.3f", outer.rate()));
-        }
         String collapse = null;
         int threads =
                 config.threadsPerWorker > 0 ? config.threadsPerWorker : AveragingEngine.threadsPerTask(sc, workers);
@@ -251,7 +246,7 @@ public final class TrainingMaster {
             Broadcast<byte[]> broadcast = jsc.broadcast(state.toBytes());
             RoundPlan plan = roundPlan(round, architecture, threads, features);
             WorkerResult result = AveragingEngine.runRound(shards, broadcast, plan);
-            float[] averaged = outer.apply(state.values(), AveragingEngine.average(result));
+            float[] averaged = AveragingEngine.average(result);
             Broadcasts.destroy(broadcast);
             String fault = RoundRecovery.nonFinite(result, averaged);
             if (fault != null) {

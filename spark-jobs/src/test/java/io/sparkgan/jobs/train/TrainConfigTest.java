@@ -23,12 +23,19 @@ class TrainConfigTest {
     }
 
     @Test
-    void onlyAdamRatesFollowTheSquareRootOfTheWorkersAndOnlyWhenAsked() {
+    void ratesFollowTheWorkersLinearlyByDefaultAndBySquareRootOnlyWithAdam() {
         TrainConfig config = new TrainConfig();
-        assertEquals(1, config.learningRateScale(4), 0, "no scaling by default");
+        assertEquals(4, config.learningRateScale(4), 0, "linear by default");
+        assertEquals(1, config.learningRateScale(1), 0, "one worker trains at the rates as given");
         config.lrScaling = TrainConfig.LrScaling.SQRT;
         assertEquals(2, config.learningRateScale(4), 1e-12);
+        config.lrScaling = TrainConfig.LrScaling.NONE;
+        assertEquals(1, config.learningRateScale(4), 0);
         config.model.optimizer = GanModelConfig.OptimizerKind.SGD;
+        config.lrScaling = TrainConfig.LrScaling.SQRT;
         assertEquals(1, config.learningRateScale(4), 0, "averaged SGD steps already equal the combined batch");
+        config.lrScaling = TrainConfig.LrScaling.LINEAR;
+        assertEquals(4, config.learningRateScale(4), 0, "SGD's linear scaling rule");
+        assertEquals(8, config.resolveAutomatic().averagingEvery, "the period follows the unscaled rates (2e-4)");
     }
 }
