@@ -71,11 +71,13 @@ def main():
     p.add_argument("--baseline", default="dcgan-w1")
     p.add_argument("--plot")
     p.add_argument("--averaging-every", type=int, default=8)
-    p.add_argument("--step-seconds", type=float, default=0.222, help="one worker's step, 1 thread (PERFORMANCE.md)")
+    p.add_argument("--step-seconds", type=float, default=0.178,
+                   help="one executor's step, 1 thread (PERFORMANCE.md, time to quality on a cluster)")
     p.add_argument("--fixed", action="append", default=[], help="W:SECONDS, the fixed cost of a round on W executors")
     p.add_argument("configs", nargs="*")
     a = p.parse_args()
-    fixed = {1: 0.24, 2: 0.37}
+    # the fixed cost of a round of 8 steps on 1, 2 and 4 executors in their own JVMs (PERFORMANCE.md, 2026-12-07)
+    fixed = {1: 0.32, 2: 0.51, 4: 0.67}
     for item in a.fixed:
         w, s = item.split(":")
         fixed[int(w)] = float(s)
@@ -124,7 +126,8 @@ def plot(runs, targets, a, fixed):
         n = workers_of(config)
         steps = [s for s, _ in curve]
         fids = [f for _, f in curve]
-        label = f"{config} ({len(runs[config])} seeds)"
+        seeds = len(runs[config])
+        label = f"{config} ({seeds} seed{'' if seeds == 1 else 's'})"
         axes[0].plot(steps, fids, marker="o", ms=3, label=label)
         cost = fixed.get(n, max(fixed.values()))
         hours = [s * a.step_seconds / 3600 + s / a.averaging_every * cost / 3600 for s in steps]
