@@ -86,7 +86,7 @@ def main():
     base = mean_curve(runs[a.baseline])
     at = dict(base)
     targets = {
-        "F120": sum(f for s, f in base if s == 1872) / 1,
+        "F120": at[1872],
         "F240": (at.get(3744, at.get(3752)) + at.get(3752, at.get(3744))) / 2,
     }
     print("targets: " + ", ".join(f"{k} = {v:.1f}" for k, v in targets.items()))

@@ -143,10 +143,10 @@ public final class TrainConfig {
      *       normalised by its own batch's noisy gradient moments, so the mean of N workers' steps moves about
      *       1/sqrt(N) as far as Adam on the combined batch where the gradient is mostly noise; x N makes that up
      *       and adds the sqrt(N) a larger batch affords. Measured on MNIST (docs/TRAINING.md, "More workers,
-     *       fewer steps"): 4 workers reach one worker's FID at 120 kimg in 2.5-3x fewer steps, against 1.0-1.2x
-     *       unscaled.
+     *       fewer steps"): 4 workers reach one worker's FID at 120 kimg in 2.7x fewer steps each and at 240 kimg
+     *       in 3.1-3.75x fewer, against 1.2x unscaled.
      *   <li>SQRT: sqrt(N), Adam only (averaging Adam steps then moves about as far as Adam on the combined batch).
-     *       1.4x on MNIST at 4 workers.
+     *       On MNIST, 4 workers at 768 steps each were where one worker is after about 1100.
      *   <li>NONE: the rates as given (the scheme before 2026-12-07).
      * </ul>
      */
