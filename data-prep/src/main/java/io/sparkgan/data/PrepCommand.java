@@ -171,7 +171,7 @@ public class PrepCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan prep", sparkOptions.master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan prep", sparkOptions);
             if (validate != null) {
                 ValidationReport report = DatasetValidator.validate(spark, validate);
                 out.print(report.summary());

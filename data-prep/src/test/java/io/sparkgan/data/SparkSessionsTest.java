@@ -2,6 +2,8 @@ package io.sparkgan.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -9,12 +11,11 @@ import org.junit.jupiter.api.Test;
 class SparkSessionsTest {
 
     @Test
-    void startsALocalSessionWithoutUiAndReusesIt() {
+    void startsALocalSessionAndReusesIt() {
         SparkSession spark = SparkSessions.getOrCreate("sessions test", "local[1]");
         try {
             assertEquals("local[1]", spark.sparkContext().master());
             assertEquals("sessions test", spark.sparkContext().appName());
-            assertEquals("false", spark.conf().get("spark.ui.enabled"));
             assertEquals(
                     String.valueOf(Runtime.getRuntime().availableProcessors()),
                     spark.conf().get("spark.sql.shuffle.partitions"));
@@ -28,13 +29,46 @@ class SparkSessionsTest {
     }
 
     @Test
+    void showsTheSparkUiAndTakesConfAndNameFromTheCommandLine() {
+        // the tests' JVMs turn the UI off (pom.xml); a user's command has it unless a setting says otherwise
+        String testsUi = System.clearProperty("spark.ui.enabled");
+        // what spark-submit without --name gives: the main class
+        System.setProperty("spark.app.name", "io.sparkgan.jobs.SparkGanCli");
+        SparkOptions options = new SparkOptions();
+        options.master = "local[1]";
+        options.conf.put("spark.ui.port", "0");
+        options.conf.put("spark.sql.shuffle.partitions", "3");
+        SparkSession spark = SparkSessions.getOrCreate("sparkgan train", options);
+        try {
+            assertTrue(spark.sparkContext().uiWebUrl().isDefined(), "the Spark UI runs");
+            assertEquals("sparkgan train", spark.sparkContext().appName(), "the command's name, not the class's");
+            assertEquals("3", spark.conf().get("spark.sql.shuffle.partitions"), "--conf wins over the default");
+        } finally {
+            spark.stop();
+            System.clearProperty("spark.app.name");
+            System.setProperty("spark.ui.enabled", testsUi);
+        }
+        options.name = "nightly-retrain";
+        spark = SparkSessions.getOrCreate("sparkgan train", options);
+        try {
+            assertEquals("nightly-retrain", spark.sparkContext().appName());
+        } finally {
+            spark.stop();
+        }
+        options.conf.put("ui.port", "0");
+        IllegalArgumentException notSpark = assertThrows(
+                IllegalArgumentException.class, () -> SparkSessions.getOrCreate("sparkgan train", options));
+        assertTrue(notSpark.getMessage().contains("--conf takes Spark settings"), notSpark.getMessage());
+    }
+
+    @Test
     void takesTheMasterThatSparkSubmitSets() {
         // spark-submit passes its settings to the driver as spark.* system properties
         System.setProperty("spark.master", "local[2]");
         System.setProperty("spark.ui.enabled", "true");
         System.setProperty("spark.ui.port", "0");
         System.setProperty("spark.broadcast.compress", "true");
-        SparkSession spark = SparkSessions.getOrCreate("sessions test", null);
+        SparkSession spark = SparkSessions.getOrCreate("sessions test", (String) null);
         try {
             assertEquals("local[2]", spark.sparkContext().master());
             assertEquals("true", spark.conf().get("spark.ui.enabled"));

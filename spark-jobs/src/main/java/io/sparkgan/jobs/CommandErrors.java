@@ -12,7 +12,8 @@ final class CommandErrors {
 
     private CommandErrors() {}
 
-    static int report(Exception e, boolean verbose) {
+    /** The one line that names what is wrong with {@code e}. */
+    static String message(Exception e) {
         String message = e.getMessage();
         // Spark wraps executor-side failures in its own exceptions; the innermost message names the problem
         if (e instanceof SparkException) {
@@ -31,7 +32,11 @@ final class CommandErrors {
                 message = message + " (reading " + file + ")";
             }
         }
-        System.err.println("error: " + (message != null ? message : e));
+        return message != null ? message : e.toString();
+    }
+
+    static int report(Exception e, boolean verbose) {
+        System.err.println("error: " + message(e));
         if (verbose) {
             e.printStackTrace();
         }

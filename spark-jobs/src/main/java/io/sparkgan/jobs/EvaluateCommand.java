@@ -118,7 +118,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (target.compare != null && checkpoint != null) {
                 throw new IllegalArgumentException("--checkpoint goes with --run-dir");
             }
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan evaluate", sparkOptions.master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan evaluate", sparkOptions);
             if (target.registry != null) {
                 RegistryOptions registryOptions = new RegistryOptions();
                 registryOptions.registry = target.registry;

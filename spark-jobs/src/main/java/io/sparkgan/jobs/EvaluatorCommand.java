@@ -65,7 +65,7 @@ public final class EvaluatorCommand implements Callable<Integer> {
             if (epochs < 1 || batch < 1 || (workers != null && workers < 1)) {
                 throw new IllegalArgumentException("--epochs, --batch and --workers must be >= 1");
             }
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan train-evaluator", sparkOptions.master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan train-evaluator", sparkOptions);
             String location = output != null ? output : EvaluatorStore.defaultLocation(data);
             EvaluatorStore store =
                     new EvaluatorStore(location, spark.sparkContext().hadoopConfiguration());

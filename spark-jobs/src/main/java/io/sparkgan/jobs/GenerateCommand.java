@@ -136,7 +136,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 case "png" -> true;
                 default -> throw new IllegalArgumentException("--format must be parquet or png, got '" + format + "'");
             };
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan generate", sparkOptions.master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan generate", sparkOptions);
             RegistryOptions.Model model =
                     registryOptions.resolve(spark.sparkContext().hadoopConfiguration(), runDir, checkpoint);
             runDir = model.runDir();

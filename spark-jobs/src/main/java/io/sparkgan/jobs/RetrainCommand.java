@@ -76,8 +76,19 @@ public final class RetrainCommand implements Callable<Integer> {
                     + " every run ever promoted and a pending one; the others are deleted after each retrain")
     int keepCandidates = 5;
 
+    /** The retrain, once made: whether it held the registry's lock decides whether the outcome is the alias's. */
+    private Retraining retraining;
+
     @Override
     public Integer call() {
+        Outcome outcome = retrain();
+        if (retraining != null && retraining.heldRegistry()) {
+            outcome.recordInRegistry("retrain", registry, alias, train.sparkOptions);
+        }
+        return outcome.exitCode();
+    }
+
+    private Outcome retrain() {
         try {
             if (train.runDir != null || train.resume || train.overwrite || train.changeWorkers) {
                 throw new IllegalArgumentException("retrain chooses its runs inside --registry: --run-dir, --resume,"
@@ -92,10 +103,11 @@ public final class RetrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("retrain's budget is --kimg, not --epochs");
             }
             Promotion policy = new Promotion(fidMargin, minModeShare, minRecall);
-            Retraining.Options retraining =
+            Retraining.Options how =
                     new Retraining.Options(options.evaluator, fromScratch, train.breakLock, keepCandidates);
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan retrain", train.sparkOptions.master);
-            Retraining.Result result = new Retraining(spark, registry, alias).retrain(options, policy, retraining);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan retrain", train.sparkOptions);
+            retraining = new Retraining(spark, registry, alias);
+            Retraining.Result result = retraining.retrain(options, policy, how);
             System.out.printf(
                     "%s: %s%n  candidate %s, checkpoint %d; %s is version %d%n",
                     result.outcome() == Retraining.Outcome.PROMOTED ? "promoted" : "kept the current model",
@@ -104,22 +116,25 @@ public final class RetrainCommand implements Callable<Integer> {
                     result.checkpoint(),
                     alias,
                     result.version());
-            return switch (result.outcome()) {
-                case PROMOTED -> 0;
-                case KEPT -> KEPT;
+            Outcome outcome = switch (result.outcome()) {
+                case PROMOTED -> Outcome.of(0, "promoted", result.reason());
+                case KEPT -> Outcome.of(KEPT, "kept", result.reason());
                 case COLLAPSED -> {
                     System.err.println("stopped: " + result.reason());
-                    yield TrainCommand.COLLAPSED;
+                    yield Outcome.of(TrainCommand.COLLAPSED, "collapsed", result.reason());
                 }
             };
+            outcome.details().put("alias", alias);
+            outcome.details().put("candidateRun", result.candidateRun());
+            outcome.details().put("checkpoint", result.checkpoint());
+            outcome.details().put("version", result.version());
+            return outcome;
         } catch (RunLock.HeldException e) {
-            CommandErrors.report(e, train.sparkOptions.verbose);
-            return TrainCommand.LOCKED;
+            return Outcome.failed(TrainCommand.LOCKED, "locked", e, train.sparkOptions.verbose);
         } catch (TrainingDiverged e) {
-            CommandErrors.report(e, train.sparkOptions.verbose);
-            return TrainCommand.DIVERGED;
+            return Outcome.failed(TrainCommand.DIVERGED, "diverged", e, train.sparkOptions.verbose);
         } catch (Exception e) {
-            return CommandErrors.report(e, train.sparkOptions.verbose);
+            return Outcome.failed(CommandErrors.FAILED, "failed", e, train.sparkOptions.verbose);
         }
     }
 }

@@ -112,7 +112,7 @@ public final class ScoreCommand implements Callable<Integer> {
             if (partitions != null && partitions < 1) {
                 throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
             }
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan score", sparkOptions.master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan score", sparkOptions);
             RegistryOptions.Model model =
                     registryOptions.resolve(spark.sparkContext().hadoopConfiguration(), runDir, checkpoint);
             runDir = model.runDir();

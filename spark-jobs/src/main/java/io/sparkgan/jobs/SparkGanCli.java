@@ -2,6 +2,8 @@ package io.sparkgan.jobs;
 
 import io.sparkgan.data.PrepCommand;
 import io.sparkgan.data.export.ExportCommand;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkUserAppException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,13 +30,32 @@ import picocli.CommandLine.Command;
             UpscaleCommand.class,
             RetrainCommand.class,
             ReportCommand.class,
+            OutcomeCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SparkGanCli implements Runnable {
 
-    public static void main(String[] args) {
-        System.exit(run(args));
+    public static void main(String[] args) throws SparkUserAppException {
+        int code = run(args);
+        SparkConf conf = new SparkConf();
+        if (!"cluster".equals(conf.get("spark.submit.deployMode", "client"))) {
+            System.exit(code);
+        }
+        // In cluster deploy mode no exit code reaches the scheduler: it reads outcome.json (sparkgan outcome). What
+        // the cluster manager records is succeeded or failed, and a retrain that kept the old model succeeded.
+        boolean succeeded = code == 0 || code == RetrainCommand.KEPT;
+        if (conf.get("spark.master", "").startsWith("yarn")) {
+            // YARN's ApplicationMaster counts System.exit before main returns as a failure (EXIT_EARLY), even exit 0,
+            // and may run the application again; it records a SparkUserAppException's code as the failure's.
+            if (!succeeded) {
+                throw SparkUserAppException.apply(code);
+            }
+            return;
+        }
+        // standalone: the worker marks the driver FINISHED on exit 0 and FAILED otherwise (relaunched under
+        // --supervise); its DriverWrapper would also wait for every non-daemon thread if main just returned
+        System.exit(succeeded ? 0 : code);
     }
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */

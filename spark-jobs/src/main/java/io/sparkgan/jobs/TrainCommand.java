@@ -321,6 +321,17 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outcome outcome = train();
+        if (master != null && master.heldRun()) {
+            outcome.recordInRun("train", master.runDir(), sparkOptions);
+        }
+        return outcome.exitCode();
+    }
+
+    /** The trainer, once made: whether it held the run's lock decides whether the outcome is the run's. */
+    private TrainingMaster master;
+
+    private Outcome train() {
         TrainConfig config;
         try {
             if (resume && overwrite) {
@@ -336,25 +347,25 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--resume needs --run-dir");
             }
         } catch (IllegalArgumentException e) {
-            return CommandErrors.report(e, sparkOptions.verbose);
+            return Outcome.failed(CommandErrors.FAILED, "failed", e, sparkOptions.verbose);
         }
         TrainingMaster.Start start = resume
                 ? TrainingMaster.Start.RESUME
                 : overwrite ? TrainingMaster.Start.OVERWRITE : TrainingMaster.Start.NEW;
         try {
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan train", sparkOptions.master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan train", sparkOptions);
             if (resume) {
                 // a resumed run keeps its saved options; those given now must agree (only the budget may grow)
                 config = effectiveConfig(
                         new RunDirectory(config.runDir, spark.sparkContext().hadoopConfiguration()).storedConfig());
                 config.validate();
             }
-            TrainingMaster.Summary summary = new TrainingMaster(
-                            spark,
-                            config,
-                            start,
-                            new TrainingMaster.Options(breakLock, changeWorkers, null, restartUnverified))
-                    .train();
+            master = new TrainingMaster(
+                    spark,
+                    config,
+                    start,
+                    new TrainingMaster.Options(breakLock, changeWorkers, null, restartUnverified));
+            TrainingMaster.Summary summary = master.train();
             System.out.printf(
                     "trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s"
                             + " (evaluations: %.0f s)%n",
@@ -369,19 +380,21 @@ public final class TrainCommand implements Callable<Integer> {
                             + "  metrics:     %s/metrics/train.jsonl, %s/eval/metrics.jsonl%n",
                     summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir(), summary.runDir());
             writeReport(spark, summary.runDir(), "  ");
+            Outcome outcome = summary.collapse() != null
+                    ? Outcome.of(COLLAPSED, "collapsed", summary.collapse())
+                    : Outcome.of(0, "trained", String.format("trained %d rounds", summary.rounds()));
             if (summary.collapse() != null) {
                 System.err.println("stopped: " + summary.collapse());
-                return COLLAPSED;
             }
-            return 0;
+            outcome.details().put("rounds", summary.rounds());
+            outcome.details().put("kimg", summary.kimg());
+            return outcome;
         } catch (RunLock.HeldException e) {
-            CommandErrors.report(e, sparkOptions.verbose);
-            return LOCKED;
+            return Outcome.failed(LOCKED, "locked", e, sparkOptions.verbose);
         } catch (TrainingDiverged e) {
-            CommandErrors.report(e, sparkOptions.verbose);
-            return DIVERGED;
+            return Outcome.failed(DIVERGED, "diverged", e, sparkOptions.verbose);
         } catch (Exception e) {
-            return CommandErrors.report(e, sparkOptions.verbose);
+            return Outcome.failed(CommandErrors.FAILED, "failed", e, sparkOptions.verbose);
         }
     }
 

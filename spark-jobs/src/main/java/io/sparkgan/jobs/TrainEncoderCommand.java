@@ -65,7 +65,7 @@ public final class TrainEncoderCommand implements Callable<Integer> {
             EncoderConfig config = new EncoderConfig();
             config.kappa = kappa;
             config.lr = lr;
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan train-encoder", sparkOptions.master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan train-encoder", sparkOptions);
             EncoderTraining.Summary summary =
                     new EncoderTraining(spark, runDir).train(checkpoint, config, kimg, checkpointEvery, resume);
             System.out.printf(

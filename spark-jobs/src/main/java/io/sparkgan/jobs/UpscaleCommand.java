@@ -82,7 +82,7 @@ public final class UpscaleCommand implements Callable<Integer> {
             if (dropEvaluator && !overwrite) {
                 throw new IllegalArgumentException(OutputDirectory.DROP_EVALUATOR + " needs --overwrite");
             }
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan upscale", sparkOptions.master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan upscale", sparkOptions);
             RegistryOptions.Model model =
                     registryOptions.resolve(spark.sparkContext().hadoopConfiguration(), runDir, checkpoint);
             runDir = model.runDir();

@@ -66,7 +66,7 @@ public final class ExportCommand implements Callable<Integer> {
             if (!output.endsWith(".npz")) {
                 throw new IllegalArgumentException("--output must name a .npz file, got " + output);
             }
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan export", sparkOptions.master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan export", sparkOptions);
             Configuration conf = spark.sparkContext().hadoopConfiguration();
             Path target = new Path(output);
             FileSystem fs = target.getFileSystem(conf);

@@ -77,11 +77,17 @@ public final class Retraining {
     private final SparkSession spark;
     private final ModelRegistry registry;
     private final String alias;
+    private boolean heldRegistry;
 
     public Retraining(SparkSession spark, String registryUri, String alias) throws IOException {
         this.spark = spark;
         this.alias = ModelRegistry.checkAlias(alias);
         this.registry = ModelRegistry.open(registryUri, spark.sparkContext().hadoopConfiguration());
+    }
+
+    /** Whether {@link #retrain} got as far as holding the registry's lock (from then on the outcome is its). */
+    public boolean heldRegistry() {
+        return heldRegistry;
     }
 
     /**
@@ -90,6 +96,7 @@ public final class Retraining {
      */
     public Result retrain(TrainConfig trainOptions, Promotion policy, Options options) throws IOException {
         try (RunLock lock = registry.lock("retrain " + UUID.randomUUID(), options.breakLock())) {
+            heldRegistry = true;
             Result result = retrainLocked(trainOptions, policy, options);
             registry.pruneCandidates(options.keepCandidates());
             return result;

@@ -71,6 +71,7 @@ public final class TrainingMaster {
     private final TrainConfig config;
     private final Start start;
     private final Options options;
+    private boolean heldRun;
     /** Workers whose shard is not empty; fixed for a run, known once the shards are cached. */
     private int activeWorkers;
 
@@ -116,6 +117,19 @@ public final class TrainingMaster {
         this.config = config;
         this.start = start;
         this.options = options;
+    }
+
+    /**
+     * Whether {@link #train} got as far as holding the run's lock: from then on what happens is this run's to
+     * record (its outcome), before that the directory may be another trainer's.
+     */
+    public boolean heldRun() {
+        return heldRun;
+    }
+
+    /** The run directory this trainer trains in. */
+    public String runDir() {
+        return config.runDir;
     }
 
     public Summary train() throws IOException {
@@ -170,6 +184,7 @@ public final class TrainingMaster {
         SampleEvaluation evaluation = TrainingEvaluation.open(spark, config);
         String runId = resumedRunId != null ? resumedRunId : UUID.randomUUID().toString();
         try (RunLock lock = RunLock.acquire(storage, runId, options.breakLock())) {
+            heldRun = true;
             if (resumedRunId != null) {
                 run.recordResume(runId, config);
             } else {

@@ -115,6 +115,11 @@ class RetrainingTest extends LocalSparkTest {
         return ModelRegistry.existing(registry, spark.sparkContext().hadoopConfiguration());
     }
 
+    private static JsonNode outcome(String registry) throws java.io.IOException {
+        return Json.MAPPER.readTree(
+                Path.of(registry, "outcomes", "champion.json").toFile());
+    }
+
     @Test
     void theFirstRetrainPromotesAndAWorseOneKeepsTheChampionWithItsReasonRecorded() throws Exception {
         String registry = dir.resolve("registry").toString();
@@ -124,6 +129,15 @@ class RetrainingTest extends LocalSparkTest {
                 ModelRegistry.existing(registry, spark.sparkContext().hadoopConfiguration());
         ModelRegistry.Entry champion = opened.require("champion");
         assertEquals(1, champion.version());
+        // what a scheduler reads where spark-submit's exit code says nothing (cluster deploy mode)
+        JsonNode promoted = outcome(registry);
+        assertEquals("promoted", promoted.get("outcome").asText());
+        assertEquals(0, promoted.get("exitCode").asInt());
+        assertEquals(champion.run(), promoted.get("candidateRun").asText());
+        assertEquals(1, promoted.get("version").asInt());
+        TestData.CliResult read = TestData.cli("outcome", "--registry", registry);
+        assertEquals(0, read.exitCode(), read.err());
+        assertTrue(read.out().contains("\"outcome\" : \"promoted\""), read.out());
         // downstream jobs name the registry, not the run
         String generated = dir.resolve("generated").toString();
         TestData.CliResult generate =
@@ -138,6 +152,22 @@ class RetrainingTest extends LocalSparkTest {
         // a margin no candidate can beat: trained, evaluated, kept
         TestData.CliResult second = retrain(registry, "--fid-margin", "1e9");
         assertEquals(99, second.exitCode(), second.err());
+        JsonNode kept = outcome(registry);
+        assertEquals("kept", kept.get("outcome").asText());
+        assertEquals(99, kept.get("exitCode").asInt());
+        assertTrue(kept.get("message").asText().contains("by more than the margin"), kept.toString());
+        assertEquals(
+                99,
+                TestData.cli("outcome", "--registry", registry, "--alias", "champion")
+                        .exitCode());
+        String name = kept.get("name").asText();
+        assertEquals(
+                99,
+                TestData.cli("outcome", "--registry", registry, "--expect-name", name)
+                        .exitCode());
+        TestData.CliResult older = TestData.cli("outcome", "--registry", registry, "--expect-name", "nightly-2");
+        assertEquals(2, older.exitCode());
+        assertTrue(older.err().contains("not of 'nightly-2'"), older.err());
         assertEquals(champion.run(), opened.require("champion").run());
         List<JsonNode> history = opened.history();
         assertEquals(2, history.size());
@@ -205,6 +235,11 @@ class RetrainingTest extends LocalSparkTest {
             assertTrue(notBroken.err().contains("still running on this host"), notBroken.err());
         }
         assertTrue(opened.history().isEmpty());
+        // the outcome is the lock holder's to write: the refused retrains left none
+        assertFalse(Files.exists(Path.of(registry, "outcomes")));
+        TestData.CliResult none = TestData.cli("outcome", "--registry", registry);
+        assertEquals(2, none.exitCode());
+        assertTrue(none.err().contains("outcomes/champion.json does not exist"), none.err());
     }
 
     @Test
