@@ -6,9 +6,15 @@
 #   cluster/local-standalone.sh stop       stops the processes this script started (and their executors); a pid
 #                                          whose process no longer runs Spark's Master or Worker is left alone
 #   cluster/local-standalone.sh status     exit 0 only when the master answers and every worker started is ALIVE
-# Environment: SPARK_MASTER_PORT (default 7077; the master's web UI is on port + 1003, workers' on the ones after),
-# SPARKGAN_STANDALONE_DIR (pids, logs and work directories; default cluster/.standalone). Then:
-#   SPARK_HOME=cluster/spark-home cluster/spark-submit.sh --master spark://127.0.0.1:7077 -- train ...
+#   cluster/local-standalone.sh history    starts Spark's history server on the applications' event logs
+# Environment: SPARK_MASTER_PORT (default 7077; the master's web UI is on port + 1003, workers' on the ones after,
+# the history server's on port + 11003), SPARKGAN_STANDALONE_DIR (pids, logs, work directories, event logs and
+# the cluster's conf; default cluster/.standalone).
+# The cluster authenticates: start writes a new secret into $SPARKGAN_STANDALONE_DIR/conf/spark-defaults.conf
+# (readable by this user only), with RPC encryption and event logging; the master, the workers and every
+# application use that conf directory, and an application without the secret is refused. Then:
+#   SPARK_CONF_DIR=cluster/.standalone/conf SPARK_HOME=cluster/spark-home \
+#     cluster/spark-submit.sh --master spark://127.0.0.1:7077 -- train ...
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 state=${SPARKGAN_STANDALONE_DIR:-$root/cluster/.standalone}
@@ -21,10 +27,13 @@ export MALLOC_MMAP_THRESHOLD_=33554432   # freed ND4J buffers are reused, not un
 export MALLOC_TRIM_THRESHOLD_=17179869184
 export MALLOC_ARENA_MAX=2                # one glibc arena per allocating thread would keep what each freed
 port=${SPARK_MASTER_PORT:-7077}
+# the cluster's Spark conf: the secret, encryption and the event log (spark-defaults.conf, as on a real cluster)
+export SPARK_CONF_DIR="$state/conf"
 
 start() {
   local workers=${1:-2} cores=${2:-1} memory=${3:-3g}
-  mkdir -p "$state/logs"
+  mkdir -p "$state/logs" "$state/events"
+  write_conf
   if [ -z "$(ls "$SPARK_HOME/jars" 2>/dev/null)" ]; then
     (cd "$root" && mvn -q -B -ntp -pl cluster package)
   fi
@@ -38,6 +47,36 @@ start() {
     echo $! > "$state/worker-$i.pid"
   done
   echo "master spark://127.0.0.1:$port with $workers workers ($cores cores, $memory each); logs in $state/logs"
+  echo "submit with SPARK_CONF_DIR=$SPARK_CONF_DIR (the cluster's secret; applications without it are refused)"
+}
+
+# A new shared secret for this cluster, readable by this user only: Spark's standalone mode authenticates every
+# connection (master, workers, drivers, executors) with one secret, and encrypts RPC with keys derived from it.
+write_conf() {
+  local secret
+  secret=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+  mkdir -p "$SPARK_CONF_DIR"
+  (
+    umask 077
+    cat > "$SPARK_CONF_DIR/spark-defaults.conf" <<CONF
+# Written by cluster/local-standalone.sh start: this cluster's settings, for its daemons and its applications.
+spark.authenticate                 true
+spark.authenticate.secret          $secret
+spark.network.crypto.enabled       true
+# every application's event log, for the history server (local-standalone.sh history)
+spark.eventLog.enabled             true
+spark.eventLog.dir                 file://$state/events
+spark.history.fs.logDirectory      file://$state/events
+spark.history.ui.port              $((port + 11003))
+CONF
+  )
+}
+
+history() {
+  nohup "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.history.HistoryServer \
+    > "$state/logs/history.log" 2>&1 &
+  echo $! > "$state/history.pid"
+  echo "history server on http://127.0.0.1:$((port + 11003)) (event logs in $state/events)"
 }
 
 # Whether process $1 still runs the Spark main class $2: a pid file outlives its process, and the system reuses pids.
@@ -58,6 +97,7 @@ stop() {
     pid=$(cat "$file")
     case "$(basename "$file")" in
       master.pid) class=org.apache.spark.deploy.master.Master ;;
+      history.pid) class=org.apache.spark.deploy.history.HistoryServer ;;
       *) class=org.apache.spark.deploy.worker.Worker ;;
     esac
     if runs_spark_class "$pid" "$class"; then
@@ -89,5 +129,6 @@ case "${1:-}" in
   start) shift; start "$@" ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start [workers] [cores] [memory] | stop | status" >&2; exit 2 ;;
+  history) history ;;
+  *) echo "usage: $0 start [workers] [cores] [memory] | stop | status | history" >&2; exit 2 ;;
 esac

@@ -13,7 +13,6 @@ import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.superres.SuperResolutionConfig;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -50,8 +49,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     SparkOptions sparkOptions;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file with any TrainConfig fields")
-    Path configFile;
+    @Option(
+            names = "--config",
+            paramLabel = "URI",
+            description = "JSON or YAML file with any TrainConfig fields (a local path, or hdfs://, s3a://, ... which a"
+                    + " driver in cluster deploy mode can read)")
+    String configFile;
 
     @Option(names = "--data", paramLabel = "URI", description = "dataset directory (from 'sparkgan prep')")
     String data;
@@ -427,7 +430,9 @@ public final class TrainCommand implements Callable<Integer> {
     TrainConfig effectiveConfig(TrainConfig base) {
         TrainConfig config;
         try {
-            config = configFile != null ? TrainConfig.overlay(base, configFile) : base;
+            config = configFile != null
+                    ? TrainConfig.overlay(base, configFile, SparkSessions.hadoopConfiguration(sparkOptions))
+                    : base;
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --config " + configFile + ": " + e.getMessage(), e);
         }

@@ -12,9 +12,10 @@ import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.MetricSuite;
 import io.sparkgan.model.training.CollapseGuard;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
@@ -171,10 +172,13 @@ public final class TrainConfig {
      * Sets the fields that a JSON (.json) or YAML (anything else) config file names on {@code base}, leaving the
      * others as they are; returns base.
      */
-    public static TrainConfig overlay(TrainConfig base, Path file) throws IOException {
-        String name = file.getFileName().toString().toLowerCase();
-        ObjectMapper mapper = name.endsWith(".json") ? Json.MAPPER : YAML;
-        return mapper.readerForUpdating(base).readValue(Files.readAllBytes(file));
+    public static TrainConfig overlay(TrainConfig base, String uri, Configuration hadoop) throws IOException {
+        Path file = new Path(uri);
+        ObjectMapper mapper = file.getName().toLowerCase().endsWith(".json") ? Json.MAPPER : YAML;
+        // a URI on any Hadoop file system: in cluster deploy mode the driver does not run where the command was typed
+        try (InputStream in = file.getFileSystem(hadoop).open(file)) {
+            return mapper.readerForUpdating(base).readValue(in.readAllBytes());
+        }
     }
 
     public String toJson() {

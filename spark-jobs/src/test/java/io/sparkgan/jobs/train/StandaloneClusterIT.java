@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkgan.jobs.SparkGanCli;
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.jobs.registry.ModelRegistry;
+import io.sparkgan.model.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,6 +136,57 @@ class StandaloneClusterIT {
     @Test
     @Order(3)
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void inClusterDeployModeTheSchedulerReadsTheOutcomeThatTheExitCodeCannotCarry() throws Exception {
+        String registry = dir.resolve("registry").toString();
+        // the driver runs on a worker; spark-submit waits for it and exits 0 whatever it returned
+        Process kept = submit(
+                "retrain-cluster",
+                retrain(registry, "0.032", "--fid-margin", "1e9"),
+                "--deploy-mode",
+                "cluster",
+                "--name",
+                "nightly-3",
+                "--conf",
+                "spark.standalone.submit.waitAppCompletion=true");
+        assertEquals(0, kept.waitFor(), log("retrain-cluster"));
+        JsonNode outcome = Json.MAPPER.readTree(
+                Path.of(registry, "outcomes", "champion.json").toFile());
+        assertEquals("kept", outcome.get("outcome").asText(), outcome.toString());
+        assertEquals(99, outcome.get("exitCode").asInt());
+        assertEquals("nightly-3", outcome.get("name").asText());
+        assertEquals("cluster", outcome.get("deployMode").asText());
+        // the scheduler's next step, with the exit code the driver would have had in client mode
+        assertEquals(99, SparkGanCli.run("outcome", "--registry", registry, "--expect-name", "nightly-3"));
+        assertEquals(2, SparkGanCli.run("outcome", "--registry", registry, "--expect-name", "nightly-4"));
+        // a kept model is a success to the cluster manager: not FAILED, so --supervise does not retrain again
+        JsonNode master = Json.MAPPER.readTree(
+                URI.create("http://127.0.0.1:" + (port + 1003) + "/json/").toURL());
+        List<String> drivers = new ArrayList<>();
+        master.get("completeddrivers")
+                .forEach(driver -> drivers.add(driver.get("state").asText()));
+        assertEquals(List.of("FINISHED"), drivers, master.toString());
+    }
+
+    @Test
+    @Order(4)
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void anApplicationWithoutTheClustersSecretIsRefused() throws Exception {
+        Path noSecret = Files.createDirectories(dir.resolve("conf-without-secret"));
+        Process refused = submit(
+                "refused",
+                Map.of("SPARK_CONF_DIR", noSecret.toString()),
+                List.of("prep", "--validate", data),
+                "--conf",
+                "spark.executor.memory=1g");
+        assertTrue(refused.waitFor(3, TimeUnit.MINUTES), "gave up in time");
+        assertEquals(2, refused.exitValue(), log("refused"));
+        String master = Files.readString(state.resolve("logs/master.log"));
+        assertTrue(master.matches("(?s).*(Authentication|auth|SASL|sasl).*"), "the master says why: " + master);
+    }
+
+    @Test
+    @Order(5)
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void aWorkerKilledMidTrainingLeavesTheRunFinishingAsAnUndisturbedOne() throws Exception {
         String disturbedRun = dir.resolve("disturbed").toString();
         Path metrics = Path.of(disturbedRun, "metrics", "train.jsonl");
@@ -201,7 +255,13 @@ class StandaloneClusterIT {
     }
 
     /** {@code cluster/spark-submit.sh} against the standalone master, in the background, logging to a file. */
-    private static Process submit(String name, List<String> sparkganArgs) throws IOException {
+    private static Process submit(String name, List<String> sparkganArgs, String... submitOptions) throws IOException {
+        return submit(name, Map.of(), sparkganArgs, submitOptions);
+    }
+
+    private static Process submit(
+            String name, Map<String, String> environment, List<String> sparkganArgs, String... submitOptions)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 REPO.resolve("cluster/spark-submit.sh").toString(),
                 "--master",
@@ -210,13 +270,15 @@ class StandaloneClusterIT {
                 "spark.executor.memory=1g",
                 "--conf",
                 "spark.ui.enabled=false",
-                "--verbose",
-                "--"));
+                "--verbose"));
+        command.addAll(List.of(submitOptions));
+        command.add("--");
         command.addAll(sparkganArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile());
         builder.environment().putAll(environment());
+        builder.environment().putAll(environment);
         return builder.start();
     }
 
@@ -238,7 +300,9 @@ class StandaloneClusterIT {
         return Map.of(
                 "SPARK_MASTER_PORT", Integer.toString(port),
                 "SPARKGAN_STANDALONE_DIR", state.toString(),
-                "SPARK_HOME", REPO.resolve("cluster/spark-home").toString());
+                "SPARK_HOME", REPO.resolve("cluster/spark-home").toString(),
+                // the conf that local-standalone.sh start writes: the cluster's secret and event log
+                "SPARK_CONF_DIR", state.resolve("conf").toString());
     }
 
     /** A master port whose web UI ports (+1003 and the workers' after it) are free too. */
