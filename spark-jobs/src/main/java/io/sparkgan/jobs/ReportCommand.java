@@ -2,11 +2,11 @@ package io.sparkgan.jobs;
 
 import io.sparkgan.data.OutputFile;
 import io.sparkgan.data.SparkOptions;
+import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.report.RunReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,7 +39,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            RunReport report = new RunReport(runDir, new Configuration());
+            RunReport report = new RunReport(runDir, SparkSessions.hadoopConfiguration(sparkOptions));
             String written;
             if (output != null) {
                 byte[] html = report.html().getBytes(StandardCharsets.UTF_8);

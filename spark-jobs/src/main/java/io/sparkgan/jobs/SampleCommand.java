@@ -2,6 +2,7 @@ package io.sparkgan.jobs;
 
 import io.sparkgan.data.OutputFile;
 import io.sparkgan.data.SparkOptions;
+import io.sparkgan.data.SparkSessions;
 import io.sparkgan.data.export.NumpyArray;
 import io.sparkgan.jobs.train.CheckpointStore;
 import io.sparkgan.jobs.train.RunDirectory;
@@ -70,7 +71,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Configuration conf = new Configuration();
+            Configuration conf = SparkSessions.hadoopConfiguration(sparkOptions);
             Path target = new Path(output);
             FileSystem fs = target.getFileSystem(conf);
             if (fs.exists(target) && !overwrite) {
