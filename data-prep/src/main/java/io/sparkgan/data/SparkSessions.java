@@ -12,6 +12,9 @@ public final class SparkSessions {
     /** The master when neither an option nor spark-submit names one. */
     public static final String LOCAL_MASTER = "local[*]";
 
+    /** Where a standalone worker puts the secret for the processes it launches (Spark's SecurityManager). */
+    private static final String WORKER_SECRET_ENV = "_SPARK_AUTH_SECRET";
+
     private SparkSessions() {}
 
     /** {@link #getOrCreate(String, String, Map, String)} with a command's {@code --master}, {@code --conf}, {@code --name}. */
@@ -77,6 +80,14 @@ public final class SparkSessions {
                         ? name
                         : submitted.isEmpty() || submitted.startsWith("io.sparkgan.") ? defaultName : submitted);
         conf.setMaster(master != null ? master : conf.get("spark.master", LOCAL_MASTER));
+        // A standalone worker hands a cluster-mode driver the cluster's secret in the environment only, and the
+        // driver's SecurityManager then refuses to start without it in the conf (Spark 3.5).
+        String secretFromWorker = System.getenv(WORKER_SECRET_ENV);
+        if (conf.getBoolean("spark.authenticate", false)
+                && !conf.contains("spark.authenticate.secret")
+                && secretFromWorker != null) {
+            conf.set("spark.authenticate.secret", secretFromWorker);
+        }
         // A training round's task result is a whole GAN state (11 MB for the demo's DCGAN). Results up to the RPC
         // message limit travel with the task's status; above the default 1 MB Spark stores them in the block manager
         // and the driver fetches them, which cost 20-80 ms per task and round (docs/PERFORMANCE.md).
