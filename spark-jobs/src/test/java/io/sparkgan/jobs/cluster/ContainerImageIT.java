@@ -43,7 +43,7 @@ class ContainerImageIT {
 
     private static JsonNode config;
 
-    /** Every regular file of every layer: path (absolute) to its entry's mode, size and SHA-256. */
+    /** The image's regular files, its layers laid over each other: path (absolute) to mode, size and SHA-256. */
     private static final Map<String, FileInImage> FILES = new HashMap<>();
 
     record FileInImage(int mode, long size, byte[] sha256) {}
@@ -52,22 +52,24 @@ class ContainerImageIT {
     static void readImage() throws Exception {
         Path tarball = Path.of(System.getProperty("sparkgan.image.tar", "target/sparkgan-image.tar"));
         assertTrue(Files.isRegularFile(tarball), tarball + " missing: build it with mvn -Papp-jar,image package");
-        Map<String, byte[]> small = new HashMap<>();
-        List<String> layerNames = new ArrayList<>();
+        Map<String, byte[]> jsonFiles = new HashMap<>();
+        Map<String, Map<String, FileInImage>> layers = new HashMap<>();
         try (TarArchiveInputStream image = new TarArchiveInputStream(Files.newInputStream(tarball))) {
             for (TarArchiveEntry entry; (entry = image.getNextTarEntry()) != null; ) {
                 if (entry.getName().endsWith(".json")) {
-                    small.put(entry.getName(), image.readAllBytes());
+                    jsonFiles.put(entry.getName(), image.readAllBytes());
                 } else if (entry.isFile()) {
-                    layerNames.add(entry.getName());
-                    readLayer(image);
+                    layers.put(entry.getName(), readLayer(image));
                 }
             }
         }
-        JsonNode manifest = JSON.readTree(small.get("manifest.json")).get(0);
+        JsonNode manifest = JSON.readTree(jsonFiles.get("manifest.json")).get(0);
         assertNotNull(manifest, "the tarball has a Docker manifest.json");
-        assertEquals(manifest.get("Layers").size(), layerNames.size(), "every layer the manifest names is there");
-        config = JSON.readTree(small.get(manifest.get("Config").asText()));
+        for (JsonNode layer : manifest.get("Layers")) {
+            assertTrue(layers.containsKey(layer.asText()), layer + " not in the tarball: " + layers.keySet());
+            FILES.putAll(layers.get(layer.asText()));
+        }
+        config = JSON.readTree(jsonFiles.get(manifest.get("Config").asText()));
     }
 
     @Test
@@ -113,7 +115,23 @@ class ContainerImageIT {
         assertEquals("amd64", config.get("architecture").asText());
     }
 
-    private static void readLayer(InputStream layer) throws Exception {
+    /**
+     * Spark's Kubernetes backend starts the driver and the executors through the official image's entrypoint, which
+     * must come with the base (built here on the official image, or on cluster/kubernetes/stand-in-base.sh's copy of
+     * its configuration where Docker Hub cannot be reached; Jib's scratch base has none).
+     */
+    @Test
+    void theBaseImageBringsTheEntrypointAndSparkHome() {
+        FileInImage entrypoint = FILES.get("/opt/entrypoint.sh");
+        assertNotNull(entrypoint, "/opt/entrypoint.sh in no layer: the base image is not a Spark image");
+        // user 185 owns nothing in the base: the entrypoint must be readable and executable by others
+        assertEquals(05, entrypoint.mode() & 05, "mode " + Integer.toOctalString(entrypoint.mode()));
+        List<String> env = new ArrayList<>();
+        config.at("/config/Env").forEach(variable -> env.add(variable.asText()));
+        assertTrue(env.contains("SPARK_HOME=/opt/spark"), "the base image's environment: " + env);
+    }
+
+    private static Map<String, FileInImage> readLayer(InputStream layer) throws Exception {
         // Jib writes gzip-compressed layers; a base from tar:// may bring uncompressed ones
         BufferedInputStream buffered = new BufferedInputStream(nonClosing(layer), 1 << 16);
         buffered.mark(2);
@@ -121,14 +139,16 @@ class ContainerImageIT {
         buffered.reset();
         InputStream content = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
         TarArchiveInputStream files = new TarArchiveInputStream(content);
+        Map<String, FileInImage> inLayer = new HashMap<>();
         for (TarArchiveEntry entry; (entry = files.getNextTarEntry()) != null; ) {
             if (entry.isFile()) {
                 MessageDigest digest = MessageDigest.getInstance("SHA-256");
                 long size = new DigestInputStream(files, digest).transferTo(OutputStream.nullOutputStream());
-                FILES.put(absolute(entry.getName()), new FileInImage(entry.getMode(), size, digest.digest()));
+                inLayer.put(absolute(entry.getName()), new FileInImage(entry.getMode(), size, digest.digest()));
             }
         }
         content.transferTo(OutputStream.nullOutputStream());
+        return inLayer;
     }
 
     private static String absolute(String tarPath) {
