@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipFile;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -50,7 +47,7 @@ class ContainerImageIT {
 
     @BeforeAll
     static void readImage() throws Exception {
-        Path tarball = Path.of(System.getProperty("sparkgan.image.tar", "target/sparkgan-image.tar"));
+        Path tarball = Path.of(property("sparkgan.image.tar"));
         assertTrue(Files.isRegularFile(tarball), tarball + " missing: build it with mvn -Papp-jar,image package");
         Map<String, byte[]> jsonFiles = new HashMap<>();
         Map<String, Map<String, FileInImage>> layers = new HashMap<>();
@@ -76,7 +73,7 @@ class ContainerImageIT {
     void theApplicationJarIsAtTheDocumentedPath() throws Exception {
         FileInImage jar = FILES.get(JAR_IN_IMAGE);
         assertNotNull(jar, JAR_IN_IMAGE + " in no layer; the image holds " + FILES.keySet());
-        Path built = builtApplicationJar();
+        Path built = Path.of(property("sparkgan.app.jar"));
         assertEquals(Files.size(built), jar.size(), "the jar in the image is " + built);
         assertArrayEquals(sha256(built), jar.sha256(), "the jar in the image is " + built);
         try (ZipFile zip = new ZipFile(built.toFile())) {
@@ -133,7 +130,7 @@ class ContainerImageIT {
 
     private static Map<String, FileInImage> readLayer(InputStream layer) throws Exception {
         // Jib writes gzip-compressed layers; a base from tar:// may bring uncompressed ones
-        BufferedInputStream buffered = new BufferedInputStream(nonClosing(layer), 1 << 16);
+        BufferedInputStream buffered = new BufferedInputStream(layer, 1 << 16);
         buffered.mark(2);
         boolean gzip = buffered.read() == 0x1f && buffered.read() == 0x8b;
         buffered.reset();
@@ -156,20 +153,6 @@ class ContainerImageIT {
         return path.startsWith("/") ? path : "/" + path;
     }
 
-    /** The jar this build made: the image profile names it; by hand, the one application jar in target/. */
-    private static Path builtApplicationJar() throws IOException {
-        String named = System.getProperty("sparkgan.app.jar");
-        if (named != null) {
-            return Path.of(named);
-        }
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            List<Path> jars = files.filter(file -> file.getFileName().toString().matches(".*-app(-gpu)?\\.jar"))
-                    .toList();
-            assertEquals(1, jars.size(), "application jars in target/: " + jars);
-            return jars.get(0);
-        }
-    }
-
     private static byte[] sha256(Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
@@ -178,10 +161,10 @@ class ContainerImageIT {
         return digest.digest();
     }
 
-    private static InputStream nonClosing(InputStream in) {
-        return new FilterInputStream(in) {
-            @Override
-            public void close() {}
-        };
+    /** Set by the image profile: the tarball and the application jar this build made. */
+    private static String property(String name) {
+        String value = System.getProperty(name);
+        assertNotNull(value, name + " unset: run by mvn -Papp-jar,image verify");
+        return value;
     }
 }
