@@ -2,22 +2,43 @@
 # Submits a sparkgan command to a cluster with the application jar (Spark left to the cluster).
 #   cluster/spark-submit.sh [--gpu] <spark-submit options...> -- <sparkgan command and options>
 # e.g.
-#   cluster/spark-submit.sh --master spark://host:7077 --properties-file cluster/conf/spark-defaults-cpu.conf \
+#   cluster/spark-submit.sh --master spark://host:7077 --conf-file cluster/conf/spark-defaults-cpu.conf \
 #     -- train --data hdfs:///datasets/mnist --run-dir hdfs:///runs/mnist-1
+# --conf-file FILE gives each "key value" line of FILE as a --conf, on top of the site's spark-defaults.conf
+# (spark-submit's --properties-file would replace it); a --conf after it wins.
+# With --deploy-mode cluster, a train or retrain exits with the driver's own exit code (0, 99, 2-5), which
+# spark-submit does not carry in that mode: the application gets a unique --name unless given one, standalone's
+# spark-submit waits for the driver, and the code is read from the outcome the driver recorded (sparkgan outcome).
 # Uses $SPARK_HOME/bin/spark-submit (a Spark 3.5.x / Scala 2.12 distribution). Submits the CPU application jar
 # spark-jobs/target/spark-jobs-*-app.jar, or with --gpu the CUDA one, spark-jobs-*-app-gpu.jar, and builds it
 # when missing. Refuses (exit 2) when that jar cannot be built, when several versions of it are there, or when
 # its manifest names the other backend or none (a jar from a build before the two had their own names).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/cluster/conf/conf-options.sh"
 refuse() {
   echo "cluster/spark-submit.sh: $*" >&2
   exit 2
 }
 backend=cpu classifier=app maven_opts=(-Papp-jar)
 if [ "${1:-}" = "--gpu" ]; then backend=gpu classifier=app-gpu maven_opts+=(-Dgpu); shift; fi
-submit_opts=()
-while [ $# -gt 0 ] && [ "$1" != "--" ]; do submit_opts+=("$1"); shift; done
+submit_opts=() deploy_mode=client master="" name=""
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+  case "$1" in
+    --conf-file)
+      [ -f "${2:-}" ] || refuse "--conf-file ${2:-}: no such file"
+      mapfile -d '' file_options < <(conf_options "$2")
+      submit_opts+=("${file_options[@]}")
+      shift 2; continue ;;
+    --deploy-mode) deploy_mode=${2:-} ;;
+    --deploy-mode=*) deploy_mode=${1#*=} ;;
+    --master) master=${2:-} ;;
+    --master=*) master=${1#*=} ;;
+    --name) name=${2:-} ;;
+    --name=*) name=${1#*=} ;;
+  esac
+  submit_opts+=("$1"); shift
+done
 [ "${1:-}" = "--" ] && shift
 [ -n "${SPARK_HOME:-}" ] ||
   refuse "set SPARK_HOME to a Spark 3.5 (Scala 2.12) distribution (cluster/spark-home for local-standalone.sh)"
@@ -46,4 +67,37 @@ if command -v unzip >/dev/null; then
   [ "$built_for" = "$backend" ] ||
     refuse "$jar was built for backend '${built_for:-unknown, by an older build}', not $backend; rebuild it: mvn clean and $build"
 fi
-exec "$SPARK_HOME/bin/spark-submit" --class io.sparkgan.jobs.SparkGanCli "${submit_opts[@]}" "$jar" "$@"
+command=${1:-}
+if [ "$deploy_mode" != cluster ] || { [ "$command" != train ] && [ "$command" != retrain ]; }; then
+  exec "$SPARK_HOME/bin/spark-submit" --class io.sparkgan.jobs.SparkGanCli "${submit_opts[@]}" "$jar" "$@"
+fi
+
+# Cluster deploy mode: where the driver records its outcome, and the storage settings to read it with.
+where=() storage=()
+args=("$@")
+for ((i = 1; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --run-dir | --registry | --alias) where+=("${args[i]}" "${args[i + 1]:-}") ;;
+    --run-dir=* | --registry=* | --alias=*) where+=("${args[i]}") ;;
+  esac
+done
+for ((i = 0; i < ${#submit_opts[@]}; i++)); do
+  case "${submit_opts[i]}" in
+    --conf) [[ "${submit_opts[i + 1]:-}" == spark.hadoop.* ]] && storage+=(--conf "${submit_opts[i + 1]}") ;;
+  esac
+done
+if [ -z "$name" ]; then
+  name="sparkgan-$command-$(date -u +%Y%m%dT%H%M%SZ)-$$"
+  submit_opts+=(--name "$name")
+fi
+# standalone's spark-submit returns as soon as the driver is accepted unless told to wait
+[[ "$master" == spark://* ]] && submit_opts+=(--conf spark.standalone.submit.waitAppCompletion=true)
+set +e
+"$SPARK_HOME/bin/spark-submit" --class io.sparkgan.jobs.SparkGanCli "${submit_opts[@]}" "$jar" "$@"
+submitted=$?
+"$SPARK_HOME/bin/spark-submit" --master 'local[1]' --class io.sparkgan.jobs.SparkGanCli "$jar" \
+  outcome "${where[@]}" --expect-name "$name" "${storage[@]}" >&2
+code=$?
+set -e
+echo "cluster/spark-submit.sh: application $name ended with exit code $code (spark-submit: $submitted)" >&2
+exit "$code"

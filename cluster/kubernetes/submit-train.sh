@@ -9,7 +9,10 @@
 # SERVICE_ACCOUNT (sparkgan), EXECUTORS (8). To run the official apache/spark image with a jar from this machine
 # instead, APP_JAR=spark-jobs/target/spark-jobs-0.1.0-SNAPSHOT-app.jar and UPLOAD_PATH=s3a://bucket/spark-uploads:
 # spark-submit copies the jar there (spark.kubernetes.file.upload.path) and the driver fetches it.
+# In Kubernetes cluster mode spark-submit exits 0 whatever the driver did (Spark 3.5): the training's exit code is
+# in its outcome, `sparkgan outcome --run-dir URI --expect-name NAME` (NAME: $NAME, default sparkgan-train-<time>).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../conf/conf-options.sh"
 refuse() {
   echo "kubernetes/submit-train.sh: $*" >&2
   exit 2
@@ -25,10 +28,12 @@ if [[ "$app_jar" != local://* ]]; then
     refuse "APP_JAR=$app_jar is on this machine: set UPLOAD_PATH to a directory the driver can read (s3a://, hdfs://)"
   upload=(--conf spark.kubernetes.file.upload.path="$UPLOAD_PATH")
 fi
+mapfile -d '' settings < <(conf_options "$(dirname "$0")/../conf/spark-defaults-cpu.conf")
+name=${NAME:-sparkgan-train-$(date -u +%Y%m%dT%H%M%SZ)}
+echo "application $name; its exit code afterwards: sparkgan outcome --run-dir ... --expect-name $name" >&2
 exec "$SPARK_HOME/bin/spark-submit" \
-  --master "k8s://$K8S_API" --deploy-mode cluster --name sparkgan-train \
-  --class io.sparkgan.jobs.SparkGanCli \
-  --properties-file "$(dirname "$0")/../conf/spark-defaults-cpu.conf" \
+  --master "k8s://$K8S_API" --deploy-mode cluster --name "$name" \
+  --class io.sparkgan.jobs.SparkGanCli "${settings[@]}" \
   --conf spark.executor.instances="${EXECUTORS:-8}" \
   --conf spark.kubernetes.namespace="${NAMESPACE:-sparkgan}" \
   --conf spark.kubernetes.container.image="$IMAGE" \

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Spark home whose {@code bin/spark-submit} only writes down its arguments, one a line, and exits with
- * {@code FAKE_SUBMIT_EXIT} (0 unless set): the cluster kit's scripts run for real up to the point where they hand over
- * to Spark.
+ * {@code FAKE_SUBMIT_EXIT} (0 unless set), or for {@code sparkgan outcome} with {@code FAKE_OUTCOME_EXIT}: the
+ * cluster kit's scripts run for real up to the point where they hand over to Spark.
  */
 record FakeSparkHome(Path dir) {
 
@@ -26,7 +26,10 @@ record FakeSparkHome(Path dir) {
         Path bin = Files.createDirectories(parent.resolve("spark-home/bin"));
         executable(
                 bin.resolve("spark-submit"),
-                "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"$0.args\"\necho --- >> \"$0.args\"\nexit ${FAKE_SUBMIT_EXIT:-0}\n");
+                "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"$0.args\"\necho --- >> \"$0.args\"\n"
+                        // sparkgan outcome, which reads the code a cluster-mode driver recorded
+                        + "case \" $* \" in *' outcome '*) exit ${FAKE_OUTCOME_EXIT:-0} ;; esac\n"
+                        + "exit ${FAKE_SUBMIT_EXIT:-0}\n");
         return new FakeSparkHome(bin.getParent());
     }
 

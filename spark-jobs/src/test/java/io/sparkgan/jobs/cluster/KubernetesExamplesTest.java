@@ -138,9 +138,12 @@ class KubernetesExamplesTest {
         }
     }
 
-    /** The CronJob's own script, run with a spark-submit that answers 0 (promoted): retrain, then generate. */
+    /**
+     * The CronJob's own script, with a spark-submit that exits 0 as Kubernetes cluster mode does whatever the driver
+     * did, and a recorded outcome of 0 (promoted: retrain, then generate) or 99 (kept: no generation, a good night).
+     */
     @Test
-    void theCronJobSubmitsTheImagesJarInItsNamespaceAsItsServiceAccount() throws Exception {
+    void theCronJobSubmitsTheImagesJarInItsNamespaceAsItsServiceAccountAndBranchesOnTheOutcome() throws Exception {
         JsonNode cronJob = kind(CRONJOB, "CronJob");
         JsonNode account = kind(RBAC, "ServiceAccount");
         JsonNode pod = cronJob.at("/spec/jobTemplate/spec/template/spec");
@@ -152,20 +155,12 @@ class KubernetesExamplesTest {
         assertEquals("[\"/bin/bash\",\"-c\"]", container.get("command").toString());
         FakeSparkHome spark = FakeSparkHome.in(dir);
 
-        Run run = FakeSparkHome.run(
-                env(
-                        "SPARK_HOME",
-                        spark.dir().toString(),
-                        "IMAGE",
-                        container.at("/env/0/value").asText()),
-                "/bin/bash",
-                "-c",
-                container.at("/args/0").asText());
+        Run promoted = cronJob(spark, container, "0");
 
-        assertEquals(0, run.exitCode(), run.output());
+        assertEquals(0, promoted.exitCode(), promoted.output());
         List<List<String>> submissions = spark.submissions();
-        assertEquals(2, submissions.size(), submissions.toString());
-        for (List<String> args : submissions) {
+        assertEquals(3, submissions.size(), submissions.toString());
+        for (List<String> args : List.of(submissions.get(0), submissions.get(2))) {
             assertTrue(args.contains(IMAGE_JAR), args.toString());
             assertTrue(
                     args.contains("spark.kubernetes.authenticate.driver.serviceAccountName=" + serviceAccount),
@@ -175,9 +170,40 @@ class KubernetesExamplesTest {
                     args.contains("spark.kubernetes.container.image="
                             + container.get("image").asText()),
                     args.toString());
+            // the executor settings come on top of the image's spark-defaults.conf, not instead of it
+            assertTrue(args.contains("spark.task.cpus=4") && !args.contains("--properties-file"), args.toString());
         }
-        assertEquals("retrain", submissions.get(0).get(submissions.get(0).indexOf(IMAGE_JAR) + 1));
-        assertEquals("generate", submissions.get(1).get(submissions.get(1).indexOf(IMAGE_JAR) + 1));
+        List<String> retrain = submissions.get(0);
+        assertEquals("retrain", retrain.get(retrain.indexOf(IMAGE_JAR) + 1));
+        String name = retrain.get(retrain.indexOf("--name") + 1);
+        List<String> outcome = submissions.get(1);
+        assertEquals(
+                List.of("outcome", "--registry", "s3a://models/mnist", "--expect-name", name),
+                outcome.subList(outcome.indexOf("outcome"), outcome.size()));
+        assertEquals("generate", submissions.get(2).get(submissions.get(2).indexOf(IMAGE_JAR) + 1));
+
+        Run kept = cronJob(spark, container, "99");
+        assertEquals(0, kept.exitCode(), kept.output());
+        assertTrue(kept.output().contains("kept the old model"), kept.output());
+        assertEquals(5, spark.submissions().size(), "retrain and outcome, no generation");
+        Run failed = cronJob(spark, container, "4");
+        assertEquals(4, failed.exitCode(), failed.output());
+    }
+
+    private static Run cronJob(FakeSparkHome spark, JsonNode container, String outcome) throws Exception {
+        return FakeSparkHome.run(
+                env(
+                        "SPARK_HOME",
+                        spark.dir().toString(),
+                        "IMAGE",
+                        container.at("/env/0/value").asText(),
+                        "SPARKGAN_CONF",
+                        REPO.resolve("cluster/conf/spark-defaults-cpu.conf").toString(),
+                        "FAKE_OUTCOME_EXIT",
+                        outcome),
+                "/bin/bash",
+                "-c",
+                container.at("/args/0").asText());
     }
 
     /** Every YAML file of the cluster kit parses, and the docs name one jar path in the image. */

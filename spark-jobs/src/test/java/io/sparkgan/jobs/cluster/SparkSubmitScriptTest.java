@@ -36,6 +36,9 @@ class SparkSubmitScriptTest {
         Path repo = Files.createDirectories(dir.resolve("repo"));
         script = Files.createDirectories(repo.resolve("cluster")).resolve("spark-submit.sh");
         FakeSparkHome.executable(script, Files.readString(FakeSparkHome.REPO.resolve("cluster/spark-submit.sh")));
+        Path confOptions = Path.of("cluster/conf/conf-options.sh");
+        Files.createDirectories(repo.resolve(confOptions).getParent());
+        Files.copy(FakeSparkHome.REPO.resolve(confOptions), repo.resolve(confOptions));
         target = Files.createDirectories(repo.resolve("spark-jobs/target"));
         spark = FakeSparkHome.in(dir);
     }
@@ -117,6 +120,119 @@ class SparkSubmitScriptTest {
                         + " the sources are\n",
                 run.output());
         assertEquals(List.of(), spark.submissions());
+    }
+
+    /** --conf-file adds a file's settings as --conf, where --properties-file would drop spark-defaults.conf. */
+    @Test
+    void aConfFileBecomesConfSettingsThatALaterConfOverrides() throws Exception {
+        Path jar = appJar("spark-jobs-0.1.0-app.jar", "cpu");
+        Path conf = Files.writeString(
+                dir.resolve("app.conf"),
+                "# sparkgan's settings\nspark.executor.cores    4\n\nspark.executor.extraJavaOptions  -Da=1 -Db=2\n");
+
+        Run run = submit(
+                "--master", "yarn", "--conf-file", conf.toString(), "--conf", "spark.executor.cores=2", "--", "prep");
+
+        assertEquals(0, run.exitCode(), run.output());
+        assertEquals(
+                List.of(List.of(
+                        "--class",
+                        "io.sparkgan.jobs.SparkGanCli",
+                        "--master",
+                        "yarn",
+                        "--conf",
+                        "spark.executor.cores=4",
+                        "--conf",
+                        "spark.executor.extraJavaOptions=-Da=1 -Db=2",
+                        "--conf",
+                        "spark.executor.cores=2",
+                        jar.toString(),
+                        "prep")),
+                spark.submissions());
+        Run missing = submit("--conf-file", dir.resolve("nothing.conf").toString(), "--", "prep");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.output().contains("--conf-file " + dir.resolve("nothing.conf") + ": no such file"));
+    }
+
+    /**
+     * In cluster deploy mode spark-submit's exit code does not carry the driver's: the script names the application,
+     * makes standalone's spark-submit wait, then exits with the outcome the driver recorded under that name.
+     */
+    @Test
+    void inClusterDeployModeARetrainExitsWithTheOutcomeItsDriverRecorded() throws Exception {
+        Path jar = appJar("spark-jobs-0.1.0-app.jar", "cpu");
+        Run kept = FakeSparkHome.run(
+                env("SPARK_HOME", spark.dir().toString(), "FAKE_OUTCOME_EXIT", "99"),
+                script.toString(),
+                "--master",
+                "spark://h:7077",
+                "--deploy-mode",
+                "cluster",
+                "--conf",
+                "spark.hadoop.fs.s3a.endpoint=http://s3:9000",
+                "--",
+                "retrain",
+                "--registry",
+                "s3a://models/mnist",
+                "--alias",
+                "nightly",
+                "--kimg",
+                "60");
+
+        assertEquals(99, kept.exitCode(), kept.output());
+        List<List<String>> calls = spark.submissions();
+        assertEquals(2, calls.size(), calls.toString());
+        List<String> submitted = calls.get(0);
+        String name = submitted.get(submitted.indexOf("--name") + 1);
+        assertTrue(name.matches("sparkgan-retrain-\\d{8}T\\d{6}Z-\\d+"), name);
+        assertTrue(submitted.contains("spark.standalone.submit.waitAppCompletion=true"), submitted.toString());
+        assertEquals(
+                List.of(
+                        "--master",
+                        "local[1]",
+                        "--class",
+                        "io.sparkgan.jobs.SparkGanCli",
+                        jar.toString(),
+                        "outcome",
+                        "--registry",
+                        "s3a://models/mnist",
+                        "--alias",
+                        "nightly",
+                        "--expect-name",
+                        name,
+                        "--conf",
+                        "spark.hadoop.fs.s3a.endpoint=http://s3:9000"),
+                calls.get(1));
+        assertTrue(kept.output().contains("application " + name + " ended with exit code 99"), kept.output());
+
+        // a name given is the one checked; client mode needs none of this
+        Run named = FakeSparkHome.run(
+                env("SPARK_HOME", spark.dir().toString(), "FAKE_OUTCOME_EXIT", "4"),
+                script.toString(),
+                "--master",
+                "yarn",
+                "--deploy-mode=cluster",
+                "--name",
+                "nightly-7",
+                "--",
+                "train",
+                "--run-dir=hdfs:///runs/r1");
+        assertEquals(4, named.exitCode(), named.output());
+        List<String> outcome = spark.submissions().get(3);
+        assertEquals(
+                List.of("outcome", "--run-dir=hdfs:///runs/r1", "--expect-name", "nightly-7"),
+                outcome.subList(outcome.indexOf("outcome"), outcome.size()));
+        assertTrue(
+                !spark.submissions().get(2).contains("spark.standalone.submit.waitAppCompletion=true"), "not on YARN");
+        Run client = FakeSparkHome.run(
+                env("SPARK_HOME", spark.dir().toString(), "FAKE_OUTCOME_EXIT", "4"),
+                script.toString(),
+                "--master",
+                "yarn",
+                "--",
+                "train");
+        assertEquals(0, client.exitCode(), client.output());
+        assertEquals(5, spark.submissions().size());
     }
 
     @Test
