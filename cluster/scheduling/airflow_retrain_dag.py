@@ -2,14 +2,20 @@
 
 `sparkgan retrain` exits 99 when it trained fine but kept the old model; BashOperator marks a task *skipped* on
 exit code 99 (its `skip_on_exit_code` default), so the generation task downstream is skipped with it, and a
-real failure fails the run.
+real failure fails the run. The driver runs in the cluster (YARN cluster mode), where spark-submit does not carry
+its exit code: cluster/spark-submit.sh reads it back from the outcome the driver recorded in the registry
+(cluster/README.md, "Exit codes in every deploy mode"). /opt/sparkgan is a checkout of sparkgan on the Airflow
+host with the application jar built (mvn -Papp-jar -DskipTests package) and SPARK_HOME set.
 """
 from datetime import datetime
 
 from airflow import DAG
 from airflow.operators.bash import BashOperator
 
-SUBMIT = "/opt/sparkgan/cluster/spark-submit.sh --master yarn --deploy-mode cluster --"
+SUBMIT = (
+    "/opt/sparkgan/cluster/spark-submit.sh --master yarn --deploy-mode cluster"
+    " --conf-file /opt/sparkgan/cluster/conf/spark-defaults-cpu.conf --conf spark.yarn.maxAppAttempts=1 --"
+)
 REGISTRY = "hdfs:///models/mnist"
 
 with DAG(
