@@ -106,6 +106,10 @@ class StandaloneClusterIT {
         String submitted = Files.readString(dir.resolve("train-undisturbed.log"));
         assertTrue(submitted.contains("master                  spark://127.0.0.1:" + port), "to the standalone master");
         assertTrue(submitted.matches("(?s).*primaryResource +file:\\S+-app\\.jar.*"), "the application jar");
+        // the cluster's spark-defaults.conf (local-standalone.sh start) was read: the application kept an event log
+        try (var events = Files.list(state.resolve("events"))) {
+            assertEquals(1, events.count(), "one event log, for the history server");
+        }
     }
 
     @Test
