@@ -67,6 +67,27 @@ if command -v unzip >/dev/null; then
   [ "$built_for" = "$backend" ] ||
     refuse "$jar was built for backend '${built_for:-unknown, by an older build}', not $backend; rebuild it: mvn clean and $build"
 fi
+# Java 17 opens that Spark 3.5's launcher gives a driver it starts itself (JavaModuleOptions), but a standalone
+# worker starting a cluster-mode driver does not: without them the driver fails at SparkContext (sun.nio.ch). That
+# driver's JVM options are spark.driver.extraJavaOptions alone, so they go in front of any given here (one set in
+# the site's spark-defaults.conf is replaced: add the opens there instead).
+if [ "$deploy_mode" = cluster ] && [[ "$master" == spark://* ]]; then
+  opens="-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false"
+  for package in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
+    java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.security.action \
+    sun.util.calendar; do
+    opens+=" --add-opens=java.base/$package=ALL-UNNAMED"
+  done
+  opens+=" --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED"
+  given=false
+  for ((i = 0; i < ${#submit_opts[@]}; i++)); do
+    if [[ "${submit_opts[i]}" == spark.driver.extraJavaOptions=* ]]; then
+      submit_opts[i]="spark.driver.extraJavaOptions=$opens ${submit_opts[i]#*=}"
+      given=true
+    fi
+  done
+  $given || submit_opts+=(--conf "spark.driver.extraJavaOptions=$opens")
+fi
 command=${1:-}
 if [ "$deploy_mode" != cluster ] || { [ "$command" != train ] && [ "$command" != retrain ]; }; then
   exec "$SPARK_HOME/bin/spark-submit" --class io.sparkgan.jobs.SparkGanCli "${submit_opts[@]}" "$jar" "$@"

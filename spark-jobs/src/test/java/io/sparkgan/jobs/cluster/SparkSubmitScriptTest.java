@@ -186,6 +186,12 @@ class SparkSubmitScriptTest {
         String name = submitted.get(submitted.indexOf("--name") + 1);
         assertTrue(name.matches("sparkgan-retrain-\\d{8}T\\d{6}Z-\\d+"), name);
         assertTrue(submitted.contains("spark.standalone.submit.waitAppCompletion=true"), submitted.toString());
+        // a standalone worker starts a cluster-mode driver with spark.driver.extraJavaOptions alone: Java 17's opens
+        assertTrue(
+                submitted.stream()
+                        .anyMatch(arg -> arg.startsWith("spark.driver.extraJavaOptions=")
+                                && arg.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED")),
+                submitted.toString());
         assertEquals(
                 List.of(
                         "--master",
