@@ -216,6 +216,28 @@ class StandaloneClusterIT {
                 1e-5);
     }
 
+    @Test
+    @Order(6)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void theHistoryServerShowsTheApplicationsFromTheirEventLogs() throws Exception {
+        assertEquals(0, script("history"), "local-standalone.sh history");
+        long pid = Long.parseLong(Files.readString(state.resolve("history.pid")).trim());
+        STARTED.add(ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("history server not running")));
+        URI applications = URI.create("http://127.0.0.1:" + (port + 11003) + "/api/v1/applications");
+        JsonNode listed = null;
+        while (listed == null || listed.size() == 0) {
+            try {
+                listed = Json.MAPPER.readTree(applications.toURL());
+            } catch (IOException notYet) {
+                Thread.sleep(500);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        listed.forEach(application -> names.add(application.get("name").asText()));
+        assertTrue(names.contains("sparkgan train"), names.toString());
+        assertTrue(names.contains("nightly-3"), "the cluster-mode driver's too: " + names);
+    }
+
     private static List<String> train(String runDir) {
         List<String> args = new ArrayList<>(List.of(
                 "train",
@@ -309,11 +331,12 @@ class StandaloneClusterIT {
                 "SPARK_CONF_DIR", state.resolve("conf").toString());
     }
 
-    /** A master port whose web UI ports (+1003 and the workers' after it) are free too. */
+    /** A master port whose web UI ports (+1003 and the workers' after it) and history server port are free too. */
     private static int freePortRange() throws IOException {
         for (int candidate = 17077; candidate < 30000; candidate += 97) {
             int base = candidate;
-            if (IntStream.of(base, base + 1003, base + 1004, base + 1005).allMatch(StandaloneClusterIT::free)) {
+            if (IntStream.of(base, base + 1003, base + 1004, base + 1005, base + 11003)
+                    .allMatch(StandaloneClusterIT::free)) {
                 return base;
             }
         }
