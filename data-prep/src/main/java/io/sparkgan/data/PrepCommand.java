@@ -58,9 +58,17 @@ public class PrepCommand implements Callable<Integer> {
             "--label-col", Source.PARQUET,
             "--shape", Source.PARQUET);
 
-    /** Options that say how to run rather than what to make, left out of the manifest's provenance. */
-    private static final Set<String> RUN_OPTIONS = Set.of(
-            "--output", "--overwrite", OutputDirectory.DROP_EVALUATOR, "--master", "--verbose", "--max-image-pixels");
+    /** How Spark runs: the only options --validate takes. */
+    private static final Set<String> SPARK_OPTIONS = Set.of("--master", "--conf", "--name", "--verbose");
+
+    /**
+     * Options that say how to run rather than what to make, left out of the manifest's provenance (--conf may hold
+     * credentials).
+     */
+    private static final Set<String> RUN_OPTIONS = java.util.stream.Stream.concat(
+                    SPARK_OPTIONS.stream(),
+                    Set.of("--output", "--overwrite", OutputDirectory.DROP_EVALUATOR, "--max-image-pixels").stream())
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     @Spec
     private CommandSpec spec;
@@ -210,13 +218,14 @@ public class PrepCommand implements Callable<Integer> {
         if (validate != null) {
             List<String> others = given.matchedOptions().stream()
                     .map(OptionSpec::longestName)
-                    .filter(name ->
-                            !Set.of("--validate", "--master", "--verbose").contains(name))
+                    .filter(name -> !name.equals("--validate") && !SPARK_OPTIONS.contains(name))
                     .toList();
             if (!others.isEmpty()) {
                 throw new ParameterException(
                         spec.commandLine(),
-                        "--validate takes no other options than --master and" + " --verbose, but got "
+                        "--validate takes no other options than "
+                                + String.join(
+                                        ", ", SPARK_OPTIONS.stream().sorted().toList()) + ", but got "
                                 + String.join(", ", others));
             }
             return;

@@ -49,7 +49,9 @@ class PrepCommandTest {
 
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(
-                run.err().contains("--validate takes no other options than --master and --verbose, but got --limit"),
+                run.err()
+                        .contains(
+                                "--validate takes no other options than --conf, --master, --name, --verbose, but got --limit"),
                 run::toString);
     }
 

@@ -1,6 +1,7 @@
 package io.sparkgan.jobs;
 
 import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.jobs.train.TrainConfig;
@@ -11,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,8 +53,8 @@ public final class DemoCommand implements Callable<Integer> {
                     + " its task slots)")
     int workers;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*])")
-    String master;
+    @Mixin
+    SparkOptions sparkOptions;
 
     @Option(names = "--no-evaluation", description = "train without the evaluator (and without evaluations)")
     boolean noEvaluation;
@@ -60,7 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            SparkSession spark = SparkSessions.getOrCreate("sparkgan demo", master);
+            SparkSession spark = SparkSessions.getOrCreate("sparkgan demo", sparkOptions);
             Path dataset = dir.resolve("mnist-train").toAbsolutePath();
             Path testSplit = dir.resolve("mnist-test").toAbsolutePath();
             int code = prep(dataset, "train");

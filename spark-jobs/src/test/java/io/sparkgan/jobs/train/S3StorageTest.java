@@ -1,6 +1,7 @@
 package io.sparkgan.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -77,8 +79,15 @@ class S3StorageTest {
                     "--limit",
                     "64",
                     "--output",
-                    uri));
-            ok(TestData.cli("prep", "--validate", uri));
+                    uri,
+                    "--conf",
+                    "spark.hadoop.fs.s3a.secret.key=" + S3Server.SECRET_KEY));
+            // --conf says how to reach the store, not what the data is: credentials stay out of the manifest
+            Map<String, String> provenance = DatasetManifest.read(uri, conf()).properties();
+            assertEquals("64", provenance.get("prep.limit"), provenance.toString());
+            assertFalse(provenance.toString().contains(S3Server.SECRET_KEY), provenance.toString());
+            ok(TestData.cli(
+                    "prep", "--validate", uri, "--conf", "spark.hadoop.fs.s3a.secret.key=" + S3Server.SECRET_KEY));
             ok(TestData.cli(
                     "train-evaluator",
                     "--data",
