@@ -50,6 +50,7 @@ final class ImageCodec {
             if (type == null) {
                 type = reader.getImageTypes(0).next();
             }
+            requireRgbOrGray(type.getColorModel(), what);
             return new Header(reader.getHeight(0), reader.getWidth(0), isGray(type.getColorModel()));
         });
     }
@@ -59,7 +60,24 @@ final class ImageCodec {
      * (see {@link PixelImage#overBlack}).
      */
     static PixelImage decode(InputStream in, String what, long maxPixels) {
-        return toPixels(withReader(in, what, maxPixels, "decode image", reader -> reader.read(0)));
+        BufferedImage image = withReader(in, what, maxPixels, "decode image", reader -> reader.read(0));
+        requireRgbOrGray(image.getColorModel(), what);
+        return toPixels(image);
+    }
+
+    /**
+     * Refuses a CMYK image (a JPEG with four components, as Photoshop and Pillow write for print): javax.imageio
+     * decodes it with a naive CMYK colour space that ignores the Adobe marker's inversion and the embedded ICC
+     * profile, so its colours come out wrong (measured: channel means 176 against the source's 127), silently.
+     * Decoding it faithfully needs a colour-managed decoder (TwelveMonkeys ImageIO); one conversion before prep is
+     * simpler than an ImageIO plugin on every executor.
+     */
+    private static void requireRgbOrGray(ColorModel model, String what) {
+        if (model.getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+            throw new DatasetException(
+                    what + " is a CMYK JPEG, whose colours javax.imageio does not convert to RGB"
+                            + " faithfully; convert it to RGB first (e.g. ImageMagick: magick IN.jpg -colorspace sRGB OUT.jpg)");
+        }
     }
 
     private interface ReaderStep<T> {

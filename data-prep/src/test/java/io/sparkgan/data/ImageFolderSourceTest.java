@@ -204,6 +204,26 @@ class ImageFolderSourceTest extends SparkTest {
     }
 
     @Test
+    void aCmykJpegIsRefusedByNameInsteadOfDecodedWithWrongColours() throws Exception {
+        // plain four components, and with the Adobe marker of Photoshop and Pillow saying CMYK or YCCK
+        for (int adobeTransform : new int[] {-1, 0, 2}) {
+            Path images = dir.resolve("cmyk" + adobeTransform);
+            TestImages.write(TestImages.solid(8, 8, BufferedImage.TYPE_INT_RGB, 0x3080c0), images.resolve("rgb.jpg"));
+            Files.write(images.resolve("print.jpg"), TestImages.cmykJpeg(8, 8, 0x30, 0x80, 0xc0, adobeTransform));
+
+            PrepRun run = prep(images, dir.resolve("ds" + adobeTransform));
+
+            assertEquals(2, run.exitCode(), run::toString);
+            assertTrue(
+                    run.err()
+                            .contains("file:" + images.resolve("print.jpg") + " is a CMYK JPEG, whose colours"
+                                    + " javax.imageio does not convert to RGB faithfully"),
+                    run::toString);
+            assertFalse(Files.exists(dir.resolve("ds" + adobeTransform)));
+        }
+    }
+
+    @Test
     void namesAFileThatIsNotAnImage() throws Exception {
         Files.write(folder.resolve("dog/broken.png"), "not a png at all".getBytes());
 

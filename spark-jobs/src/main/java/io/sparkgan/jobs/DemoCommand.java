@@ -8,6 +8,8 @@ import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingMaster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -37,8 +39,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "PATH", description = "where the dataset and the run go (default: demo)")
     Path dir = Path.of("demo");
 
-    @Option(names = "--mnist", paramLabel = "PATH", description = "the MNIST IDX folder (default: data/mnist)")
-    Path mnist = Path.of("data", "mnist");
+    @Option(
+            names = "--mnist",
+            paramLabel = "PATH",
+            description = "the MNIST IDX folder (default: the data/mnist bundled with sparkgan, wherever the demo is"
+                    + " started)")
+    Path mnist;
+
+    /** Where the bundled MNIST is, relative to a sparkgan checkout. */
+    static final Path BUNDLED_MNIST = Path.of("data", "mnist");
 
     @Option(
             names = "--kimg",
@@ -62,6 +71,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            if (mnist == null) {
+                mnist = bundledMnist(
+                        Path.of("").toAbsolutePath(),
+                        Path.of(DemoCommand.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI()));
+            }
             SparkSession spark = SparkSessions.getOrCreate("sparkgan demo", sparkOptions);
             Path dataset = dir.resolve("mnist-train").toAbsolutePath();
             Path testSplit = dir.resolve("mnist-test").toAbsolutePath();
@@ -134,6 +152,24 @@ public final class DemoCommand implements Callable<Integer> {
     /** The demo's budget when not given: the same {@link #STEPS_PER_WORKER} steps per worker on any machine. */
     static double defaultKimg(int workers, int batchPerWorker) {
         return STEPS_PER_WORKER * (double) batchPerWorker * workers / 1000;
+    }
+
+    /**
+     * The bundled MNIST of the checkout the demo's classes or jar were built in ({@code codeLocation} is
+     * {@code <checkout>/spark-jobs/target/classes} or a jar next to it), so that the demo runs from any directory;
+     * else {@code data/mnist} under {@code workingDirectory}.
+     */
+    static Path bundledMnist(Path workingDirectory, Path codeLocation) {
+        List<Path> tried = new ArrayList<>();
+        for (Path dir = codeLocation.getParent(); dir != null; dir = dir.getParent()) {
+            tried.add(dir.resolve(BUNDLED_MNIST));
+        }
+        tried.add(workingDirectory.resolve(BUNDLED_MNIST));
+        return tried.stream()
+                .filter(Files::isDirectory)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the bundled MNIST is not in any of " + tried
+                        + " (sparkgan's classes are in " + codeLocation + "); pass --mnist with its IDX folder"));
     }
 
     /** Preps one MNIST split into {@code dataset} unless it is there already. */

@@ -22,7 +22,7 @@ import org.apache.spark.sql.SparkSession;
  * file is what it reads, with {@code sparkgan outcome} or {@code hadoop fs -cat}.
  *
  * @param exitCode the command's exit code, as it would have exited in client mode
- * @param outcome one word: trained, promoted, kept, collapsed, diverged, locked or failed
+ * @param outcome one word: trained, promoted, kept, collapsed, diverged, locked, stopped or failed
  * @param message what the command printed last: its summary or its error
  * @param details what the command adds (a retrain's candidate and version, a training's rounds)
  */

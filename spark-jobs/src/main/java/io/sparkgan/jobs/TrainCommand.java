@@ -2,7 +2,10 @@ package io.sparkgan.jobs;
 
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
+import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.jobs.report.RunReport;
+import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GracefulStop;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunLock;
 import io.sparkgan.jobs.train.TrainConfig;
@@ -35,7 +38,8 @@ import picocli.CommandLine.Option;
             "Options override --config, which overrides the defaults. Exit codes: 0 done, 2 bad options or input",
             "(or, with --resume, no checkpoint that verifies), 3 stopped for a suspected mode collapse",
             "(--on-collapse stop, or rollback with none left), 4 diverged (more rejected rounds than",
-            "--max-rejected-rounds), 5 another trainer holds the run directory (its run.lock)."
+            "--max-rejected-rounds), 5 another trainer holds the run directory (its run.lock),",
+            "143 stopped by SIGTERM (a scheduler, timeout) after the last whole round: continue with --resume."
         })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -45,6 +49,8 @@ public final class TrainCommand implements Callable<Integer> {
     static final int DIVERGED = 4;
     /** Another trainer holds the run directory's lock. */
     static final int LOCKED = 5;
+    /** Stopped by SIGTERM (128 + 15, what the JVM exits with anyway), between rounds. */
+    static final int STOPPED = GracefulStop.EXIT_CODE;
 
     @Mixin
     SparkOptions sparkOptions;
@@ -325,14 +331,54 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Outcome outcome = train();
-        if (master != null && master.heldRun()) {
-            outcome.recordInRun("train", master.runDir(), sparkOptions);
+        // a stop that took too long has been reported by the stop itself
+        if (stop == null || stop.claimReport()) {
+            report(outcome);
+        }
+        if (stop != null) {
+            stop.close();
         }
         return outcome.exitCode();
     }
 
     /** The trainer, once made: whether it held the run's lock decides whether the outcome is the run's. */
     private TrainingMaster master;
+    /** Stops the training between rounds on SIGTERM; installed once Spark runs. */
+    private GracefulStop stop;
+
+    private void report(Outcome outcome) {
+        if (outcome.exitCode() == STOPPED) {
+            System.err.println(outcome.message());
+        }
+        if (master != null && master.heldRun()) {
+            outcome.recordInRun("train", master.runDir(), sparkOptions);
+        }
+    }
+
+    /** The outcome of a training stopped on request: one line with where it stopped and how to go on. */
+    private Outcome stopped(boolean halted) {
+        GracefulStop.Position at = stop.position();
+        String runDir = master.runDir();
+        String message;
+        if (!master.heldRun()) {
+            message = "stopped at round 0, before training started (nothing written to " + runDir
+                    + "): run the same command again";
+        } else {
+            message = "stopped at round " + Math.max(0, at.rounds()) + "; "
+                    + (at.latestCheckpoint() < 0
+                            ? "no checkpoint yet"
+                            : "last checkpoint: step " + at.latestCheckpoint() + " (" + runDir + "/"
+                                    + CheckpointStore.DIR + "/" + CheckpointStore.name(at.latestCheckpoint()) + ")")
+                    + "; resume with: sparkgan train --resume --run-dir " + runDir;
+        }
+        if (halted) {
+            message += " (halted: the stop took longer than " + stop.limitSeconds() + " s)";
+        }
+        Outcome outcome = Outcome.of(STOPPED, "stopped", message);
+        outcome.details().put("rounds", Math.max(0, at.rounds()));
+        outcome.details().put("latestCheckpoint", at.latestCheckpoint());
+        return outcome;
+    }
 
     private Outcome train() {
         TrainConfig config;
@@ -368,7 +414,8 @@ public final class TrainCommand implements Callable<Integer> {
                     config,
                     start,
                     new TrainingMaster.Options(breakLock, changeWorkers, null, restartUnverified));
-            TrainingMaster.Summary summary = master.train();
+            stop = GracefulStop.install(spark.sparkContext(), () -> report(stopped(true)));
+            TrainingMaster.Summary summary = master.stopOn(stop).train();
             System.out.printf(
                     "trained %d rounds (%d steps per worker, %.1f kimg) in %.0f s, %.1f images/s"
                             + " (evaluations: %.0f s)%n",
@@ -397,6 +444,11 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (TrainingDiverged e) {
             return Outcome.failed(DIVERGED, "diverged", e, sparkOptions.verbose);
         } catch (Exception e) {
+            // on a stop the round's Spark jobs are cancelled: what fails then is the stop's doing
+            if (stop != null && stop.requested()) {
+                FaultInjection.hangAt("stop");
+                return stopped(false);
+            }
             return Outcome.failed(CommandErrors.FAILED, "failed", e, sparkOptions.verbose);
         }
     }

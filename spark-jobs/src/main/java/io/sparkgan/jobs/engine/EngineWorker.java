@@ -2,6 +2,7 @@ package io.sparkgan.jobs.engine;
 
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
@@ -54,7 +55,12 @@ public final class EngineWorker implements Function2<Integer, Iterator<ShardBloc
         long start = System.nanoTime();
         long waiting = 0;
         try (BatchPrefetcher batches = new BatchPrefetcher(block, plan)) {
+            TaskContext task = TaskContext.get();
             for (int i = 0; i < plan.steps(); i++) {
+                // a cancelled round (the driver stopping: GracefulStop) ends at the next step, not after all of them
+                if (task != null) {
+                    task.killTaskIfInterrupted();
+                }
                 long asked = System.nanoTime();
                 try (Minibatch batch = batches.next()) {
                     waiting += System.nanoTime() - asked;

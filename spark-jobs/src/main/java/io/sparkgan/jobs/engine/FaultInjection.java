@@ -13,12 +13,16 @@ package io.sparkgan.jobs.engine;
  *
  * <p>{@code sparkgan.inject.failAt=POINT}: the driver throws when it reaches that point, e.g.
  * {@code registry-version-written}: a crash in the middle of an update, for tests that run in-process.
+ *
+ * <p>{@code sparkgan.inject.hangAt=POINT}: the thread that reaches that point waits forever, e.g. {@code stop}: a
+ * trainer that never stops when asked to.
  */
 public final class FaultInjection {
 
     public static final String NON_FINITE = "sparkgan.inject.nonFinite";
     public static final String HALT_AT = "sparkgan.inject.haltAt";
     public static final String FAIL_AT = "sparkgan.inject.failAt";
+    public static final String HANG_AT = "sparkgan.inject.hangAt";
     private static final java.util.Set<String> FIRED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private FaultInjection() {}
@@ -45,6 +49,19 @@ public final class FaultInjection {
     public static void failAt(String point) {
         if (point.equals(System.getProperty(FAIL_AT))) {
             throw new IllegalStateException("fault injection: failing at " + point);
+        }
+    }
+
+    public static void hangAt(String point) {
+        if (point.equals(System.getProperty(HANG_AT))) {
+            System.err.println("fault injection: hanging at " + point);
+            while (true) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    // hangs on
+                }
+            }
         }
     }
 

@@ -31,7 +31,7 @@ public final class CheckpointStore {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointStore.class);
 
-    static final String DIR = "checkpoints";
+    public static final String DIR = "checkpoints";
     /** Written last into a committed checkpoint: its files' sizes and SHA-256. */
     static final String MARKER = "_COMMITTED.json";
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,11 @@ public final class RunLock implements AutoCloseable {
     private final RunStorage storage;
     private final String owner;
     private boolean held;
-    /** Releases the lock when the JVM is stopped by a signal it can handle (Ctrl-C, SIGTERM from a scheduler). */
-    private final Thread releaseOnExit = new Thread(this::releaseQuietly, "sparkgan-run-lock-release");
+    /**
+     * Releases the lock when the JVM is stopped by a signal it can handle (Ctrl-C, SIGTERM from a scheduler): after
+     * the trainer has stopped ({@link GracefulStop}), before Spark and the file systems are closed.
+     */
+    private final Runnable releaseOnExit = this::releaseQuietly;
 
     private RunLock(RunStorage storage, String owner) {
         this.storage = storage;
@@ -108,7 +112,7 @@ public final class RunLock implements AutoCloseable {
             throw e;
         }
         held = true;
-        Runtime.getRuntime().addShutdownHook(releaseOnExit);
+        ShutdownHookManager.get().addShutdownHook(releaseOnExit, GracefulStop.LOCK_RELEASE_PRIORITY);
         return true;
     }
 
@@ -158,9 +162,9 @@ public final class RunLock implements AutoCloseable {
         }
         held = false;
         try {
-            Runtime.getRuntime().removeShutdownHook(releaseOnExit);
+            ShutdownHookManager.get().removeShutdownHook(releaseOnExit);
         } catch (IllegalStateException e) {
-            // the JVM is shutting down: this is the hook itself
+            // the JVM is shutting down: this is the hook itself, or a trainer that stopped for it
         }
         if (storage.exists(FILE) && owner.equals(storage.readString(FILE))) {
             storage.fs().delete(storage.path(FILE), false);

@@ -71,7 +71,7 @@ public final class TrainingMaster {
     private final TrainConfig config;
     private final Start start;
     private final Options options;
-    private boolean heldRun;
+    private volatile boolean heldRun;
     /** Workers whose shard is not empty; fixed for a run, known once the shards are cached. */
     private int activeWorkers;
 
@@ -82,6 +82,8 @@ public final class TrainingMaster {
     private INDArray gridImages;
     /** Super-resolution with a feature term only: the feature network of its content loss. */
     private SuperResolutionSamples.ContentFeatures contentFeatures;
+    /** Asks the trainer to stop between rounds when the JVM is being stopped. */
+    private GracefulStop stop = GracefulStop.NONE;
 
     /**
      * What a trainer may do that it refuses by default.
@@ -125,6 +127,12 @@ public final class TrainingMaster {
      */
     public boolean heldRun() {
         return heldRun;
+    }
+
+    /** Stops training between rounds when {@code stop} is requested, telling it where the run stands. */
+    public TrainingMaster stopOn(GracefulStop stop) {
+        this.stop = stop;
+        return this;
     }
 
     /** The run directory this trainer trains in. */
@@ -183,6 +191,8 @@ public final class TrainingMaster {
                 config.batchPerWorker);
         SampleEvaluation evaluation = TrainingEvaluation.open(spark, config);
         String runId = resumedRunId != null ? resumedRunId : UUID.randomUUID().toString();
+        // a trainer asked to stop while it read the data leaves the run directory as it was
+        stop.stopIfRequested();
         try (RunLock lock = RunLock.acquire(storage, runId, options.breakLock())) {
             heldRun = true;
             if (resumedRunId != null) {
@@ -253,7 +263,9 @@ public final class TrainingMaster {
         long evaluationNanos = 0;
         ProgressLine line = ProgressLine.of(
                 model.architecture.generative() ? "training" : "super-resolution training", round, totalRounds);
+        stop.at(round, latestCheckpoint);
         for (; round < totalRounds; round++) {
+            stop.stopIfRequested();
             long roundStart = System.nanoTime();
             // the Spark UI names the jobs after the training
             sc.setJobDescription(String.format(
@@ -277,6 +289,7 @@ public final class TrainingMaster {
                     (System.nanoTime() - roundStart) / 1e9,
                     plan.trainer().statisticNames());
             metrics.append(roundLine);
+            stop.at(round + 1, latestCheckpoint);
             line.update(round + 1, RunProgress.describe(roundLine, budgetImages / 1000));
             if (evaluator != null) {
                 evaluator.recordRound(roundLine.get("dLoss").asDouble());
@@ -293,6 +306,7 @@ public final class TrainingMaster {
                 grids.write(storage, step, networks.sampler);
             }
             latestCheckpoint = step;
+            stop.at(round + 1, latestCheckpoint);
             LOG.info(
                     "round {}/{}: step {}, {} kimg, checkpoint and samples written",
                     round + 1,
@@ -301,6 +315,7 @@ public final class TrainingMaster {
                     String.format("%.1f", progress.kimgAfter(round)));
             long checkpointNumber = (round + 1) / config.checkpointEvery;
             if (evaluator != null && (last || checkpointNumber % config.evaluateEvery == 0)) {
+                stop.stopIfRequested();
                 long evaluationStart = System.nanoTime();
                 TrainingEvaluation.Action action =
                         evaluator.afterCheckpoint(networks.sampler, round, step, progress.kimgAfter(round), workers);

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkgan.jobs.LocalSparkTest;
-import io.sparkgan.jobs.SparkGanCli;
+import io.sparkgan.jobs.TrainerProcess;
 import io.sparkgan.jobs.engine.FaultInjection;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -123,44 +121,34 @@ class ProcessFaultTest extends LocalSparkTest {
     /** `sparkgan train` of {@link #config} in a JVM of its own (this one's classpath and options). */
     private Process trainer(Path runDir, String... properties) throws Exception {
         TrainConfig c = config(runDir);
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent"))
-                .toList());
-        command.addAll(List.of(properties));
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                SparkGanCli.class.getName(),
-                "train",
-                "--data",
-                data,
-                "--run-dir",
-                runDir.toString(),
-                "--master",
-                "local[2]",
-                "--workers",
-                "2",
-                "--batch-per-worker",
-                String.valueOf(c.batchPerWorker),
-                "--averaging-every",
-                String.valueOf(c.averagingEvery),
-                "--checkpoint-every",
-                "1",
-                "--keep-checkpoints",
-                String.valueOf(c.keepCheckpoints),
-                "--seed",
-                String.valueOf(c.seed),
-                "--base-width",
-                String.valueOf(c.model.baseWidth),
-                "--latent",
-                String.valueOf(c.model.latentSize),
-                "--kimg",
-                String.valueOf(c.kimg)));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(runs.resolve(runDir.getFileName() + ".log").toFile())
-                .start();
+        return TrainerProcess.start(
+                runs.resolve(runDir.getFileName() + ".log"),
+                List.of(properties),
+                List.of(
+                        "train",
+                        "--data",
+                        data,
+                        "--run-dir",
+                        runDir.toString(),
+                        "--master",
+                        "local[2]",
+                        "--workers",
+                        "2",
+                        "--batch-per-worker",
+                        String.valueOf(c.batchPerWorker),
+                        "--averaging-every",
+                        String.valueOf(c.averagingEvery),
+                        "--checkpoint-every",
+                        "1",
+                        "--keep-checkpoints",
+                        String.valueOf(c.keepCheckpoints),
+                        "--seed",
+                        String.valueOf(c.seed),
+                        "--base-width",
+                        String.valueOf(c.model.baseWidth),
+                        "--latent",
+                        String.valueOf(c.model.latentSize),
+                        "--kimg",
+                        String.valueOf(c.kimg)));
     }
 }
