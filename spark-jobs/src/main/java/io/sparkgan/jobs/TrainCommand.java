@@ -1,5 +1,9 @@
 package io.sparkgan.jobs;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.report.RunReport;
@@ -30,12 +34,15 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Trains a GAN data-parallel across Spark executors on a Parquet image dataset",
-            "(or, with --model srgan, a super-resolution GAN on its images).",
-            "Options override --config, which overrides the defaults. Exit codes: 0 done, 2 bad options or input",
-            "(or, with --resume, no checkpoint that verifies), 3 stopped for a suspected mode collapse",
-            "(--on-collapse stop, or rollback with none left), 4 diverged (more rejected rounds than",
-            "--max-rejected-rounds), 5 another trainer holds the run directory (its run.lock)."
+            "Trains a GAN data-parallel across Spark executors on a Parquet image dataset.",
+            "",
+            "With --model srgan it trains a super-resolution GAN on the dataset's images. Options override"
+                    + " --config, which overrides the defaults.",
+            "",
+            "Exit codes: 0 done, 2 bad options or input (or, with --resume, no checkpoint that verifies), 3"
+                    + " stopped for a suspected mode collapse (--on-collapse stop, or rollback with none left), 4"
+                    + " diverged (more rejected rounds than --max-rejected-rounds), 5 another trainer holds the run"
+                    + " directory (its run.lock)."
         })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -433,6 +440,8 @@ public final class TrainCommand implements Callable<Integer> {
             config = configFile != null
                     ? TrainConfig.overlay(base, configFile, SparkSessions.hadoopConfiguration(sparkOptions))
                     : base;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("--config " + configFile + ": " + describe(e), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --config " + configFile + ": " + e.getMessage(), e);
         }
@@ -475,6 +484,28 @@ public final class TrainCommand implements Callable<Integer> {
         if (baseWidth != null) model.baseWidth = baseWidth;
         applySuperResolution(model);
         return config;
+    }
+
+    /** What is wrong in a config file and where, in one line (Jackson's message has a second, naming its input). */
+    private static String describe(JsonProcessingException e) {
+        String field = e instanceof JsonMappingException mapping
+                ? mapping.getPath().stream()
+                        .map(at -> at.getFieldName() != null ? at.getFieldName() : "[" + at.getIndex() + "]")
+                        .collect(java.util.stream.Collectors.joining("."))
+                        .replace(".[", "[")
+                : "";
+        String what;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            what = "unknown field '" + field + "'; known fields there: "
+                    + unknown.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .toList();
+        } else {
+            what = (field.isEmpty() ? "" : "field '" + field + "': ") + e.getOriginalMessage();
+        }
+        JsonLocation at = e.getLocation();
+        return (at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ") + what;
     }
 
     /** The srgan options, refused for any other model. */
