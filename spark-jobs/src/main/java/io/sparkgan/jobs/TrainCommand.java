@@ -19,7 +19,10 @@ import io.sparkgan.model.superres.SuperResolutionConfig;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -486,12 +489,20 @@ public final class TrainCommand implements Callable<Integer> {
         return config;
     }
 
-    /** What is wrong in a config file and where, in one line (Jackson's message has a second, naming its input). */
+    /**
+     * What is wrong in a config file and where, in one line: Jackson's message names its input on a line of its own,
+     * and YAML's syntax errors quote the file around the problem.
+     */
     private static String describe(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+            return "line " + (yaml.getProblemMark().getLine() + 1) + ", column "
+                    + (yaml.getProblemMark().getColumn() + 1) + ": "
+                    + (yaml.getContext() != null ? yaml.getContext() + ": " : "") + yaml.getProblem();
+        }
         String field = e instanceof JsonMappingException mapping
                 ? mapping.getPath().stream()
                         .map(at -> at.getFieldName() != null ? at.getFieldName() : "[" + at.getIndex() + "]")
-                        .collect(java.util.stream.Collectors.joining("."))
+                        .collect(Collectors.joining("."))
                         .replace(".[", "[")
                 : "";
         String what;
@@ -502,11 +513,17 @@ public final class TrainCommand implements Callable<Integer> {
                             .sorted()
                             .toList();
         } else {
-            what = (field.isEmpty() ? "" : "field '" + field + "': ") + e.getOriginalMessage();
+            what = (field.isEmpty() ? "" : "field '" + field + "': ")
+                    + SOURCE_IN_MESSAGE.matcher(e.getOriginalMessage()).replaceAll("line $1, column $2");
         }
         JsonLocation at = e.getLocation();
-        return (at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ") + what;
+        return (at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ")
+                + what.replaceAll("\\s*\\R\\s*", " ");
     }
+
+    /** Where Jackson's message quotes the input, as in "start marker at [Source: (byte[])"{..."; line: 1, ...]". */
+    private static final Pattern SOURCE_IN_MESSAGE =
+            Pattern.compile("\\[Source: .*?; line: (\\d+), column: (\\d+)]", Pattern.DOTALL);
 
     /** The srgan options, refused for any other model. */
     private void applySuperResolution(GanModelConfig model) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -186,14 +187,20 @@ class CliHelpAndErrorsTest {
     }
 
     @Test
-    void aMalformedYamlConfigNamesTheFileLineAndColumn() throws IOException {
-        Path config = dir.resolve("broken.yaml");
-        Files.writeString(config, "batchPerWorker: 8\nmodel:\n  baseWidth: [4\n  latentSize: 8\n");
+    void aMalformedConfigIsNamedWithTheLineAndColumnInOneLine() throws IOException {
+        Map<String, String> files = Map.of(
+                "wrong-type.yaml", "batchPerWorker: 8\nmodel:\n  baseWidth: [4\n  latentSize: 8\n",
+                "unterminated.yaml", "batchPerWorker: 8\nkimg: \"unterminated\n",
+                "indented.yaml", "model:\n  baseWidth: 4\n latentSize: 8\n",
+                "unclosed.json", "{\"batchPerWorker\": 8,\n \"kimg\": 3\n");
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Path config = Files.writeString(dir.resolve(file.getKey()), file.getValue());
 
-        String error = configError(config);
+            String error = configError(config);
 
-        assertTrue(error.startsWith("error: --config " + config + ": line "), error);
-        assertFalse(error.contains("[Source:"), error);
+            assertTrue(error.startsWith("error: --config " + config + ": line "), error);
+            assertFalse(error.contains("[Source:") || error.contains("in 'reader'"), error);
+        }
     }
 
     @Test
