@@ -248,6 +248,20 @@ class CliHelpAndErrorsTest {
     }
 
     @Test
+    void aRunDirectoryThatCannotBeMadeIsNamed() {
+        // /proc takes no new directories, not even from root
+        String runDir = "/proc/sparkgan-test-" + ProcessHandle.current().pid() + "/run";
+        List<String> args =
+                new ArrayList<>(List.of("train", "--data", TestData.mnist(64), "--run-dir", runDir, "--kimg", "0.032"));
+        args.addAll(TestData.TINY_RUN);
+
+        TestData.CliResult run = TestData.cli(args.toArray(String[]::new));
+
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("error: cannot create the run directory file:" + runDir), run.err());
+    }
+
+    @Test
     void aReadOnlyRunDirectoryIsNamedWithTheReason() throws IOException {
         // root writes anywhere: the permission cannot be denied to the suite when it runs as root
         assumeFalse("root".equals(System.getProperty("user.name")), "running as root");
