@@ -127,6 +127,26 @@ class CliHelpAndErrorsTest {
     }
 
     @Test
+    void retrainRefusesTheTrainOptionsItsHelpLeavesOut() {
+        for (List<String> refused : List.of(
+                List.of("--run-dir", "r"),
+                List.of("--resume"),
+                List.of("--overwrite"),
+                List.of("--change-workers"),
+                List.of("--restart-unverified"))) {
+            List<String> args = new ArrayList<>(
+                    List.of("retrain", "--registry", dir.resolve("registry").toString(), "--data", "d"));
+            args.addAll(refused);
+
+            TestData.CliResult run = TestData.cli(args.toArray(String[]::new));
+
+            assertEquals(2, run.exitCode(), run.err());
+            assertTrue(run.err().startsWith("error: retrain chooses its runs inside --registry"), run.err());
+            assertTrue(run.err().contains(refused.get(0)), run.err());
+        }
+    }
+
+    @Test
     void versionIsTheBuildsVersion() throws IOException {
         TestData.CliResult version = TestData.cli("--version");
 
