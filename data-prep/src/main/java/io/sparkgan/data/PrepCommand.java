@@ -33,10 +33,12 @@ import picocli.CommandLine.TypeConversionException;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Prepares an image dataset (Parquet shards plus _manifest.json, on any Hadoop file system) from MNIST IDX"
-                    + " files, a folder of PNG/JPEG images (labels from class sub-folders), Spark's image data source or an"
-                    + " existing Parquet table.",
-            "With --validate, checks an existing dataset against its manifest instead.",
+            "Prepares an image dataset: Parquet shards plus _manifest.json, on any Hadoop file system.",
+            "",
+            "The images come from MNIST IDX files, a folder of PNG/JPEG images (labels from class"
+                    + " sub-folders), Spark's image data source or an existing Parquet table. With --validate, checks"
+                    + " an existing dataset against its manifest instead.",
+            "",
             "Exit codes: 0 success, 2 bad options, bad input or an invalid dataset."
         })
 public class PrepCommand implements Callable<Integer> {

@@ -112,6 +112,17 @@ class ExportCommandTest extends SparkTest {
     }
 
     @Test
+    void helpIsPrintedWithoutTheRequiredOptions() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        CommandLine export = new CommandLine(new ExportCommand());
+        export.setOut(new java.io.PrintWriter(out, true));
+
+        assertEquals(0, export.execute("--help"));
+        assertTrue(out.toString().startsWith("Usage: export"), out.toString());
+        assertTrue(out.toString().contains("Exit codes: 0 done, 2 bad options or input."), out.toString());
+    }
+
+    @Test
     void badOptionsAndAnExistingOutputAreRefusedBeforeAnythingIsWritten() throws IOException {
         Path out = dir.resolve("kept.npz");
         Files.writeString(out, "someone's file");

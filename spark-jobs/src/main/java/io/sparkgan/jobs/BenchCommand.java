@@ -1,5 +1,6 @@
 package io.sparkgan.jobs;
 
+import io.sparkgan.data.ImageShape;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.nets.GanNetworks;
@@ -30,7 +31,14 @@ import picocli.CommandLine.Option;
         name = "bench-step",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Median time of one GAN step (D and G updates), or of generating a batch, on this machine.")
+        description = {
+            "Times one GAN step (D and G updates), or the generation of a batch, on this machine.",
+            "",
+            "Prints the median time per batch for each --batch and --threads, next to this machine's float"
+                    + " matrix-multiply rate (the practical ceiling).",
+            "",
+            "Exit codes: 0 done, 2 bad options."
+        })
 public final class BenchCommand implements Callable<Integer> {
 
     private static final int GEMM_SIZE = 1024;
@@ -60,10 +68,22 @@ public final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws Exception {
-        String[] parts = shape.split("x");
-        GanModelConfig config = GanModelConfig.dcgan(
-                Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+    public Integer call() {
+        try {
+            return bench();
+        } catch (Exception e) {
+            return CommandErrors.report(e, false);
+        }
+    }
+
+    private int bench() throws Exception {
+        ImageShape parsed;
+        try {
+            parsed = ImageShape.parse(shape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--shape: " + e.getMessage(), e);
+        }
+        GanModelConfig config = GanModelConfig.dcgan(parsed.height(), parsed.width(), parsed.channels());
         config.architecture = architecture;
         GanStep step = new GanStep(GanNetworks.generator(config), GanNetworks.discriminator(config), config);
         double gflopPerImage =

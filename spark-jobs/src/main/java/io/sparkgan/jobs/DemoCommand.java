@@ -27,9 +27,14 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Preps the bundled MNIST, trains the evaluator on it (first time only) and trains a DCGAN on it"
-                    + " in Spark local mode with FID and mode coverage at every other checkpoint (about 13 minutes on 2"
-                    + " cores the first time, 8 after). Re-running replaces the previous demo run."
+            "Prepares the bundled MNIST, trains its evaluator and trains a DCGAN on it in Spark local mode.",
+            "",
+            "The evaluator is trained the first time only. FID and mode coverage are measured at every other"
+                    + " checkpoint. It takes about 13 minutes on 2 cores the first time, 8 after. Re-running replaces"
+                    + " the previous demo run.",
+            "",
+            "Exit codes: 0 done (also when training stopped early for a suspected collapse), 2 bad options or"
+                    + " input, or a step that failed (its error names it)."
         })
 public final class DemoCommand implements Callable<Integer> {
 

@@ -39,9 +39,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Evaluates a run's checkpoint (FID, KID, precision/recall, density/coverage, mode coverage),",
-            "or compares a dataset (e.g. a synthetic one) with real data. Exit codes: 0 done, 2 bad options or"
-                    + " input."
+            "Evaluates a run's checkpoint, or compares a dataset (e.g. a synthetic one) with real data.",
+            "",
+            "The metrics are FID, KID, precision/recall, density/coverage and mode coverage.",
+            "",
+            "Exit codes: 0 done, 2 bad options or input."
         })
 public final class EvaluateCommand implements Callable<Integer> {
 

@@ -22,8 +22,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Trains the evaluator whose features the metrics compare and stores it next to the dataset:",
-            "a CNN classifier for a labelled dataset, a CNN autoencoder for an unlabelled one.",
+            "Trains the evaluator whose features the metrics compare and stores it next to the dataset.",
+            "",
+            "The evaluator is a CNN classifier for a labelled dataset, a CNN autoencoder for an unlabelled" + " one.",
+            "",
             "Exit codes: 0 done, 2 bad options or input."
         })
 public final class EvaluatorCommand implements Callable<Integer> {

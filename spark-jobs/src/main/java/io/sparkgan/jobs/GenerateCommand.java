@@ -47,6 +47,7 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Generates a synthetic dataset (Parquet with a manifest, or PNG files) from a run's checkpoint.",
+            "",
             "Exit codes: 0 done, 2 bad options or input."
         })
 public final class GenerateCommand implements Callable<Integer> {

@@ -18,10 +18,15 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Prints how the last train of --run-dir, or retrain of --registry's --alias, ended (its outcome.json)"
-                    + " and exits with that command's exit code: after spark-submit --deploy-mode cluster, whose"
-                    + " own exit code does not say. --expect-name checks that it is the outcome of the"
-                    + " application submitted with that --name (else exit 2: an older run's outcome)."
+            "Prints how the last train or retrain ended and exits with that command's exit code.",
+            "",
+            "It reads the outcome.json of the last train of --run-dir, or of the last retrain of --registry's"
+                    + " --alias: after spark-submit --deploy-mode cluster, whose own exit code does not say."
+                    + " --expect-name checks that it is the outcome of the application submitted with that --name.",
+            "",
+            "Exit codes: 0 and the others of the train or retrain it reports (see their --help), 2 bad"
+                    + " options, no outcome there, or with --expect-name the outcome of another application (an older"
+                    + " run's)."
         })
 public final class OutcomeCommand implements Callable<Integer> {
 

@@ -17,9 +17,12 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Writes a run's report: one HTML file that opens offline, without JavaScript (charts of the losses,",
-            "D's outputs, the evaluations with the best checkpoint and collapses marked, speed, the sample",
-            "timeline). A run that is still training is reported as far as it got. Training writes it at the end.",
+            "Writes a run's report: one HTML file that opens offline, without JavaScript.",
+            "",
+            "It charts the losses, D's outputs, the evaluations with the best checkpoint and collapses"
+                    + " marked, the speed and the sample timeline. A run that is still training is reported as far as"
+                    + " it got. Training writes it at the end.",
+            "",
             "Exit codes: 0 done, 2 bad options or input."
         })
 public final class ReportCommand implements Callable<Integer> {

@@ -7,10 +7,18 @@ import io.sparkgan.jobs.registry.Retraining;
 import io.sparkgan.jobs.train.RunLock;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingDiverged;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
 
 /** {@code sparkgan retrain}: scheduled retraining with gated promotion ({@link Retraining}). */
@@ -18,22 +26,72 @@ import picocli.CommandLine.Option;
         name = "retrain",
         sortOptions = false,
         description = {
-            "Retrains the model a registry promotes (or a new one) on new data and promotes the candidate only when",
-            "it evaluates better on that data than the current model does. Takes train's options; --kimg is this",
-            "retrain's budget (default 60). With a promoted model the candidate continues that model's run, with its",
-            "model and training settings: only --data, --kimg, --normal-classes and --evaluator apply then",
-            "(unless --from-scratch).",
-            "A retrain that stopped before it decided (killed, its host lost) is resumed by the alias's next retrain",
-            "on the same data; its locks are taken over with --break-lock (refused while it runs on this host).",
-            "Exit codes: 0 promoted, 99 trained but the old model was kept",
-            "(schedulers: success without change; Airflow skips on 99), 2 bad options or input,",
-            "3 training stopped for a suspected collapse (--on-collapse stop; the candidate is never promoted),",
-            "4 diverged, 5 another retrain holds the registry or its candidate (--break-lock when it is gone)."
+            "Retrains a registry's model on new data and promotes the candidate if it evaluates better.",
+            "",
+            "Without a promoted model it trains a new one. The candidate is promoted only when it evaluates"
+                    + " better on that data than the current model does. Takes train's options; --kimg is this"
+                    + " retrain's budget (default 60). With a promoted model the candidate continues that model's run,"
+                    + " with its model and training settings: only --data, --kimg, --normal-classes and --evaluator"
+                    + " apply then (unless --from-scratch). The runs are kept inside --registry, so train's --run-dir,"
+                    + " --resume, --overwrite, --change-workers and --restart-unverified do not apply.",
+            "",
+            "A retrain that stopped before it decided (killed, its host lost) is resumed by the alias's next"
+                    + " retrain on the same data; its locks are taken over with --break-lock (refused while it runs on"
+                    + " this host).",
+            "",
+            "Exit codes: 0 promoted, 99 trained but the old model was kept (schedulers: success without"
+                    + " change; Airflow skips on 99), 2 bad options or input, 3 training stopped for a suspected"
+                    + " collapse (--on-collapse stop; the candidate is never promoted), 4 diverged, 5 another retrain"
+                    + " holds the registry or its candidate (--break-lock when it is gone)."
         })
 public final class RetrainCommand implements Callable<Integer> {
 
     /** Trained fine, evaluated, and kept the old model. */
     static final int KEPT = 99;
+
+    /** The options of train that retrain refuses: it chooses its runs inside --registry. */
+    private static final List<String> REFUSED_TRAIN_OPTIONS =
+            List.of("--run-dir", "--resume", "--overwrite", "--change-workers", "--restart-unverified");
+
+    /**
+     * Retrain's help lists its own options first, then train's that apply, then Spark's and the help's; it leaves out
+     * the train options that retrain refuses (they come with the train mixin), also from the synopsis.
+     */
+    static void arrangeHelp(CommandLine retrain) {
+        CommandSpec spec = retrain.getCommandSpec();
+        spec.usageMessage().abbreviateSynopsis(true).optionListHeading("");
+        CommandSpec trainSpec = spec.mixins().get("train");
+        List<String> sparkOptions = trainSpec.mixins().get("sparkOptions").options().stream()
+                .map(OptionSpec::longestName)
+                .toList();
+        String own = "Retrain options:";
+        String training = "Training options (as for 'sparkgan train'):";
+        String general = "Spark and general options:";
+        Map<String, List<OptionSpec>> sections = new LinkedHashMap<>();
+        for (String heading : List.of(own, training, general)) {
+            sections.put(heading, new ArrayList<>());
+        }
+        for (OptionSpec option : spec.options()) {
+            String name = option.longestName();
+            if (REFUSED_TRAIN_OPTIONS.contains(name)) {
+                continue;
+            }
+            boolean retrains = trainSpec.findOption(name) == null || name.equals("--break-lock");
+            boolean isGeneral = sparkOptions.contains(name) || option.usageHelp() || option.versionHelp();
+            sections.get(retrains ? own : isGeneral ? general : training).add(option);
+        }
+        retrain.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_OPTION_LIST, help -> {
+            StringBuilder text = new StringBuilder();
+            sections.forEach((heading, options) -> {
+                CommandLine.Help.Layout layout = help.createDefaultLayout();
+                layout.addOptions(options, help.createDefaultParamLabelRenderer());
+                text.append(String.format("%n"))
+                        .append(help.createHeading(heading + "%n"))
+                        .append(layout);
+            });
+            return text.toString();
+        });
+    }
 
     @Mixin
     TrainCommand train;
@@ -90,9 +148,13 @@ public final class RetrainCommand implements Callable<Integer> {
 
     private Outcome retrain() {
         try {
-            if (train.runDir != null || train.resume || train.overwrite || train.changeWorkers) {
-                throw new IllegalArgumentException("retrain chooses its runs inside --registry: --run-dir, --resume,"
-                        + " --overwrite and --change-workers do not apply");
+            if (train.runDir != null
+                    || train.resume
+                    || train.overwrite
+                    || train.changeWorkers
+                    || train.restartUnverified) {
+                throw new IllegalArgumentException("retrain chooses its runs inside --registry: "
+                        + String.join(", ", REFUSED_TRAIN_OPTIONS) + " do not apply");
             }
             ModelRegistry.checkAlias(alias);
             TrainConfig options = train.effectiveConfig(new TrainConfig());

@@ -32,12 +32,17 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "sample",
+        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Runs a checkpoint's G on the driver for the latent vectors in a numpy .npy file (N x latent size, any",
-            "float or integer dtype) and, for a conditional run, the class of each in another (N integers), and",
-            "writes the images to a .npy file (uint8, N x H x W x C). For notebooks: latent interpolation, class",
-            "grids. Use 'generate' for datasets. Exit codes: 0 done, 2 bad options or input."
+            "Runs a checkpoint's G on the driver for latent vectors given as a numpy file.",
+            "",
+            "The latent vectors are a .npy file (N x latent size, any float or integer dtype); for a"
+                    + " conditional run --labels gives the class of each (N integers). The images are written to a .npy"
+                    + " file (uint8, N x H x W x C). For notebooks: latent interpolation, class grids. Use 'generate'"
+                    + " for datasets.",
+            "",
+            "Exit codes: 0 done, 2 bad options or input."
         })
 public final class SampleCommand implements Callable<Integer> {
 

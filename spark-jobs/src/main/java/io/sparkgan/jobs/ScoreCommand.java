@@ -19,11 +19,14 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Scores every image of a dataset against a GAN run trained on normal data only (higher = more"
-                    + " anomalous), on the executors: f-AnoGAN's encoder score or AnoGAN's latent search. Writes"
-                    + " Parquet rows (id, label, score, imageResidual, featureResidual) and scores.json; with"
-                    + " --anomalous-classes or --normal-classes also ROC (roc.json, roc.png), AUROC, average precision"
-                    + " and a threshold; and extremes.png (highest and lowest scores over their reconstructions).",
+            "Scores every image of a dataset against a GAN run trained on normal data only.",
+            "",
+            "Higher scores are more anomalous. The scores are f-AnoGAN's encoder score or AnoGAN's latent"
+                    + " search, computed on the executors. Writes Parquet rows (id, label, score, imageResidual,"
+                    + " featureResidual) and scores.json; with --anomalous-classes or --normal-classes also ROC"
+                    + " (roc.json, roc.png), AUROC, average precision and a threshold; and extremes.png (highest and"
+                    + " lowest scores over their reconstructions).",
+            "",
             "Exit codes: 0 done, 2 bad options or input."
         })
 public final class ScoreCommand implements Callable<Integer> {

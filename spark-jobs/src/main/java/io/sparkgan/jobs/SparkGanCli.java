@@ -2,6 +2,8 @@ package io.sparkgan.jobs;
 
 import io.sparkgan.data.PrepCommand;
 import io.sparkgan.data.export.ExportCommand;
+import java.io.PrintWriter;
+import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkUserAppException;
 import picocli.CommandLine;
@@ -60,7 +62,37 @@ public final class SparkGanCli implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        return new CommandLine(new SparkGanCli()).execute(args);
+        CommandLine cli = new CommandLine(new SparkGanCli());
+        cli.setParameterExceptionHandler(SparkGanCli::reportParameterError);
+        for (CommandLine command : cli.getSubcommands().values()) {
+            command.getCommandSpec().usageMessage().optionListHeading("%nOptions:%n");
+        }
+        RetrainCommand.arrangeHelp(cli.getSubcommands().get("retrain"));
+        return cli.execute(args);
+    }
+
+    /**
+     * A command line picocli cannot parse (an unknown option, a missing or malformed value): one line as for any
+     * other error, and where the help is, instead of the whole usage.
+     */
+    private static int reportParameterError(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        // picocli checks the required options before the unknown ones, but a misspelt option explains a missing one
+        if (!(e instanceof CommandLine.UnmatchedArgumentException)
+                && !command.getUnmatchedArguments().isEmpty()) {
+            e = new CommandLine.UnmatchedArgumentException(command, command.getUnmatchedArguments());
+        }
+        PrintWriter err = command.getErr();
+        err.println("error: " + e.getMessage());
+        String help = "'" + command.getCommandSpec().qualifiedName() + " --help'";
+        List<String> suggestions =
+                e instanceof CommandLine.UnmatchedArgumentException unmatched ? unmatched.getSuggestions() : List.of();
+        err.println(
+                suggestions.isEmpty()
+                        ? "try " + help
+                        : "did you mean " + String.join(" or ", suggestions) + "? see " + help);
+        err.flush();
+        return CommandErrors.FAILED;
     }
 
     @Override
@@ -71,8 +103,7 @@ public final class SparkGanCli implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = SparkGanCli.class.getPackage().getImplementationVersion();
-            return new String[] {"sparkgan " + (version == null ? "(development build)" : version)};
+            return new String[] {"sparkgan " + SparkganVersion.get()};
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.sparkgan.jobs;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.engine.FaultInjection;
@@ -18,7 +22,10 @@ import io.sparkgan.model.superres.SuperResolutionConfig;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,13 +40,16 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Trains a GAN data-parallel across Spark executors on a Parquet image dataset",
-            "(or, with --model srgan, a super-resolution GAN on its images).",
-            "Options override --config, which overrides the defaults. Exit codes: 0 done, 2 bad options or input",
-            "(or, with --resume, no checkpoint that verifies), 3 stopped for a suspected mode collapse",
-            "(--on-collapse stop, or rollback with none left), 4 diverged (more rejected rounds than",
-            "--max-rejected-rounds), 5 another trainer holds the run directory (its run.lock),",
-            "143 stopped by SIGTERM (a scheduler, timeout) after the last whole round: continue with --resume."
+            "Trains a GAN data-parallel across Spark executors on a Parquet image dataset.",
+            "",
+            "With --model srgan it trains a super-resolution GAN on the dataset's images. Options override"
+                    + " --config, which overrides the defaults.",
+            "",
+            "Exit codes: 0 done, 2 bad options or input (or, with --resume, no checkpoint that verifies), 3"
+                    + " stopped for a suspected mode collapse (--on-collapse stop, or rollback with none left), 4"
+                    + " diverged (more rejected rounds than --max-rejected-rounds), 5 another trainer holds the run"
+                    + " directory (its run.lock), 143 stopped by SIGTERM (a scheduler, timeout) after the last whole"
+                    + " round: continue with --resume."
         })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -485,6 +495,8 @@ public final class TrainCommand implements Callable<Integer> {
             config = configFile != null
                     ? TrainConfig.overlay(base, configFile, SparkSessions.hadoopConfiguration(sparkOptions))
                     : base;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("--config " + configFile + ": " + describe(e), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --config " + configFile + ": " + e.getMessage(), e);
         }
@@ -528,6 +540,42 @@ public final class TrainCommand implements Callable<Integer> {
         applySuperResolution(model);
         return config;
     }
+
+    /**
+     * What is wrong in a config file and where, in one line: Jackson's message names its input on a line of its own,
+     * and YAML's syntax errors quote the file around the problem.
+     */
+    private static String describe(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+            return "line " + (yaml.getProblemMark().getLine() + 1) + ", column "
+                    + (yaml.getProblemMark().getColumn() + 1) + ": "
+                    + (yaml.getContext() != null ? yaml.getContext() + ": " : "") + yaml.getProblem();
+        }
+        String field = e instanceof JsonMappingException mapping
+                ? mapping.getPath().stream()
+                        .map(at -> at.getFieldName() != null ? at.getFieldName() : "[" + at.getIndex() + "]")
+                        .collect(Collectors.joining("."))
+                        .replace(".[", "[")
+                : "";
+        String what;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            what = "unknown field '" + field + "'; known fields there: "
+                    + unknown.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .toList();
+        } else {
+            what = (field.isEmpty() ? "" : "field '" + field + "': ")
+                    + SOURCE_IN_MESSAGE.matcher(e.getOriginalMessage()).replaceAll("line $1, column $2");
+        }
+        JsonLocation at = e.getLocation();
+        return (at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ")
+                + what.replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** Where Jackson's message quotes the input, as in "start marker at [Source: (byte[])"{..."; line: 1, ...]". */
+    private static final Pattern SOURCE_IN_MESSAGE =
+            Pattern.compile("\\[Source: .*?; line: (\\d+), column: (\\d+)]", Pattern.DOTALL);
 
     /** The srgan options, refused for any other model. */
     private void applySuperResolution(GanModelConfig model) {

@@ -16,9 +16,12 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Trains the f-AnoGAN encoder of an unconditional GAN run (izi_f: image residual + kappa x D-feature"
-                    + " residual, G and D frozen) on the run's own training data, data-parallel on its workers;"
-                    + " stored in the run directory under encoder/, resumable. 'sparkgan score' uses it.",
+            "Trains the f-AnoGAN encoder of an unconditional GAN run, for 'sparkgan score'.",
+            "",
+            "The encoder learns izi_f (image residual + kappa x D-feature residual, G and D frozen) on the"
+                    + " run's own training data, data-parallel on its workers. It is stored in the run directory under"
+                    + " encoder/ and is resumable.",
+            "",
             "Exit codes: 0 done, 2 bad options or input, 5 the run directory is locked by another trainer."
         })
 public final class TrainEncoderCommand implements Callable<Integer> {

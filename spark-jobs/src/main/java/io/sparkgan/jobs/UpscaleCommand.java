@@ -18,10 +18,13 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Upscales a dataset with the G of a super-resolution run (train --model srgan) on the executors and",
-            "writes a dataset (same ids and labels) whose manifest names the run, checkpoint and scale. Images of",
-            "any size are upscaled as they are. With --evaluate the dataset holds originals: they are downscaled",
-            "first and PSNR, SSIM and FID against them are written to upscaling.json, for G and for bicubic.",
+            "Upscales a dataset with the G of a super-resolution run (train --model srgan) on the executors.",
+            "",
+            "It writes a dataset (same ids and labels) whose manifest names the run, checkpoint and scale."
+                    + " Images of any size are upscaled as they are. With --evaluate the dataset holds originals: they"
+                    + " are downscaled first and PSNR, SSIM and FID against them are written to upscaling.json, for G"
+                    + " and for bicubic.",
+            "",
             "Exit codes: 0 done, 2 bad options or input."
         })
 public final class UpscaleCommand implements Callable<Integer> {

@@ -30,13 +30,17 @@ import picocli.CommandLine.Option;
 /** {@code sparkgan export}: a dataset or a table of numbers as a numpy {@code .npz} archive ({@link NumpyArray}). */
 @Command(
         name = "export",
+        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Writes a sparkgan dataset, or any Parquet table of numbers (such as the scores/ of 'sparkgan score'), as",
-            "a numpy .npz archive for Python without a Parquet reader (the notebooks): a dataset gives images",
-            "(uint8, N x H x W x C), labels (int32, -1 where none) and ids (int64) in id order; another table one",
-            "array per numeric column (in id order when it has an id column). Everything passes through the driver:",
-            "use --limit for large data."
+            "Writes a sparkgan dataset, or any Parquet table of numbers, as a numpy .npz archive.",
+            "",
+            "For Python without a Parquet reader (the notebooks). A dataset gives images (uint8, N x H x W x"
+                    + " C), labels (int32, -1 where none) and ids (int64) in id order; another table, such as the"
+                    + " scores/ of 'sparkgan score', one array per numeric column (in id order when it has an id"
+                    + " column). Everything passes through the driver: use --limit for large data.",
+            "",
+            "Exit codes: 0 done, 2 bad options or input."
         })
 public final class ExportCommand implements Callable<Integer> {
 

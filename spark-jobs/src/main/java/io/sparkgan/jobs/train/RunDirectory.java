@@ -226,7 +226,7 @@ public final class RunDirectory {
 
     private static ObjectNode versions() {
         ObjectNode versions = Json.MAPPER.createObjectNode();
-        versions.put("sparkgan", String.valueOf(RunDirectory.class.getPackage().getImplementationVersion()));
+        versions.put("sparkgan", io.sparkgan.jobs.SparkganVersion.get());
         versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
         versions.put("java", System.getProperty("java.version"));
         versions.put(

@@ -87,7 +87,9 @@ public final class RunLock implements AutoCloseable {
     }
 
     private boolean tryCreate() throws IOException {
-        storage.fs().mkdirs(storage.root());
+        if (!storage.fs().mkdirs(storage.root())) {
+            throw new IOException("cannot create the run directory " + storage.root());
+        }
         byte[] bytes = owner.getBytes(StandardCharsets.UTF_8);
         try {
             if (storage.fs() instanceof RawLocalFileSystem local) {
