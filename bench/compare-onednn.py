@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Per-primitive comparison of two oneDNN verbose traces: sparkgan's and PyTorch's run of the same GAN step.
 
-    OMP_NUM_THREADS=1 DNNL_VERBOSE=1 bin/sparkgan bench-step --arch DCGAN --shape 64x64x3 --threads 1 \\
+    OMP_NUM_THREADS=1 DNNL_VERBOSE=1 bin/sparkgan bench-step --architecture DCGAN --shape 64x64x3 --threads 1 \\
         --steps 2 --warmup 1 > sparkgan.trace
     OMP_NUM_THREADS=1 ONEDNN_VERBOSE=1 python3 bench/torch_gan_step.py --arch DCGAN --shape 64x64x3 --threads 1 \\
         --steps 2 --warmup 1 > pytorch.trace

@@ -43,14 +43,33 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final int GEMM_SIZE = 1024;
 
-    @Option(names = "--arch", paramLabel = "A", description = "DCGAN (default) or DCGAN_K5 (TensorFlow tutorial)")
+    @Option(
+            names = "--architecture",
+            paramLabel = "A",
+            description = "DCGAN (default) or DCGAN_K5 (TensorFlow tutorial)")
     GanModelConfig.Architecture architecture = GanModelConfig.Architecture.DCGAN;
+
+    /** The option's spelling before it was named as train's. */
+    @Option(names = "--arch", hidden = true)
+    void architectureAlias(GanModelConfig.Architecture value) {
+        architecture = value;
+    }
 
     @Option(names = "--shape", paramLabel = "HxWxC", description = "image shape (default 28x28x1)")
     String shape = "28x28x1";
 
-    @Option(names = "--batch", paramLabel = "B", split = ",", description = "batch sizes (default 64)")
+    @Option(
+            names = "--batch-per-worker",
+            paramLabel = "B",
+            split = ",",
+            description = "minibatch sizes of the step (default 64)")
     int[] batches = {64};
+
+    /** The option's spelling before it was named as train's. */
+    @Option(names = "--batch", hidden = true, split = ",")
+    void batchesAlias(int[] values) {
+        batches = values;
+    }
 
     @Option(names = "--generate", description = "time G's forward pass (sampling) instead of the training step")
     boolean generate;

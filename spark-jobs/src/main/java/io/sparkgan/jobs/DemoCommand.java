@@ -57,7 +57,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--kimg",
             paramLabel = "K",
-            description = "training budget in thousands of images (default: 120 per worker, 1875 steps of 64 each)")
+            description = "training budget in thousands of images, all workers together as train's (default: 120 per"
+                    + " worker, 1875 steps of 64 each)")
     double kimg;
 
     @Option(

@@ -49,10 +49,19 @@ public final class EvaluatorCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "E", description = "passes over the training data (default 3)")
     int epochs = 3;
 
-    @Option(names = "--batch", paramLabel = "B", description = "minibatch per worker (default 64)")
+    @Option(names = "--batch-per-worker", paramLabel = "B", description = "minibatch per worker (default 64)")
     int batch = 64;
 
-    @Option(names = "--workers", paramLabel = "N", description = "data partitions (default: the cluster's task slots)")
+    /** The option's spelling before it was named as train's. */
+    @Option(names = "--batch", hidden = true)
+    void batchAlias(int value) {
+        batch = value;
+    }
+
+    @Option(
+            names = "--workers",
+            paramLabel = "N",
+            description = "data-parallel workers, as train's (default: the cluster's task slots)")
     Integer workers;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of the initialisation (default 42)")
@@ -65,7 +74,7 @@ public final class EvaluatorCommand implements Callable<Integer> {
     public Integer call() {
         try {
             if (epochs < 1 || batch < 1 || (workers != null && workers < 1)) {
-                throw new IllegalArgumentException("--epochs, --batch and --workers must be >= 1");
+                throw new IllegalArgumentException("--epochs, --batch-per-worker and --workers must be >= 1");
             }
             SparkSession spark = SparkSessions.getOrCreate("sparkgan train-evaluator", sparkOptions);
             String location = output != null ? output : EvaluatorStore.defaultLocation(data);

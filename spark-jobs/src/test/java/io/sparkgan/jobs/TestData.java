@@ -136,7 +136,7 @@ public final class TestData {
                     mnistTest(1000),
                     "--epochs",
                     "3",
-                    "--batch",
+                    "--batch-per-worker",
                     "32",
                     "--workers",
                     "2");
