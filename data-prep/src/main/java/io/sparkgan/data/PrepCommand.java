@@ -206,8 +206,7 @@ public class PrepCommand implements Callable<Integer> {
             return 0;
         } catch (Exception e) {
             // Exception, not RuntimeException: Spark throws its checked SparkException undeclared.
-            DatasetException known = DatasetException.findIn(e);
-            err.println("error: " + (known != null ? known.getMessage() : e.toString()));
+            err.println("error: " + ErrorMessages.of(e));
             if (sparkOptions.verbose) {
                 e.printStackTrace(err);
             }

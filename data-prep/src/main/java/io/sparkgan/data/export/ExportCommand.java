@@ -1,9 +1,9 @@
 package io.sparkgan.data.export;
 
-import io.sparkgan.data.DatasetException;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.DatasetSchema;
+import io.sparkgan.data.ErrorMessages;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.ImageShape;
 import io.sparkgan.data.OutputFile;
@@ -85,9 +85,7 @@ public final class ExportCommand implements Callable<Integer> {
             System.out.printf("exported %s to %s: %s%n", data, output, describe(arrays));
             return 0;
         } catch (Exception e) {
-            DatasetException known = DatasetException.findIn(e);
-            String message = known != null ? known.getMessage() : e.getMessage();
-            System.err.println("error: " + (message != null ? message : e.toString()));
+            System.err.println("error: " + ErrorMessages.of(e));
             if (sparkOptions.verbose) {
                 e.printStackTrace();
             }
