@@ -4,6 +4,7 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.jobs.train.GracefulStop;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingMaster;
 import java.nio.file.Files;
@@ -113,9 +114,24 @@ public final class DemoCommand implements Callable<Integer> {
                     "training the DCGAN on %s for %.0f kimg on %d worker(s) in %s ...%n",
                     dataset, config.kimg, config.workers, spark.sparkContext().master());
             // the demo's own directory: the lock of a killed demo is taken over (a live one never is)
-            TrainingMaster.Summary summary = new TrainingMaster(
-                            spark, config, TrainingMaster.Start.OVERWRITE, new TrainingMaster.Options(true, false))
-                    .train();
+            master = new TrainingMaster(
+                    spark, config, TrainingMaster.Start.OVERWRITE, new TrainingMaster.Options(true, false));
+            stop = GracefulStop.install(spark.sparkContext(), () -> System.err.println(stopped(true)));
+            TrainingMaster.Summary summary;
+            try {
+                summary = master.stopOn(stop).train();
+            } catch (Exception e) {
+                if (!stop.requested()) {
+                    throw e;
+                }
+                // the round's Spark jobs were cancelled by the stop: one line, not their errors
+                if (stop.claimReport()) {
+                    System.err.println(stopped(false));
+                }
+                return GracefulStop.exitCode();
+            } finally {
+                stop.close();
+            }
             String grid = summary.runDir() + "/samples/" + String.format("%09d", summary.latestCheckpoint()) + ".png";
             System.out.printf(
                     "done: %d rounds, %.1f kimg in %.0f s (%.0f images/s; evaluations %.0f s)%n",
@@ -142,6 +158,26 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (Exception e) {
             return CommandErrors.report(e, false);
         }
+    }
+
+    /** The trainer and its stop on SIGTERM or Ctrl-C, once training starts. */
+    private TrainingMaster master;
+
+    private GracefulStop stop;
+
+    /** The one line of a demo stopped on request: where, and how to go on with the run or start over. */
+    private String stopped(boolean halted) {
+        String runDir = master.runDir();
+        return master.heldRun()
+                ? TrainCommand.stopped(
+                                stop,
+                                runDir,
+                                "continue it with: sparkgan train --resume --run-dir " + runDir
+                                        + " (sparkgan demo starts over)",
+                                halted)
+                        .message()
+                : TrainCommand.stopped(stop, null, "run sparkgan demo again", halted)
+                        .message();
     }
 
     /**

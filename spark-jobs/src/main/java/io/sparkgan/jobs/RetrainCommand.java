@@ -4,6 +4,7 @@ import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.registry.ModelRegistry;
 import io.sparkgan.jobs.registry.Promotion;
 import io.sparkgan.jobs.registry.Retraining;
+import io.sparkgan.jobs.train.GracefulStop;
 import io.sparkgan.jobs.train.RunLock;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingDiverged;
@@ -140,10 +141,36 @@ public final class RetrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Outcome outcome = retrain();
+        // a stop that took too long has been reported by the stop itself
+        if (stop == null || stop.claimReport()) {
+            report(outcome);
+        }
+        if (stop != null) {
+            stop.close();
+        }
+        return outcome.exitCode();
+    }
+
+    /** Stops the candidate's training between rounds on SIGTERM; installed once Spark runs. */
+    private GracefulStop stop;
+
+    private void report(Outcome outcome) {
+        if (outcome.outcome().equals(TrainCommand.STOPPED_OUTCOME)) {
+            System.err.println(outcome.message());
+        }
         if (retraining != null && retraining.heldRegistry()) {
             outcome.recordInRegistry("retrain", registry, alias, train.sparkOptions);
         }
-        return outcome.exitCode();
+    }
+
+    /** The outcome of this retrain stopped on request: its candidate stays pending for the next retrain. */
+    private Outcome stopped(boolean halted) {
+        String candidate = retraining == null ? null : retraining.candidateRun();
+        String again = "sparkgan retrain --registry " + registry + " --alias " + alias;
+        return candidate == null
+                ? TrainCommand.stopped(stop, null, "no candidate yet: run the same command again", halted)
+                : TrainCommand.stopped(
+                        stop, candidate, "the next " + again + " resumes this candidate (" + candidate + ")", halted);
     }
 
     private Outcome retrain() {
@@ -169,7 +196,8 @@ public final class RetrainCommand implements Callable<Integer> {
                     new Retraining.Options(options.evaluator, fromScratch, train.breakLock, keepCandidates);
             SparkSession spark = SparkSessions.getOrCreate("sparkgan retrain", train.sparkOptions);
             retraining = new Retraining(spark, registry, alias);
-            Retraining.Result result = retraining.retrain(options, policy, how);
+            stop = GracefulStop.install(spark.sparkContext(), () -> report(stopped(true)));
+            Retraining.Result result = retraining.stopOn(stop).retrain(options, policy, how);
             System.out.printf(
                     "%s: %s%n  candidate %s, checkpoint %d; %s is version %d%n",
                     result.outcome() == Retraining.Outcome.PROMOTED ? "promoted" : "kept the current model",
@@ -196,6 +224,10 @@ public final class RetrainCommand implements Callable<Integer> {
         } catch (TrainingDiverged e) {
             return Outcome.failed(TrainCommand.DIVERGED, "diverged", e, train.sparkOptions.verbose);
         } catch (Exception e) {
+            // on a stop the candidate's Spark jobs are cancelled: what fails then is the stop's doing
+            if (stop != null && stop.requested()) {
+                return stopped(false);
+            }
             return Outcome.failed(CommandErrors.FAILED, "failed", e, train.sparkOptions.verbose);
         }
     }

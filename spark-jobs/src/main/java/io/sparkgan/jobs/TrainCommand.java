@@ -48,8 +48,8 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 done, 2 bad options or input (or, with --resume, no checkpoint that verifies), 3"
                     + " stopped for a suspected mode collapse (--on-collapse stop, or rollback with none left), 4"
                     + " diverged (more rejected rounds than --max-rejected-rounds), 5 another trainer holds the run"
-                    + " directory (its run.lock), 143 stopped by SIGTERM (a scheduler, timeout) after the last whole"
-                    + " round: continue with --resume."
+                    + " directory (its run.lock), 143 stopped by SIGTERM (a scheduler, timeout; 130 by Ctrl-C)"
+                    + " after the last whole round: continue with --resume."
         })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -59,8 +59,8 @@ public final class TrainCommand implements Callable<Integer> {
     static final int DIVERGED = 4;
     /** Another trainer holds the run directory's lock. */
     static final int LOCKED = 5;
-    /** Stopped by SIGTERM (128 + 15, what the JVM exits with anyway), between rounds. */
-    static final int STOPPED = GracefulStop.EXIT_CODE;
+    /** The outcome of a run stopped by a signal between rounds; its code is 128 + the signal (GracefulStop). */
+    static final String STOPPED_OUTCOME = "stopped";
 
     @Mixin
     SparkOptions sparkOptions;
@@ -357,7 +357,7 @@ public final class TrainCommand implements Callable<Integer> {
     private GracefulStop stop;
 
     private void report(Outcome outcome) {
-        if (outcome.exitCode() == STOPPED) {
+        if (outcome.outcome().equals(STOPPED_OUTCOME)) {
             System.err.println(outcome.message());
         }
         if (master != null && master.heldRun()) {
@@ -365,26 +365,35 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The outcome of a training stopped on request: one line with where it stopped and how to go on. */
+    /** The outcome of this training stopped on request. */
     private Outcome stopped(boolean halted) {
-        GracefulStop.Position at = stop.position();
         String runDir = master.runDir();
+        return master.heldRun()
+                ? stopped(stop, runDir, "resume with: sparkgan train --resume --run-dir " + runDir, halted)
+                : stopped(stop, null, "nothing written to " + runDir + ": run the same command again", halted);
+    }
+
+    /**
+     * The outcome of a training stopped on request, with its one line: the round it stopped at, its last checkpoint
+     * and {@code goOn}, how to go on. {@code runDir} is null when the stop came before the training held its run.
+     */
+    static Outcome stopped(GracefulStop stop, String runDir, String goOn, boolean halted) {
+        GracefulStop.Position at = stop.position();
         String message;
-        if (!master.heldRun()) {
-            message = "stopped at round 0, before training started (nothing written to " + runDir
-                    + "): run the same command again";
+        if (runDir == null) {
+            message = "stopped at round 0, before training started; " + goOn;
         } else {
             message = "stopped at round " + Math.max(0, at.rounds()) + "; "
                     + (at.latestCheckpoint() < 0
                             ? "no checkpoint yet"
                             : "last checkpoint: step " + at.latestCheckpoint() + " (" + runDir + "/"
                                     + CheckpointStore.DIR + "/" + CheckpointStore.name(at.latestCheckpoint()) + ")")
-                    + "; resume with: sparkgan train --resume --run-dir " + runDir;
+                    + "; " + goOn;
         }
         if (halted) {
             message += " (halted: the stop took longer than " + stop.limitSeconds() + " s)";
         }
-        Outcome outcome = Outcome.of(STOPPED, "stopped", message);
+        Outcome outcome = Outcome.of(GracefulStop.exitCode(), STOPPED_OUTCOME, message);
         outcome.details().put("rounds", Math.max(0, at.rounds()));
         outcome.details().put("latestCheckpoint", at.latestCheckpoint());
         return outcome;
@@ -463,7 +472,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The run's report.html; a run whose report cannot be written has still trained, so only a warning. */
     /** Writes the run's HTML report and prints where it is, {@code indent} before; a failure only warns. */
     static void writeReport(SparkSession spark, String runDir, String indent) {
         try {

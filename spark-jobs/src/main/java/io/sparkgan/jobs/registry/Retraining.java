@@ -6,6 +6,7 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GracefulStop;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunLock;
 import io.sparkgan.jobs.train.RunStorage;
@@ -78,11 +79,25 @@ public final class Retraining {
     private final ModelRegistry registry;
     private final String alias;
     private boolean heldRegistry;
+    private GracefulStop stop = GracefulStop.NONE;
+    /** The run the retrain trains (null until chosen). */
+    private volatile String candidateRun;
 
     public Retraining(SparkSession spark, String registryUri, String alias) throws IOException {
         this.spark = spark;
         this.alias = ModelRegistry.checkAlias(alias);
         this.registry = ModelRegistry.open(registryUri, spark.sparkContext().hadoopConfiguration());
+    }
+
+    /** Stops the candidate's training between rounds when {@code stop} is requested; it stays pending. */
+    public Retraining stopOn(GracefulStop stop) {
+        this.stop = stop;
+        return this;
+    }
+
+    /** The candidate run being trained or decided, or null before one is chosen. */
+    public String candidateRun() {
+        return candidateRun;
     }
 
     /** Whether {@link #retrain} got as far as holding the registry's lock (from then on the outcome is its). */
@@ -142,6 +157,7 @@ public final class Retraining {
                     "candidate-" + Instant.now().toString().replace(':', '-'));
             config = candidateConfig(trainOptions, candidateRun, options.fromScratch() ? null : champion.orElse(null));
         }
+        this.candidateRun = candidateRun;
         // the evaluation is set up before any training: a missing evaluator is found before it is needed
         SampleEvaluation evaluation = SampleEvaluation.open(spark, config.data, options.evaluatorUri());
         TrainingMaster.Summary summary;
@@ -162,6 +178,7 @@ public final class Retraining {
                             config,
                             TrainingMaster.Start.NEW,
                             new TrainingMaster.Options(false, false, warmStart))
+                    .stopOn(stop)
                     .train();
         } else {
             summary = new TrainingMaster(
@@ -169,6 +186,7 @@ public final class Retraining {
                             config,
                             TrainingMaster.Start.RESUME,
                             new TrainingMaster.Options(options.breakLock(), false))
+                    .stopOn(stop)
                     .train();
         }
         if (summary.collapse() != null) {

@@ -1,12 +1,16 @@
 package io.sparkgan.jobs.train;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.SparkContext;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Ends a training that the JVM is asked to stop (SIGTERM from a scheduler or {@code timeout}, Ctrl-C) at a round
@@ -16,7 +20,7 @@ import org.apache.spark.SparkContext;
  * cancels the Spark jobs running (the round is abandoned: nothing of it has been written, and everything after the
  * last checkpoint is redone on resume anyway), and waits until the trainer has reported where it stopped. Then the
  * run lock is released ({@link RunLock}, next in that order), Spark stops, and the JVM exits with 128 + the signal:
- * {@link #EXIT_CODE} for SIGTERM (130 for Ctrl-C; the outcome recorded says {@link #EXIT_CODE} for both).
+ * {@link #EXIT_CODE} for SIGTERM, 130 for Ctrl-C (SIGINT); {@link #exitCode()} is the same figure for the outcome.
  * A stop that does not end within {@link #LIMIT_PROPERTY} seconds (default 60; a driver was once seen hanging
  * forever after SIGTERM) is reported from here and the JVM halted with the same code, so a scheduler's timeout
  * never leaves a driver behind.
@@ -25,6 +29,12 @@ public final class GracefulStop implements AutoCloseable {
 
     /** 128 + SIGTERM's 15: what shells and schedulers report for a process a SIGTERM ended. */
     public static final int EXIT_CODE = 143;
+    /** The signal that started the JVM's shutdown (SIGTERM unless one of {@link #WATCHED} was seen). */
+    private static volatile int signal = EXIT_CODE - 128;
+    /** The signals whose number the exit code carries: the JVM's own handlers still run after ours. */
+    private static final List<String> WATCHED = List.of("TERM", "INT", "HUP");
+
+    private static final AtomicBoolean WATCHING = new AtomicBoolean();
     /** System property: seconds the stop may take before the JVM is halted. */
     public static final String LIMIT_PROPERTY = "sparkgan.stopLimitSeconds";
 
@@ -62,11 +72,49 @@ public final class GracefulStop implements AutoCloseable {
      *     limit; runs only if the trainer has not claimed the report ({@link #claimReport})
      */
     public static GracefulStop install(SparkContext sc, Runnable reportWhenHalting) {
+        watchSignals();
         GracefulStop stop = new GracefulStop(sc, reportWhenHalting);
         ShutdownHookManager.get()
                 .addShutdownHook(
                         stop.hook, STOP_PRIORITY, stop.limitNanos + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
         return stop;
+    }
+
+    /** 128 + the signal that stopped the JVM, as the shell reports it: 143 for SIGTERM, 130 for Ctrl-C. */
+    public static int exitCode() {
+        return 128 + signal;
+    }
+
+    /**
+     * Notes which signal arrives before passing it on to the handler it replaces (the JVM's, which starts the
+     * shutdown): a shutdown hook cannot tell SIGTERM from Ctrl-C otherwise.
+     */
+    private static void watchSignals() {
+        if (!WATCHING.compareAndSet(false, true)) {
+            return;
+        }
+        for (String name : WATCHED) {
+            try {
+                Signal watched = new Signal(name);
+                AtomicReference<SignalHandler> previous = new AtomicReference<>();
+                previous.set(Signal.handle(watched, received -> {
+                    signal = received.getNumber();
+                    SignalHandler next = previous.get();
+                    if (next != null) {
+                        next.handle(received);
+                    } else {
+                        // arrived before the JVM's handler was noted: do what it does
+                        System.exit(exitCode());
+                    }
+                }));
+                if (previous.get() == SignalHandler.SIG_DFL || previous.get() == SignalHandler.SIG_IGN) {
+                    // no Java handler to pass it on to (-Xrs): leave the signal as it was
+                    Signal.handle(watched, previous.get());
+                }
+            } catch (IllegalArgumentException e) {
+                // a signal the JVM reserves: its exit code stays SIGTERM's
+            }
+        }
     }
 
     /** Whether the JVM is being stopped: the trainer starts no further round. */
@@ -143,7 +191,7 @@ public final class GracefulStop implements AutoCloseable {
             // halt now
         }
         System.err.flush();
-        Runtime.getRuntime().halt(EXIT_CODE);
+        Runtime.getRuntime().halt(exitCode());
     }
 
     /** Thrown by the trainer where it stops on request; where it stood is {@link #position()}. */
