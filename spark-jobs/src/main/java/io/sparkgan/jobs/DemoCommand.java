@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
                     + " the previous demo run.",
             "",
             "Exit codes: 0 done (also when training stopped early for a suspected collapse), 2 bad options or"
-                    + " input, or a step that failed (its error names it)."
+                    + " input, or a step that failed (its error names it), 143 training stopped by SIGTERM (130 by"
+                    + " Ctrl-C) between rounds: the line printed names the train --resume that continues it."
         })
 public final class DemoCommand implements Callable<Integer> {
 

@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 promoted, 99 trained but the old model was kept (schedulers: success without"
                     + " change; Airflow skips on 99), 2 bad options or input, 3 training stopped for a suspected"
                     + " collapse (--on-collapse stop; the candidate is never promoted), 4 diverged, 5 another retrain"
-                    + " holds the registry or its candidate (--break-lock when it is gone)."
+                    + " holds the registry or its candidate (--break-lock when it is gone), 143 stopped by SIGTERM"
+                    + " (130 by Ctrl-C) between rounds: the candidate stays pending and the next retrain resumes it."
         })
 public final class RetrainCommand implements Callable<Integer> {
 

@@ -23,6 +23,10 @@ import java.util.zip.ZipOutputStream;
  * dtype, order and shape, then the values little-endian in C order), and {@code .npz} archives of several (a zip of
  * {@code name.npy} entries). It is how sparkgan hands data to Python without a Parquet reader: Debian's numpy
  * loads both ({@code numpy.load}). Only plain numeric dtypes, which is all sparkgan writes or reads.
+ *
+ * <p>Kept rather than ND4J's {@code Nd4j.writeAsNumpy} / {@code createFromNpyFile}: data-prep has no ND4J (the
+ * export runs without DL4J's natives), ND4J writes no {@code .npz}, its reader parses files from outside in native
+ * code, and on MNIST's 47 MB image array it was slower both ways (docs/PERFORMANCE.md, "NumpyArray against ND4J").
  */
 public record NumpyArray(String dtype, long[] shape, byte[] data) {
 
