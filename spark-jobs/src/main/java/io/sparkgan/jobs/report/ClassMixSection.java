@@ -122,10 +122,10 @@ final class ClassMixSection implements ReportSection {
         }
         return String.format(
                 Locale.ROOT,
-                "At the latest evaluation (step %d, %.1f kimg) the class furthest below its real share is %s: %s of the"
+                "At the latest evaluation (step %d, %s kimg) the class furthest below its real share is %s: %s of the"
                         + " samples against %s of the data; the furthest above is %s: %s against %s.",
                 latest.path("step").asLong(),
-                latest.path("kimg").asDouble(),
+                LineChart.number(latest.path("kimg").asDouble()),
                 names.get(under),
                 Html.percent(generated[under]),
                 Html.percent(real[under]),
@@ -221,7 +221,7 @@ final class ClassMixSection implements ReportSection {
                     .append("<td class=\"num\">")
                     .append(evaluation.path("step").asLong())
                     .append("</td><td class=\"num\">")
-                    .append(Html.fixed(evaluation.path("kimg").asDouble(), 1))
+                    .append(LineChart.number(evaluation.path("kimg").asDouble()))
                     .append("</td>");
             double[] generated = shares(evaluation);
             for (int c = 0; c < generated.length; c++) {

@@ -41,8 +41,8 @@ final class EvaluationSection implements ReportSection {
             JsonNode collapse = e.path("collapse");
             if (!collapse.isMissingNode()) {
                 events.add(String.format(
-                        "%.1f kimg (step %d): %s — %s",
-                        e.get("kimg").asDouble(),
+                        "%s kimg (step %d): %s — %s",
+                        LineChart.number(e.get("kimg").asDouble()),
                         e.get("step").asLong(),
                         action(collapse),
                         String.join("; ", texts(collapse.path("reasons")))));
@@ -70,7 +70,7 @@ final class EvaluationSection implements ReportSection {
             }
             s.append(i == best ? "<tr class=\"best\">" : collapse.isMissingNode() ? "<tr>" : "<tr class=\"warn\">");
             cell(s, e.path("step").asText());
-            cell(s, Html.fixed(e.path("kimg").asDouble(Double.NaN), 1));
+            cell(s, LineChart.number(e.path("kimg").asDouble(Double.NaN)));
             cell(s, Html.fixed(e.path("fid").asDouble(Double.NaN), 2));
             cell(
                     s,

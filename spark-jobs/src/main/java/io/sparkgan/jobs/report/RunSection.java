@@ -2,6 +2,7 @@ package io.sparkgan.jobs.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.data.DatasetManifest;
+import io.sparkgan.jobs.charts.LineChart;
 import io.sparkgan.jobs.eval.MetricsChart;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
@@ -59,10 +60,10 @@ final class RunSection implements ReportSection {
                 last == null
                         ? "no round yet"
                         : String.format(
-                                "round %d, step %d, %.1f kimg",
+                                "round %d, step %d, %s kimg",
                                 last.get("round").asLong() + 1,
                                 last.get("step").asLong(),
-                                last.get("kimg").asDouble()));
+                                LineChart.number(last.get("kimg").asDouble())));
         int best = MetricsChart.best(context.evaluations);
         JsonNode bestLine = best < 0 ? null : context.evaluations.get(best);
         Html.row(
@@ -71,9 +72,9 @@ final class RunSection implements ReportSection {
                 bestLine == null
                         ? "none marked (no evaluation)"
                         : String.format(
-                                "step %d (%.1f kimg): FID %.2f",
+                                "step %d (%s kimg): FID %.2f",
                                 bestLine.get("step").asLong(),
-                                bestLine.get("kimg").asDouble(),
+                                LineChart.number(bestLine.get("kimg").asDouble()),
                                 bestLine.get("fid").asDouble()));
         s.append("</table>\n");
         if (context.manifest != null) {

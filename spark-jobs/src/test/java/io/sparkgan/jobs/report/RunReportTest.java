@@ -123,10 +123,10 @@ class RunReportTest extends LocalSparkTest {
             assertTrue(
                     row.contains(String.format(
                             Locale.ROOT,
-                            "<td class=\"num\">%d</td><td class=\"num\">%.1f</td><td class=\"num\">%.2f</td>"
+                            "<td class=\"num\">%d</td><td class=\"num\">%s</td><td class=\"num\">%.2f</td>"
                                     + "<td class=\"num\">%.3f ± %.3f</td>",
                             e.get("step").asLong(),
-                            e.get("kimg").asDouble(),
+                            LineChart.number(e.get("kimg").asDouble()),
                             e.get("fid").asDouble(),
                             e.get("kid").asDouble(),
                             e.get("kidStd").asDouble())),
