@@ -5,9 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.slf4j.Logger;
@@ -32,6 +40,10 @@ public final class RunDirectory {
     public static final String EVAL_LOG = "eval/metrics.jsonl";
     /** Those evaluations as curves. */
     public static final String EVAL_CHART = "eval/metrics.png";
+    /** Real images laid out as the sample grids are (a row per class for a conditional model), to set beside them. */
+    public static final String REAL_GRID = "real-images.png";
+
+    private static final Set<String> CLASS_PATH_OPTIONS = Set.of("-cp", "-classpath", "--class-path");
 
     private final RunStorage storage;
 
@@ -64,6 +76,11 @@ public final class RunDirectory {
     /** The id of the run this directory holds. */
     public String storedRunId() throws IOException {
         return readRun().get("runId").asText();
+    }
+
+    /** The whole of run.json (its config upgraded as {@link #storedConfig} reads it): identity, versions, starts. */
+    public JsonNode storedRun() throws IOException {
+        return readRun();
     }
 
     private JsonNode readRun() throws IOException {
@@ -194,13 +211,15 @@ public final class RunDirectory {
     /**
      * Under the run lock: appends to run.json's {@code starts} where this trainer process starts: its first round
      * and what it loaded ({@code null}: nothing, a start from round 0). What tells a resume from a restart that
-     * would end with the same bits.
+     * would end with the same bits. Also where it runs: the host and the process's command line.
      */
     void recordStart(long firstRound, Loaded loaded) throws IOException {
         ObjectNode run = (ObjectNode) readRun();
         ObjectNode start = run.withArray("starts").addObject();
         start.put("at", Instant.now().toString());
         start.put("firstRound", firstRound);
+        start.put("host", host());
+        start.put("commandLine", commandLine());
         if (loaded != null) {
             start.put("fromCheckpoint", loaded.checkpoint());
             start.put("loadedStateSha256", loaded.stateSha256());
@@ -228,10 +247,77 @@ public final class RunDirectory {
         ObjectNode versions = Json.MAPPER.createObjectNode();
         versions.put("sparkgan", io.sparkgan.jobs.SparkganVersion.get());
         versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        versions.put("dl4j", dl4jVersion());
         versions.put("java", System.getProperty("java.version"));
         versions.put(
                 "nd4jBackend",
                 org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName());
         return versions;
+    }
+
+    /** DL4J's version as its own version check reads it, from the build properties its jars carry. */
+    private static String dl4jVersion() {
+        try (InputStream in = RunDirectory.class
+                .getClassLoader()
+                .getResourceAsStream("org/eclipse/org.deeplearning4j-deeplearning4j-nn-git.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("git.build.version", "unknown");
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * This JVM's command line as the operating system shows it (the launcher, spark-submit's or bin/sparkgan's, and
+     * sparkgan's arguments), the class path left out as it runs to thousands of characters.
+     */
+    static String commandLine() {
+        List<String> words = processWords();
+        if (words.isEmpty()) {
+            return "unknown (the operating system does not tell)";
+        }
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            String word = words.get(i);
+            shown.add(word.isEmpty() || word.matches(".*[\\s'\"].*") ? "'" + word.replace("'", "'\\''") + "'" : word);
+            if (CLASS_PATH_OPTIONS.contains(word) && i + 1 < words.size()) {
+                shown.add("…");
+                i++;
+            }
+        }
+        return String.join(" ", shown);
+    }
+
+    /**
+     * The program and its arguments: Linux's /proc/self/cmdline, which the JDK's {@link ProcessHandle.Info} does
+     * not read in full when it is long (a class path of hundreds of jars), else what that tells.
+     */
+    private static List<String> processWords() {
+        java.nio.file.Path cmdline = java.nio.file.Path.of("/proc/self/cmdline");
+        try {
+            if (Files.isReadable(cmdline)) {
+                String text = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8);
+                return text.isEmpty() ? List.of() : List.of(text.split("\0"));
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot read {}: {}", cmdline, e.toString());
+        }
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        List<String> words = new ArrayList<>();
+        info.command().ifPresent(words::add);
+        info.arguments().ifPresent(arguments -> words.addAll(List.of(arguments)));
+        return words;
     }
 }

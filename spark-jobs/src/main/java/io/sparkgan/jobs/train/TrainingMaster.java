@@ -80,6 +80,8 @@ public final class TrainingMaster {
     private ImageShape dataShape;
     /** Super-resolution only: the first images of the dataset, which every sample grid upscales. */
     private INDArray gridImages;
+    /** A GAN's {@link RunDirectory#REAL_GRID} (a PNG), written once the run is claimed; null: none to write. */
+    private byte[] realGrid;
     /** Super-resolution with a feature term only: the feature network of its content loss. */
     private SuperResolutionSamples.ContentFeatures contentFeatures;
     /** Asks the trainer to stop between rounds when the JVM is being stopped. */
@@ -164,6 +166,9 @@ public final class TrainingMaster {
         if (!config.model.architecture.generative()) {
             contentFeatures = SuperResolutionSamples.contentFeatures(spark, config);
             gridImages = SuperResolutionSamples.gridImages(dataset, config.model);
+        } else if (config.model.architecture.convolutional()
+                && (start != Start.RESUME || !storage.exists(RunDirectory.REAL_GRID))) {
+            realGrid = SampleGridWriter.realGrid(dataset, config.model, config.sampleCount);
         }
 
         SparkContext sc = spark.sparkContext();
@@ -244,6 +249,15 @@ public final class TrainingMaster {
         SampleGridWriter grids = model.architecture.generative()
                 ? new SampleGridWriter(model, config.sampleCount, config.seed)
                 : SampleGridWriter.superResolution(model, gridImages);
+        if (model.architecture.convolutional()) {
+            if (round == 0) {
+                // before any training: G's initial weights (the average's too) on the same inputs; a resume keeps it
+                grids.write(storage, 0, networks.generator);
+            }
+            if (realGrid != null) {
+                storage.writeAtomically(RunDirectory.REAL_GRID, realGrid);
+            }
+        }
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         String architecture = architectureJson();

@@ -134,8 +134,8 @@ class AnomalyScoringTest extends LocalSparkTest {
                 new io.sparkgan.jobs.report.RunReport(run, spark.sparkContext().hadoopConfiguration()).html();
         assertTrue(report.contains("<h2>Anomaly scores</h2>"));
         // whichever scoring of this class ran last, its score distribution is always written
-        assertTrue(report.contains(
-                "alt=\"" + AnomalyScoring.DISTRIBUTION + "\" style=\"width:480px\" src=\"data:image/png;base64,"));
+        assertTrue(report.contains("<img alt=\"distribution of the anomaly scores of normal and anomalous images ("));
+        assertTrue(report.contains(")\" style=\"width:480px\" src=\"data:image/png;base64,"));
     }
 
     @Test

@@ -204,7 +204,10 @@ class SuperResolutionJobTest extends LocalSparkTest {
                 "%.3f / %.3f", evaluation.get("upscaler").get("psnr").asDouble(), bicubic)));
         assertTrue(report.contains(String.format(
                 "%.3f / %.3f", evaluation.get("upscaler").get("detail").asDouble(), bicubicDetail)));
-        assertTrue(report.contains("alt=\"low-res, bicubic, G and original\""), "the comparison inlined");
+        assertTrue(
+                report.contains("in rows: the low-res input, bicubic, G's upscale, the original\" style=\"width:640px\""
+                        + " src=\"data:image/png;base64,"),
+                "the comparison inlined, its alt text saying what it shows");
     }
 
     /**
