@@ -6,6 +6,7 @@ import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.ImageShape;
 import io.sparkgan.data.progress.ProgressLine;
 import io.sparkgan.jobs.engine.AveragingEngine;
+import io.sparkgan.jobs.engine.DriverHeap;
 import io.sparkgan.jobs.engine.RoundPlan;
 import io.sparkgan.jobs.engine.ShardBlock;
 import io.sparkgan.jobs.engine.ShardLoader;
@@ -178,6 +179,15 @@ public final class TrainingMaster {
             LOG.info("--workers: {} (the cluster's task slots)", config.workers);
         }
         int workers = config.workers;
+        DriverNetworks networks = new DriverNetworks(config.model);
+        DriverHeap.check(
+                networks.capture().values().length * (long) Float.BYTES,
+                workers,
+                sc.isLocal(),
+                Runtime.getRuntime().maxMemory(),
+                config.model.architecture.generative()
+                        ? "--base-width"
+                        : "--base-width for D, --sr-features or --sr-blocks for G");
         // caching the shards reads every row once: the moment to hold the data to its manifest
         ShardLoader.Shards loaded = ShardLoader.loadChecked(dataset, workers, config.normalCount(dataset.manifest()));
         JavaRDD<ShardBlock> shards = loaded.blocks();
@@ -211,7 +221,7 @@ public final class TrainingMaster {
                     LOG.info("warm start from checkpoint {} of {}", from.checkpoint(), from.runDir());
                 }
             }
-            return trainRounds(run, runId, shards, workers, budgetImages, evaluation);
+            return trainRounds(run, runId, networks, shards, workers, budgetImages, evaluation);
         } finally {
             shards.unpersist(false);
         }
@@ -220,6 +230,7 @@ public final class TrainingMaster {
     private Summary trainRounds(
             RunDirectory run,
             String runId,
+            DriverNetworks networks,
             JavaRDD<ShardBlock> shards,
             int workers,
             double budgetImages,
@@ -228,7 +239,6 @@ public final class TrainingMaster {
         SparkContext sc = spark.sparkContext();
         RunStorage storage = run.storage();
         GanModelConfig model = config.model;
-        DriverNetworks networks = new DriverNetworks(model);
         CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
         MetricsLog metrics = new MetricsLog(storage, RunDirectory.TRAIN_LOG);
         MetricsLog rejected = new MetricsLog(storage, RunDirectory.REJECTED_LOG);

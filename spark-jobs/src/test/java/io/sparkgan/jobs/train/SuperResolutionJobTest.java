@@ -14,6 +14,7 @@ import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
+import io.sparkgan.jobs.TrainerProcess;
 import io.sparkgan.jobs.engine.BatchPrefetcher;
 import io.sparkgan.jobs.engine.Minibatch;
 import io.sparkgan.jobs.engine.RoundPlan;
@@ -35,6 +36,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -329,6 +331,42 @@ class SuperResolutionJobTest extends LocalSparkTest {
                 "4");
         assertEquals(2, generate.exitCode());
         assertTrue(generate.err().contains("is a super-resolution run"), generate.err());
+    }
+
+    @Test
+    void aModelTooLargeForTheDriversHeapIsRefusedAtOnceWithTheFigures() throws Exception {
+        // the defaults on 64x64x3 photographs: D's dense layer alone holds 8.4M parameters
+        String photos = folderDataset("photos", 64, 64, true);
+        Path runDir = dir.resolve("too-large");
+        Path log = dir.resolve("too-large.log");
+        Process trainer = TrainerProcess.start(
+                log,
+                List.of("-Xmx1g"),
+                List.of(
+                        "train",
+                        "--model",
+                        "srgan",
+                        "--scale",
+                        "2",
+                        "--data",
+                        photos,
+                        "--run-dir",
+                        runDir.toString(),
+                        "--workers",
+                        "2",
+                        "--master",
+                        "local[2]"));
+        assertTrue(trainer.waitFor(120, TimeUnit.SECONDS), "the trainer did not end");
+        String output = Files.readString(log);
+        assertEquals(2, trainer.exitValue(), output);
+        assertTrue(
+                output.contains("error: the model's training state is 157 MB (parameters and optimizer states), and"
+                        + " a round of 2 workers needs about 1.9 GB of driver heap where this driver has 1.0 GB"),
+                output);
+        assertTrue(output.contains("a smaller model (--base-width for D, --sr-features or --sr-blocks for G)"), output);
+        // refused before the data was read and before the run directory was written
+        assertFalse(output.contains("training on"), output);
+        assertTrue(Files.notExists(runDir), "nothing written");
     }
 
     /** A dataset prepared from a folder of 4 PNGs of the given size and colour. */
