@@ -1,6 +1,5 @@
 package io.sparkgan.model;
 
-import io.sparkgan.model.training.GanStep;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -13,8 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Differentiable augmentation (Zhao et al., 2020, "DiffAugment"): random colour changes, translation and cutout,
  * applied to <em>every</em> image D sees, real and generated, in D's step and in G's, with G's gradient passed back
  * through the augmentation. Augmenting only the real images would teach D that augmented means real, and G to
- * reproduce the augmentation; {@link GanStep} applies the policy to all of D's inputs, and there is no way to ask
- * it for less.
+ * reproduce the augmentation; {@link io.sparkgan.model.training.GanStep} applies the policy to all of D's inputs, and
+ * there is no way to ask it for less.
  *
  * <p>Every operation is affine in the image once its random parameters are drawn, so the backward pass is the
  * transposed linear map: exact, and cheap. Images are NCHW in [-1, 1]; each image of a batch gets its own draw.

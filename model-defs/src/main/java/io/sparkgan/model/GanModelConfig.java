@@ -4,9 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.superres.SuperResolutionConfig;
-import io.sparkgan.model.training.GeneratorAverage;
 import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.Set;
@@ -25,7 +23,7 @@ public final class GanModelConfig implements Serializable {
      * Network family: DCGAN (Radford et al., 4x4 stride-2 layers), DCGAN_K5 (the 5x5 DCGAN of the TensorFlow
      * tutorial) or DCGAN_RESIDUAL (the DCGAN with a residual block in G, a graph) for images, small MLPs for
      * low-dimensional toy data, SRGAN for super-resolution (G maps a downscaled image back: {@link
-     * #superResolution}). See {@link GanNetworks}.
+     * #superResolution}). See {@link io.sparkgan.model.nets.GanNetworks}.
      */
     public Architecture architecture = Architecture.DCGAN;
 
@@ -76,8 +74,8 @@ public final class GanModelConfig implements Serializable {
     public GanLoss loss = GanLoss.NON_SATURATING;
 
     /**
-     * Half-life of the moving average of G's weights, in thousands of images ({@link GeneratorAverage}); samples
-     * and evaluation use the averaged G. 0 = no average.
+     * Half-life of the moving average of G's weights, in thousands of images
+     * ({@link io.sparkgan.model.training.GeneratorAverage}); samples and evaluation use the averaged G. 0 = no average.
      */
     public double emaKimg = 0;
 
