@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             SampleCommand.class,
             ExportCommand.class,
+            FetchCommand.class,
+            FeaturesCommand.class,
             TrainEncoderCommand.class,
             ScoreCommand.class,
             UpscaleCommand.class,
