@@ -11,6 +11,7 @@ Settings come from the environment, so one notebook serves any dataset or run. T
   SPARKGAN_CONF      storage settings for every sparkgan call, as spark.hadoop.KEY=VALUE words (quoted as in a
                      shell), e.g. "spark.hadoop.fs.s3a.endpoint=http://minio:9000"
   SPARKGAN_CACHE     where remote runs and datasets are mirrored (default: ~/.cache/sparkgan)
+  SPARKGAN_SERVE     0: one sparkgan process per call instead of one `sparkgan serve` per kernel (default 1)
   SPARKGAN           the command that runs sparkgan  (default: bin/sparkgan of this repository)
 """
 import hashlib
@@ -30,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 SPARKGAN = shlex.split(os.environ.get("SPARKGAN", str(REPO / "bin" / "sparkgan")))
 CONF = [arg for setting in shlex.split(os.environ.get("SPARKGAN_CONF", "")) for arg in ("--conf", setting)]
 CACHE = Path(os.environ.get("SPARKGAN_CACHE", Path.home() / ".cache" / "sparkgan"))
-# seconds each sparkgan command took in this kernel, for the README's measurements
+# seconds each sparkgan command took in this kernel (shown at the end of each notebook)
 CALLS = []
 
 
@@ -67,12 +68,39 @@ def sparkgan(*args):
     """Runs a sparkgan command (with SPARKGAN_CONF's settings); its output, or an error with the end of what it
     printed. Local files (Path arguments) go as file: URIs, which an fs.defaultFS setting does not redirect."""
     start = time.monotonic()
-    words = [a.absolute().as_uri() if isinstance(a, Path) else str(a) for a in args]
-    done = subprocess.run(SPARKGAN + words + CONF, capture_output=True, text=True)
+    words = [a.absolute().as_uri() if isinstance(a, Path) else str(a) for a in args] + CONF
+    if SERVE:
+        code, out, err = _served(words)
+    else:
+        done = subprocess.run(SPARKGAN + words, capture_output=True, text=True)
+        code, out, err = done.returncode, done.stdout, done.stderr
     CALLS.append((args[0], round(time.monotonic() - start, 1)))
-    if done.returncode != 0:
-        raise RuntimeError("sparkgan %s failed (exit %d):\n%s" % (args[0], done.returncode, done.stderr[-3000:]))
-    return done.stdout
+    if code != 0:
+        raise RuntimeError("sparkgan %s failed (exit %d):\n%s" % (args[0], code, err[-3000:]))
+    return out
+
+
+SERVE = os.environ.get("SPARKGAN_SERVE", "1") != "0"
+ANSWER = "sparkgan-serve: "
+_server = None
+
+
+def _served(words):
+    """Runs a command in this kernel's `sparkgan serve` process, started on the first call (a JVM with Spark, kept
+    until the kernel ends: later calls skip the JVM's and Spark's start; its logs go to SPARKGAN_CACHE/serve.log)."""
+    global _server
+    if _server is None or _server.poll() is not None:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with open(CACHE / "serve.log", "ab") as log:
+            _server = subprocess.Popen(SPARKGAN + ["serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=log, text=True)
+    _server.stdin.write(json.dumps(words) + "\n")
+    _server.stdin.flush()
+    for line in _server.stdout:
+        if line.startswith(ANSWER):
+            answer = json.loads(line[len(ANSWER):])
+            return answer["exit"], answer["out"], answer["err"]
+    raise RuntimeError("sparkgan serve ended (exit %s); see %s" % (_server.wait(), CACHE / "serve.log"))
 
 
 def _arrays(path):

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             FetchCommand.class,
             FeaturesCommand.class,
+            ServeCommand.class,
             TrainEncoderCommand.class,
             ScoreCommand.class,
             UpscaleCommand.class,

@@ -145,10 +145,12 @@ class NotebooksIT {
                             "SPARKGAN_RUN", "hdfs:///runs/conditional",
                             "SPARKGAN_SCORES", "hdfs:///outputs/scores",
                             "SPARKGAN_UPSCALED", "hdfs:///outputs/upscaled"));
+            assertTrue(Files.exists(cache.resolve("serve.log")), "the notebooks' calls went to sparkgan serve");
             List<String> mirrored;
             try (Stream<Path> files = Files.walk(cache)) {
                 mirrored = files.filter(Files::isRegularFile)
                         .map(f -> cache.relativize(f).toString())
+                        .filter(f -> !f.equals("serve.log"))
                         .toList();
             }
             // the run's small files came through fetch into the cache
@@ -168,6 +170,7 @@ class NotebooksIT {
                 notebooks,
                 "local",
                 Map.of(
+                        "SPARKGAN_CACHE", dir.resolve("cache-local").toString(),
                         "SPARKGAN_DATA", data,
                         "SPARKGAN_RUN", dir.resolve("run").toString(),
                         "SPARKGAN_SCORES", scores,
