@@ -87,6 +87,60 @@ class ExportCommandTest extends SparkTest {
     }
 
     @Test
+    void onlyTheRowsOfTheIdsAskedForComeInTheOrderAsked() throws IOException {
+        Map<Long, Row> rows = Datasets.rowsById(spark, dataset);
+        Path listed = dir.resolve("listed.npz");
+        assertEquals(0, export("--data", dataset, "--output", listed.toString(), "--ids", "17,3,25,3"));
+        Path idsFile = dir.resolve("ids.txt");
+        Files.writeString(idsFile, "17\n3, 25\n 3\n");
+        Path fromFile = dir.resolve("from-file.npz");
+        assertEquals(0, export("--data", dataset, "--output", fromFile.toString(), "--ids", idsFile.toString()));
+
+        for (Path out : List.of(listed, fromFile)) {
+            Map<String, NumpyArray> arrays = archive(out);
+            assertArrayEquals(new long[] {4, 28, 28, 1}, arrays.get("images").shape());
+            assertArrayEquals(new double[] {17, 3, 25, 3}, arrays.get("ids").toDoubles());
+            byte[] images = arrays.get("images").data();
+            long[] expected = {17, 3, 25, 3};
+            for (int i = 0; i < expected.length; i++) {
+                Row row = rows.get(expected[i]);
+                assertEquals(
+                        DatasetSchema.label(row), (int) arrays.get("labels").toDoubles()[i]);
+                assertArrayEquals(
+                        DatasetSchema.image(row).pixels(),
+                        java.util.Arrays.copyOfRange(images, i * 784, (i + 1) * 784));
+            }
+        }
+    }
+
+    @Test
+    void idsThatAreMissingOrNotNumbersAreNamedAndNothingIsWritten() throws IOException {
+        Path out = dir.resolve("bad-ids.npz");
+        Path idsFile = dir.resolve("bad-ids.txt");
+        Files.writeString(idsFile, "1, 2, x7");
+        Map<List<String>, String> errors = Map.of(
+                List.of("--ids", "4,30,31"), "has no row with id 30, 31",
+                List.of("--ids", idsFile.toString()), "--ids file " + idsFile + ": 'x7' is not an id",
+                List.of("--ids", dir.resolve("no-such-file").toString()), "is neither a list of ids",
+                List.of("--ids", "1", "--limit", "3"), "--limit and --ids exclude each other");
+        for (Map.Entry<List<String>, String> bad : errors.entrySet()) {
+            List<String> args = new java.util.ArrayList<>(List.of("--data", dataset, "--output", out.toString()));
+            args.addAll(bad.getKey());
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream stderr = System.err;
+            System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            try {
+                assertEquals(
+                        2, export(args.toArray(String[]::new)), bad.getKey().toString());
+            } finally {
+                System.setErr(stderr);
+            }
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains(bad.getValue()), err.toString());
+            assertFalse(Files.exists(out));
+        }
+    }
+
+    @Test
     void aTableOfNumbersBecomesOneArrayPerNumericColumn() throws IOException {
         String table = dir.resolve("scores").toString();
         StructType schema = new StructType()
@@ -109,6 +163,10 @@ class ExportCommandTest extends SparkTest {
         assertArrayEquals(new double[] {0, 1, 2}, arrays.get("id").toDoubles());
         assertArrayEquals(new double[] {7, 3, -1}, arrays.get("label").toDoubles(), "null as -1");
         assertArrayEquals(new double[] {1.5, -2.0, 0.5}, arrays.get("score").toDoubles());
+
+        Path some = dir.resolve("some-scores.npz");
+        assertEquals(0, export("--data", table, "--output", some.toString(), "--ids", "2,0"));
+        assertArrayEquals(new double[] {0.5, 1.5}, archive(some).get("score").toDoubles());
     }
 
     @Test

@@ -6,12 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.model.Json;
 import java.io.File;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The notebooks in {@code notebooks/} run headless ({@code jupyter nbconvert --execute}, Debian's Python kernel,
  * installed by {@code .ci/run}) against small runs made here: a conditional GAN with evaluations, an anomaly run
- * with scores, a super-resolution run with an evaluated upscale. Every cell must run without an error and each
- * notebook must show pictures. The executed notebooks are kept in {@code target/notebooks}.
+ * with scores, a super-resolution run with an evaluated upscale. They run twice: on HDFS (a {@code MiniDFSCluster}
+ * holding the dataset, the GAN run trained there by the CLI, and the outputs), the product's main case, and on local
+ * copies. Every cell must run without an error and each notebook must show pictures. The executed notebooks are
+ * kept in {@code target/notebooks/hdfs} and {@code target/notebooks/local}.
  */
 class NotebooksIT {
 
@@ -32,28 +41,11 @@ class NotebooksIT {
     Path dir;
 
     @Test
-    @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    void everyNotebookRunsAgainstARealRunAndShowsItsPictures() throws Exception {
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
+    void everyNotebookRunsAgainstRealRunsOnHdfsAndLocallyAndShowsItsPictures() throws Exception {
         Assumptions.assumeTrue(new File("/usr/bin/jupyter").canExecute(), "jupyter is not installed");
         String data = TestData.mnistWithEvaluator();
         String testData = TestData.mnistTest(1000);
-        String run = dir.resolve("run").toString();
-        cli(
-                TestData.TINY_RUN,
-                "train",
-                "--data",
-                data,
-                "--run-dir",
-                run,
-                "--kimg",
-                "0.384",
-                "--conditional",
-                "--evaluate-every",
-                "1",
-                "--eval-samples",
-                "300",
-                "--seed",
-                "3");
         String anomalyRun = dir.resolve("anomaly-run").toString();
         cli(
                 TestData.TINY_RUN,
@@ -75,7 +67,8 @@ class NotebooksIT {
                 "--run-dir",
                 anomalyRun,
                 "--data",
-                data,
+                // scores.json names the data as given: a file: URI stays local where fs.defaultFS is HDFS
+                Path.of(data).toUri().toString(),
                 "--output",
                 scores,
                 "--method",
@@ -106,8 +99,93 @@ class NotebooksIT {
                 "8");
         String upscaled = dir.resolve("upscaled").toString();
         cli(List.of(), "upscale", "--run-dir", superResolution, "--data", testData, "--output", upscaled, "--evaluate");
+        List<Path> notebooks;
+        try (Stream<Path> files = Files.list(REPO.resolve("notebooks"))) {
+            notebooks =
+                    files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
+        }
+        assertEquals(4, notebooks.size(), notebooks.toString());
 
-        Path executed = REPO.resolve("spark-jobs/target/notebooks");
+        TestData.withMiniHdfs(dir.resolve("hdfs"), (uri, conf) -> {
+            FileSystem hdfs = FileSystem.get(URI.create(uri), conf);
+            LocalFileSystem disk = FileSystem.getLocal(conf);
+            // the dataset with its evaluator, the scores and the upscaling on HDFS
+            copy(disk, data, hdfs, "/datasets/mnist", conf);
+            copy(disk, scores, hdfs, "/outputs/scores", conf);
+            copy(disk, upscaled, hdfs, "/outputs/upscaled", conf);
+            // the main case: a run trained on HDFS from the dataset there
+            cli(
+                    TestData.TINY_RUN,
+                    "train",
+                    "--data",
+                    uri + "/datasets/mnist",
+                    "--run-dir",
+                    uri + "/runs/conditional",
+                    "--kimg",
+                    "0.384",
+                    "--conditional",
+                    "--evaluate-every",
+                    "1",
+                    "--eval-samples",
+                    "300",
+                    "--seed",
+                    "3");
+            String run = dir.resolve("run").toString();
+            copy(hdfs, "/runs/conditional", disk.getRawFileSystem(), run, conf);
+
+            // URIs without the namenode's address, which only SPARKGAN_CONF gives: every sparkgan call must take it
+            Path cache = dir.resolve("cache");
+            execute(
+                    notebooks,
+                    "hdfs",
+                    Map.of(
+                            "SPARKGAN_CONF", "spark.hadoop.fs.defaultFS=" + uri,
+                            "SPARKGAN_CACHE", cache.toString(),
+                            "SPARKGAN_DATA", "hdfs:///datasets/mnist",
+                            "SPARKGAN_RUN", "hdfs:///runs/conditional",
+                            "SPARKGAN_SCORES", "hdfs:///outputs/scores",
+                            "SPARKGAN_UPSCALED", "hdfs:///outputs/upscaled"));
+            assertTrue(Files.exists(cache.resolve("serve.log")), "the notebooks' calls went to sparkgan serve");
+            List<String> mirrored;
+            try (Stream<Path> files = Files.walk(cache)) {
+                mirrored = files.filter(Files::isRegularFile)
+                        .map(f -> cache.relativize(f).toString())
+                        .filter(f -> !f.equals("serve.log"))
+                        .toList();
+            }
+            // the run's small files came through fetch into the cache
+            assertTrue(
+                    mirrored.stream().anyMatch(f -> f.matches("_runs_conditional-[0-9a-f]{8}/run.json")),
+                    mirrored.toString());
+            assertTrue(
+                    mirrored.stream().anyMatch(f -> f.matches("_runs_conditional-[0-9a-f]{8}/samples/\\d+\\.png")),
+                    mirrored.toString());
+            assertTrue(mirrored.stream().anyMatch(f -> f.endsWith("/_manifest.json")), mirrored.toString());
+            assertTrue(
+                    mirrored.stream().noneMatch(f -> f.endsWith(".parquet") || f.endsWith(".zip")),
+                    "no data, models or checkpoint states copied: " + mirrored);
+        });
+
+        execute(
+                notebooks,
+                "local",
+                Map.of(
+                        "SPARKGAN_CACHE", dir.resolve("cache-local").toString(),
+                        "SPARKGAN_DATA", data,
+                        "SPARKGAN_RUN", dir.resolve("run").toString(),
+                        "SPARKGAN_SCORES", scores,
+                        "SPARKGAN_UPSCALED", upscaled));
+    }
+
+    private static void copy(FileSystem from, String source, FileSystem to, String target, Configuration conf)
+            throws IOException {
+        assertTrue(FileUtil.copy(
+                from, new org.apache.hadoop.fs.Path(source), to, new org.apache.hadoop.fs.Path(target), false, conf));
+    }
+
+    /** Runs every notebook headless with these settings; each must run without an error and show pictures. */
+    private void execute(List<Path> notebooks, String name, Map<String, String> settings) throws Exception {
+        Path executed = REPO.resolve("spark-jobs/target/notebooks").resolve(name);
         Files.createDirectories(executed);
         List<String> command = new ArrayList<>(List.of(
                 "/usr/bin/jupyter",
@@ -118,25 +196,17 @@ class NotebooksIT {
                 "--ExecutePreprocessor.timeout=600",
                 "--output-dir",
                 executed.toString()));
-        List<Path> notebooks;
-        try (Stream<Path> files = Files.list(REPO.resolve("notebooks"))) {
-            notebooks =
-                    files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
-        }
-        assertEquals(4, notebooks.size(), notebooks.toString());
         notebooks.forEach(p -> command.add(p.toString()));
+        Path log = dir.resolve("nbconvert-" + name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(REPO.resolve("notebooks").toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("nbconvert.log").toFile());
+                .redirectOutput(log.toFile());
         builder.environment().put("SPARKGAN", launcher().toString());
-        builder.environment().put("SPARKGAN_DATA", data);
-        builder.environment().put("SPARKGAN_RUN", run);
-        builder.environment().put("SPARKGAN_SCORES", scores);
-        builder.environment().put("SPARKGAN_UPSCALED", upscaled);
+        builder.environment().putAll(settings);
         Process nbconvert = builder.start();
-        assertTrue(nbconvert.waitFor(12, TimeUnit.MINUTES), "nbconvert finished");
-        assertEquals(0, nbconvert.exitValue(), Files.readString(dir.resolve("nbconvert.log")));
+        assertTrue(nbconvert.waitFor(12, TimeUnit.MINUTES), name + ": nbconvert finished");
+        assertEquals(0, nbconvert.exitValue(), name + ": " + Files.readString(log));
 
         for (Path notebook : notebooks) {
             JsonNode result = Json.MAPPER.readTree(
@@ -150,8 +220,8 @@ class NotebooksIT {
                     }
                 }
             }
-            System.out.println(notebook.getFileName() + ": " + pictures + " pictures");
-            assertTrue(pictures >= 3, notebook + " shows " + pictures + " pictures");
+            System.out.println(name + ": " + notebook.getFileName() + ": " + pictures + " pictures");
+            assertTrue(pictures >= 3, name + ": " + notebook + " shows " + pictures + " pictures");
         }
     }
 

@@ -70,6 +70,12 @@ public record NumpyArray(String dtype, long[] shape, byte[] data) {
         return new NumpyArray("<i8", shape, buffer.array());
     }
 
+    public static NumpyArray float32(float[] values, long... shape) {
+        ByteBuffer buffer = buffer(4L * values.length);
+        buffer.asFloatBuffer().put(values);
+        return new NumpyArray("<f4", shape, buffer.array());
+    }
+
     public static NumpyArray float64(double[] values, long... shape) {
         ByteBuffer buffer = buffer(8L * values.length);
         buffer.asDoubleBuffer().put(values);
