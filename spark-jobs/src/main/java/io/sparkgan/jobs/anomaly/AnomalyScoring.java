@@ -177,7 +177,11 @@ public final class AnomalyScoring {
             if (useEncoder) {
                 summary.put("encoderCheckpoint", encoder.step());
             }
-            summary.put("data", data);
+            // qualified: a plain path read back under another fs.defaultFS (a notebook's) must name the same data
+            Path dataPath = new Path(data);
+            summary.put(
+                    "data",
+                    dataPath.getFileSystem(hadoop).makeQualified(dataPath).toString());
             summary.put("images", written.size());
             if (limit != null) {
                 summary.put("limit", limit);

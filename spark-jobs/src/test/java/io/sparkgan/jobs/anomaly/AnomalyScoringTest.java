@@ -105,6 +105,8 @@ class AnomalyScoringTest extends LocalSparkTest {
                 Json.MAPPER.readTree(Path.of(one, AnomalyScoring.MANIFEST).toFile());
         assertEquals(encoder.ganCheckpoint(), summary.get("ganCheckpoint").asLong());
         assertEquals("encoder", summary.get("settings").get("method").asText());
+        // given as a plain path, recorded qualified: read back under another fs.defaultFS it names the same data
+        assertEquals("file:" + data, summary.get("data").asText());
         assertTrue(summary.has("auroc") && summary.has("threshold"), summary.toString());
         assertEquals(
                 summary.get("auroc"),
