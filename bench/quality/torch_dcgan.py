@@ -10,7 +10,8 @@ OUT/<kimg>kimg-eval/ (G in inference mode, batch-norm running statistics, as spa
 OUT/<kimg>kimg-train/ (G in training mode, each block of 500 normalised by its own statistics, as the PyTorch DCGAN
 example samples), ready for `sparkgan prep --from image-folder`; and one JSON line per point in OUT/progress.jsonl.
 
-Needs Debian's python3-torch with an optimised BLAS: it refuses to run on the reference BLAS (about 9x slower,
+Needs Debian's python3-torch (apt-get install python3-torch python3-pil libopenblas0-pthread) with an optimised
+BLAS: it refuses to run on the reference BLAS (about 9x slower,
 docs/PERFORMANCE.md), which would make any time comparison meaningless.
 """
 import argparse
