@@ -20,6 +20,13 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  */
 public final class OutputFile {
 
+    /** Refuses {@code target} ({@code --output}) when it exists and {@code overwrite} was not given. */
+    public static void refuseExisting(FileSystem fs, Path target, String output, boolean overwrite) throws IOException {
+        if (fs.exists(target) && !overwrite) {
+            throw new IllegalArgumentException(output + " exists; pass --overwrite to replace it");
+        }
+    }
+
     /** Writes the file's bytes; may fail part way. */
     @FunctionalInterface
     public interface Content {

@@ -83,9 +83,7 @@ public final class FeaturesCommand implements Callable<Integer> {
             Configuration conf = SparkSessions.hadoopConfiguration(sparkOptions);
             Path target = new Path(output);
             FileSystem fs = target.getFileSystem(conf);
-            if (fs.exists(target) && !overwrite) {
-                throw new IllegalArgumentException(output + " exists; pass --overwrite to replace it");
-            }
+            OutputFile.refuseExisting(fs, target, output, overwrite);
             String location = evaluator != null ? evaluator : EvaluatorStore.defaultLocation(data);
             EvaluatorStore store = new EvaluatorStore(location, conf);
             if (!store.exists()) {

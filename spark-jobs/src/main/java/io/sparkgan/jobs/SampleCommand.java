@@ -79,9 +79,7 @@ public final class SampleCommand implements Callable<Integer> {
             Configuration conf = SparkSessions.hadoopConfiguration(sparkOptions);
             Path target = new Path(output);
             FileSystem fs = target.getFileSystem(conf);
-            if (fs.exists(target) && !overwrite) {
-                throw new IllegalArgumentException(output + " exists; pass --overwrite to replace it");
-            }
+            OutputFile.refuseExisting(fs, target, output, overwrite);
             RegistryOptions.Model model = registryOptions.resolve(conf, runDir, checkpoint);
             TrainConfig config = new RunDirectory(model.runDir(), conf).storedGanConfig("sparkgan sample");
             CheckpointStore checkpoints =

@@ -91,9 +91,7 @@ public final class ExportCommand implements Callable<Integer> {
             Configuration conf = spark.sparkContext().hadoopConfiguration();
             Path target = new Path(output);
             FileSystem fs = target.getFileSystem(conf);
-            if (fs.exists(target) && !overwrite) {
-                throw new IllegalArgumentException(output + " exists; pass --overwrite to replace it");
-            }
+            OutputFile.refuseExisting(fs, target, output, overwrite);
             long[] wanted = ids == null ? null : parseIds(conf);
             boolean dataset = new Path(data, DatasetManifest.FILE_NAME)
                     .getFileSystem(conf)
