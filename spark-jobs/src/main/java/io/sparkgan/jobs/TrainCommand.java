@@ -1,14 +1,12 @@
 package io.sparkgan.jobs;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.jobs.report.RunReport;
 import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.ConfigProblem;
 import io.sparkgan.jobs.train.GracefulStop;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.RunLock;
@@ -22,10 +20,7 @@ import io.sparkgan.model.superres.SuperResolutionConfig;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -504,7 +499,7 @@ public final class TrainCommand implements Callable<Integer> {
                     ? TrainConfig.overlay(base, configFile, SparkSessions.hadoopConfiguration(sparkOptions))
                     : base;
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("--config " + configFile + ": " + describe(e), e);
+            throw new IllegalArgumentException("--config " + configFile + ": " + ConfigProblem.describe(e), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read --config " + configFile + ": " + e.getMessage(), e);
         }
@@ -548,42 +543,6 @@ public final class TrainCommand implements Callable<Integer> {
         applySuperResolution(model);
         return config;
     }
-
-    /**
-     * What is wrong in a config file and where, in one line: Jackson's message names its input on a line of its own,
-     * and YAML's syntax errors quote the file around the problem.
-     */
-    private static String describe(JsonProcessingException e) {
-        if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
-            return "line " + (yaml.getProblemMark().getLine() + 1) + ", column "
-                    + (yaml.getProblemMark().getColumn() + 1) + ": "
-                    + (yaml.getContext() != null ? yaml.getContext() + ": " : "") + yaml.getProblem();
-        }
-        String field = e instanceof JsonMappingException mapping
-                ? mapping.getPath().stream()
-                        .map(at -> at.getFieldName() != null ? at.getFieldName() : "[" + at.getIndex() + "]")
-                        .collect(Collectors.joining("."))
-                        .replace(".[", "[")
-                : "";
-        String what;
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            what = "unknown field '" + field + "'; known fields there: "
-                    + unknown.getKnownPropertyIds().stream()
-                            .map(String::valueOf)
-                            .sorted()
-                            .toList();
-        } else {
-            what = (field.isEmpty() ? "" : "field '" + field + "': ")
-                    + SOURCE_IN_MESSAGE.matcher(e.getOriginalMessage()).replaceAll("line $1, column $2");
-        }
-        JsonLocation at = e.getLocation();
-        return (at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ")
-                + what.replaceAll("\\s*\\R\\s*", " ");
-    }
-
-    /** Where Jackson's message quotes the input, as in "start marker at [Source: (byte[])"{..."; line: 1, ...]". */
-    private static final Pattern SOURCE_IN_MESSAGE =
-            Pattern.compile("\\[Source: .*?; line: (\\d+), column: (\\d+)]", Pattern.DOTALL);
 
     /** The srgan options, refused for any other model. */
     private void applySuperResolution(GanModelConfig model) {

@@ -73,10 +73,7 @@ public final class NetworkFlops {
      * batch, on the fake batch, and again on the fake batch for G's gradient (3 x 3 F_D).
      */
     public static long ganStepPerSample(GanModelConfig config) {
-        InputType sample = config.architecture.convolutional()
-                ? InputType.convolutional(config.height, config.width, config.discriminatorChannels())
-                : InputType.feedForward(config.discriminatorInputSize());
-        long d = forwardPerSample(GanNetworks.discriminator(config), sample);
+        long d = forwardPerSample(GanNetworks.discriminator(config), NetworkMemory.discriminatorInput(config));
         return 3 * generatorForwardPerSample(config) + 9 * d;
     }
 

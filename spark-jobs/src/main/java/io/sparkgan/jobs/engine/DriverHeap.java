@@ -11,7 +11,8 @@ import java.util.Locale;
  * bytes and their pieces, and the average; each worker result that reaches the driver adds its float array and its
  * serialised bytes. In local mode every worker runs in the driver's JVM; on a cluster {@code treeAggregate} combines
  * the results on the executors and about the square root of their number reaches the driver. The copies were
- * measured on an SRGAN whose state is 150 MB (docs/PERFORMANCE.md, "Driver heap per round").
+ * measured on an SRGAN whose state is 157 MB (docs/PERFORMANCE.md, "Driver heap per round"), and a tenth is added
+ * for the collector: 2 workers whose live heap was 2.0 GB ran out of a 2 GB heap.
  */
 public final class DriverHeap {
 
@@ -20,14 +21,19 @@ public final class DriverHeap {
     /** Copies of the state on the driver whatever the number of workers. */
     static final int COPIES = 6;
     /** Copies each worker result adds where it reaches the driver. */
-    static final int COPIES_PER_RESULT = 2;
+    static final int COPIES_PER_RESULT = 3;
 
     private DriverHeap() {}
 
-    /** The heap a round needs on the driver, in bytes. */
-    public static long needed(long stateBytes, int workers, boolean local) {
+    /** The heap a round holds live on the driver, in bytes. */
+    public static long live(long stateBytes, int workers, boolean local) {
         int results = local ? workers : (int) Math.ceil(Math.sqrt(workers));
         return BASE_BYTES + stateBytes * (COPIES + (long) COPIES_PER_RESULT * results);
+    }
+
+    /** The heap a round needs on the driver, in bytes: what it holds live and a tenth for the collector. */
+    public static long needed(long stateBytes, int workers, boolean local) {
+        return live(stateBytes, workers, local) * 11 / 10;
     }
 
     /**
@@ -54,14 +60,14 @@ public final class DriverHeap {
                 workers == 1 ? "" : "s",
                 megabytes(needed),
                 megabytes(maxHeap),
-                suggestedHeap(needed),
+                gigabytesSetting(needed),
                 fewer,
                 smallerModel));
     }
 
-    /** The launcher's setting for a heap of at least {@code bytes}: whole gigabytes, a quarter more for the GC. */
-    static String suggestedHeap(long bytes) {
-        return (long) Math.ceil(bytes * 1.25 / (1L << 30)) + "g";
+    /** The launcher's setting for at least {@code bytes}: whole gigabytes. */
+    static String gigabytesSetting(long bytes) {
+        return (long) Math.ceil(bytes / (double) (1L << 30)) + "g";
     }
 
     static String megabytes(long bytes) {

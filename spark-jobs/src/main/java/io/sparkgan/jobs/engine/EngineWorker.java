@@ -1,5 +1,6 @@
 package io.sparkgan.jobs.engine;
 
+import io.sparkgan.jobs.spark.NativeMemoryExhausted;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -24,7 +25,7 @@ public final class EngineWorker implements Function2<Integer, Iterator<ShardBloc
     }
 
     @Override
-    public Iterator<WorkerResult> call(Integer partition, Iterator<ShardBlock> blocks) {
+    public Iterator<WorkerResult> call(Integer partition, Iterator<ShardBlock> blocks) throws Exception {
         ShardBlock block = blocks.hasNext() ? blocks.next() : null;
         if (block == null || block.size() == 0) {
             double[] nothing = new double
@@ -39,7 +40,8 @@ public final class EngineWorker implements Function2<Integer, Iterator<ShardBloc
         }
         LocalTrainer trainer = TrainerPool.borrow(plan.trainer());
         try {
-            return List.of(train(trainer, block)).iterator();
+            return List.of(NativeMemoryExhausted.guard(() -> train(trainer, block)))
+                    .iterator();
         } finally {
             TrainerPool.release(plan.trainer(), trainer);
         }

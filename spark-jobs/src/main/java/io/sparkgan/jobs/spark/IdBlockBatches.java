@@ -49,13 +49,15 @@ public final class IdBlockBatches {
                     while (input.hasNext()) {
                         Row row = input.next();
                         if (!batch.isEmpty() && block(batch.get(0).getLong(0)) != block(row.getLong(0))) {
-                            out.addAll(function.apply(batch));
+                            List<Row> full = batch;
+                            out.addAll(NativeMemoryExhausted.guard(() -> function.apply(full)));
                             batch = new ArrayList<>();
                         }
                         batch.add(row);
                     }
                     if (!batch.isEmpty()) {
-                        out.addAll(function.apply(batch));
+                        List<Row> last = batch;
+                        out.addAll(NativeMemoryExhausted.guard(() -> function.apply(last)));
                     }
                     return out.iterator();
                 });

@@ -11,12 +11,14 @@ import io.sparkgan.model.metrics.Psnr;
 import io.sparkgan.model.metrics.Ssim;
 import io.sparkgan.model.metrics.TextureFeatures;
 import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.nets.NetworkMemory;
 import io.sparkgan.model.superres.BicubicResize;
 import io.sparkgan.model.superres.ContentLoss;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,15 +50,16 @@ final class UpscalePass {
         };
     }
 
-    /** Output pixels of one chunk of G's batch: about 128 MB per activation of 32 channels. */
-    static final long CHUNK_OUTPUT_PIXELS = 1L << 20;
+    /** G's activations in one chunk of a batch. */
+    static final long CHUNK_ACTIVATION_BYTES = 256L << 20;
 
     /**
-     * Images per chunk of a batch that G runs on: a whole batch of 256 48x48x3 tiles upscaled 4x has 1.2 GB
-     * activations of 32 channels, past the launcher's memory limits, while MNIST x2 fits whole.
+     * Images per chunk of a batch that G runs on, from G's activations per image ({@link
+     * NetworkMemory#inferenceActivationBytes}; this G keeps every activation of a pass until the collector runs): a
+     * whole batch of 256 photographs of 64x64x3 upscaled 2x holds 16 GB, and failed past the launcher's 3.5 GB limit.
      */
-    static int chunkSize(long outputPixelsPerImage) {
-        return (int) Math.max(1, Math.min(IdBlockBatches.BATCH, CHUNK_OUTPUT_PIXELS / outputPixelsPerImage));
+    static int chunkSize(long activationBytesPerImage) {
+        return (int) Math.max(1, Math.min(IdBlockBatches.BATCH, CHUNK_ACTIVATION_BYTES / activationBytesPerImage));
     }
 
     /** G on {@code lowRes} in chunks of {@code chunk} images, fixed by the batch, so any partitioning gives the same. */
@@ -83,7 +86,9 @@ final class UpscalePass {
         INDArray images = RowImages.batch(
                 batch.stream().map(r -> r.<byte[]>getAs(2)).toList(), shape.height(), shape.width(), shape.channels());
         INDArray lowRes = evaluate ? BicubicResize.downscale(images, scale) : images;
-        INDArray upscaled = outputInChunks(g, lowRes, chunkSize(lowRes.size(2) * lowRes.size(3) * scale * scale));
+        InputType lowResType = InputType.convolutional(lowRes.size(2), lowRes.size(3), lowRes.size(1));
+        INDArray upscaled =
+                outputInChunks(g, lowRes, chunkSize(NetworkMemory.inferenceActivationBytes(g, lowResType, 1)));
         byte[][] pixels = ImageTensors.toPixels(upscaled);
         int h = (int) upscaled.size(2);
         int w = (int) upscaled.size(3);

@@ -1,5 +1,6 @@
 package io.sparkgan.jobs.train;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.GanModelConfig;
@@ -57,7 +58,19 @@ public final class RunDirectory {
 
     /** The effective config saved in run.json: what --resume, evaluate and generate start from. */
     public TrainConfig storedConfig() throws IOException {
-        return Json.MAPPER.treeToValue(readRun().get("config"), TrainConfig.class);
+        return parseConfig(readRun());
+    }
+
+    /** The config in run.json, or an error naming the file and what in it does not parse. */
+    private TrainConfig parseConfig(JsonNode run) {
+        try {
+            return Json.MAPPER.treeToValue(run.get("config"), TrainConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    storage.path(RUN_JSON) + ": the run's config: " + ConfigProblem.describe(e)
+                            + " (a run of another sparkgan version?)",
+                    e);
+        }
     }
 
     /**
@@ -149,7 +162,7 @@ public final class RunDirectory {
      */
     public String requireSameRun(TrainConfig config, boolean changeWorkers) throws IOException {
         JsonNode run = readRun();
-        TrainConfig stored = Json.MAPPER.treeToValue(run.get("config"), TrainConfig.class);
+        TrainConfig stored = parseConfig(run);
         TrainConfig mine = TrainConfig.fromJson(config.toJson());
         mine.kimg = stored.kimg;
         mine.epochs = stored.epochs;

@@ -7,6 +7,7 @@ import io.sparkgan.data.ImageShape;
 import io.sparkgan.data.progress.ProgressLine;
 import io.sparkgan.jobs.engine.AveragingEngine;
 import io.sparkgan.jobs.engine.DriverHeap;
+import io.sparkgan.jobs.engine.ResidentMemory;
 import io.sparkgan.jobs.engine.RoundPlan;
 import io.sparkgan.jobs.engine.ShardBlock;
 import io.sparkgan.jobs.engine.ShardLoader;
@@ -18,6 +19,7 @@ import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.nets.Network;
+import io.sparkgan.model.nets.NetworkMemory;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
 import java.io.IOException;
@@ -27,6 +29,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,14 +183,7 @@ public final class TrainingMaster {
         }
         int workers = config.workers;
         DriverNetworks networks = new DriverNetworks(config.model);
-        DriverHeap.check(
-                networks.capture().values().length * (long) Float.BYTES,
-                workers,
-                sc.isLocal(),
-                Runtime.getRuntime().maxMemory(),
-                config.model.architecture.generative()
-                        ? "--base-width"
-                        : "--base-width for D, --sr-features or --sr-blocks for G");
+        checkMemory(networks, workers, sc);
         // caching the shards reads every row once: the moment to hold the data to its manifest
         ShardLoader.Shards loaded = ShardLoader.loadChecked(dataset, workers, config.normalCount(dataset.manifest()));
         JavaRDD<ShardBlock> shards = loaded.blocks();
@@ -457,5 +453,37 @@ public final class TrainingMaster {
                     rollback.get("lrD").asDouble());
         }
         return progress.firstRound;
+    }
+
+    /**
+     * Refuses at once a model whose round the driver's heap cannot hold, and in local mode a step the process's
+     * memory limit cannot hold; on a cluster, logs what each task's step needs besides the executor's heap.
+     */
+    private void checkMemory(DriverNetworks networks, int workers, SparkContext sc) {
+        String smallerModel = config.model.architecture.generative()
+                ? "--base-width"
+                : "--base-width for D, --sr-features or --sr-blocks for G";
+        long stateBytes = networks.capture().values().length * (long) Float.BYTES;
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        DriverHeap.check(stateBytes, workers, sc.isLocal(), maxHeap, smallerModel);
+        int batch = config.batchPerWorker;
+        long stepBytes =
+                NetworkMemory.ganStepActivationBytes(config.model, networks.generator, networks.discriminator, batch);
+        if (sc.isLocal()) {
+            ResidentMemory.check(
+                    stateBytes,
+                    maxHeap,
+                    workers,
+                    Math.min(workers, sc.defaultParallelism()),
+                    (stepBytes + batch - 1) / batch,
+                    batch,
+                    Pointer.maxPhysicalBytes(),
+                    smallerModel);
+        } else {
+            LOG.info(
+                    "each task's step holds about {} MB of activations, besides the executor's heap and about 900 MB"
+                            + " for the JVM and native libraries",
+                    stepBytes >> 20);
+        }
     }
 }

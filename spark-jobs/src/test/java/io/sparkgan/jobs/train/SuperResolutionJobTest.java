@@ -336,12 +336,36 @@ class SuperResolutionJobTest extends LocalSparkTest {
     @Test
     void aModelTooLargeForTheDriversHeapIsRefusedAtOnceWithTheFigures() throws Exception {
         // the defaults on 64x64x3 photographs: D's dense layer alone holds 8.4M parameters
-        String photos = folderDataset("photos", 64, 64, true);
-        Path runDir = dir.resolve("too-large");
-        Path log = dir.resolve("too-large.log");
+        String output = refusedDefaultsOnPhotos("too-large", List.of("-Xmx1g"));
+        assertTrue(
+                output.contains("error: the model's training state is 157 MB (parameters and optimizer states), and"
+                        + " a round of 2 workers needs about 2.4 GB of driver heap where this driver has 1.0 GB"),
+                output);
+        assertTrue(output.contains("a smaller model (--base-width for D, --sr-features or --sr-blocks for G)"), output);
+    }
+
+    @Test
+    void aBatchTooLargeForTheProcesssMemoryLimitIsRefusedAtOnceWithTheBatchThatFits() throws Exception {
+        // the defaults (64 images a step) on 64x64x3 photographs: 2 workers needed more than 20 GB (ND4J's
+        // "Physical memory usage is too high" after the first steps); the heap given suffices for the round
+        String output = refusedDefaultsOnPhotos(
+                "too-large-batch", List.of("-Xmx3g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4g"));
+        assertTrue(output.contains("error: a step of 64 images on 2 workers at once needs about"), output);
+        assertTrue(output.contains("where ND4J may use 4.0 GB"), output);
+        assertTrue(output.contains("or train with --batch-per-worker 6 (needs"), output);
+    }
+
+    /**
+     * The output of a trainer process with these JVM options, the defaults and 2 workers on 64x64x3 photographs,
+     * checked to have been refused before it read the data or wrote the run directory.
+     */
+    private static String refusedDefaultsOnPhotos(String name, List<String> jvmOptions) throws Exception {
+        String photos = folderDataset(name + "-photos", 64, 64, true);
+        Path runDir = dir.resolve(name);
+        Path log = dir.resolve(name + ".log");
         Process trainer = TrainerProcess.start(
                 log,
-                List.of("-Xmx1g"),
+                jvmOptions,
                 List.of(
                         "train",
                         "--model",
@@ -359,14 +383,9 @@ class SuperResolutionJobTest extends LocalSparkTest {
         assertTrue(trainer.waitFor(120, TimeUnit.SECONDS), "the trainer did not end");
         String output = Files.readString(log);
         assertEquals(2, trainer.exitValue(), output);
-        assertTrue(
-                output.contains("error: the model's training state is 157 MB (parameters and optimizer states), and"
-                        + " a round of 2 workers needs about 1.9 GB of driver heap where this driver has 1.0 GB"),
-                output);
-        assertTrue(output.contains("a smaller model (--base-width for D, --sr-features or --sr-blocks for G)"), output);
-        // refused before the data was read and before the run directory was written
         assertFalse(output.contains("training on"), output);
         assertTrue(Files.notExists(runDir), "nothing written");
+        return output;
     }
 
     /** A dataset prepared from a folder of 4 PNGs of the given size and colour. */
