@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkUserAppException;
+import org.deeplearning4j.util.CrashReportingUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -65,6 +66,9 @@ public final class SparkGanCli implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        // DL4J writes a memory crash dump into the working directory when a network runs out of memory; the
+        // commands report that themselves, and a user's directory is no place for it
+        CrashReportingUtil.crashDumpsEnabled(false);
         CommandLine cli = new CommandLine(new SparkGanCli());
         cli.setParameterExceptionHandler(SparkGanCli::reportParameterError);
         for (CommandLine command : cli.getSubcommands().values()) {

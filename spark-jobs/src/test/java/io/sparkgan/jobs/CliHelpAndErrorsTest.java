@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.deeplearning4j.util.CrashReportingUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,6 +81,13 @@ class CliHelpAndErrorsTest {
 
         assertTrue(text.contains("Exit codes: 0 "), command + " --help does not name its exit codes: " + text);
         assertTrue(text.contains(" 2 bad options"), command + " --help does not name exit code 2: " + text);
+    }
+
+    @Test
+    void noCommandLeavesDl4jsMemoryCrashDumpsInTheWorkingDirectory() {
+        CrashReportingUtil.crashDumpsEnabled(true);
+        assertEquals(0, TestData.cli("--version").exitCode());
+        assertFalse(CrashReportingUtil.isCrashDumpsEnabled());
     }
 
     @Test

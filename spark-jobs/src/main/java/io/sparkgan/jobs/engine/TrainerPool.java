@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.deeplearning4j.util.CrashReportingUtil;
 
 /**
  * Trainers kept in an executor JVM between rounds: building networks costs as much as a few training steps, and
@@ -13,6 +14,11 @@ import java.util.Map;
  * one after another would otherwise leave theirs in memory for its life.
  */
 public final class TrainerPool {
+
+    static {
+        // an executor's JVM: no DL4J memory crash dumps in its working directory (see SparkGanCli#run)
+        CrashReportingUtil.crashDumpsEnabled(false);
+    }
 
     public static final int MODELS = 2;
     private static final Map<String, Deque<LocalTrainer>> IDLE = new LinkedHashMap<>(4, 0.75f, true) {
