@@ -139,15 +139,32 @@ def sample(run, latents, labels=None, checkpoint=None):
 
 def features(data, images=None):
     """The evaluator's features (those of FID, precision and recall) of every image of a dataset (ids, features),
-    and of the given images (imageFeatures; uint8, N x H x W x C), from the dataset's evaluator."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "features.npz"
-        args = ["features", "--data", data, "--output", out]
-        if images is not None:
+    and of the given images (imageFeatures; uint8, N x H x W x C), from the dataset's evaluator. The dataset's are
+    computed once per dataset and evaluator and kept in SPARKGAN_CACHE/features; the images' on every call."""
+    arrays = dict(_dataset_features(data))
+    if images is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "features.npz"
             np.save(Path(tmp) / "images.npy", np.asarray(images, dtype=np.uint8))
-            args += ["--images", Path(tmp) / "images.npy"]
-        sparkgan(*args)
-        return _arrays(out)
+            sparkgan("features", "--data", data, "--images", Path(tmp) / "images.npy", "--images-only",
+                     "--output", out)
+            arrays.update(_arrays(out))
+    return arrays
+
+
+def _dataset_features(data):
+    """A dataset's features from the cache, computed when the dataset, its manifest or its evaluator changed."""
+    home = local(data)
+    key = hashlib.sha1(data.encode())
+    for name in ("_manifest.json", "_evaluator/evaluator.json"):
+        key.update((home / name).read_bytes() if (home / name).exists() else b"none")
+    cached = CACHE / "features" / (key.hexdigest()[:16] + ".npz")
+    if not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(cached.stem + ".partial.npz")
+        sparkgan("features", "--data", data, "--output", partial, "--overwrite")
+        os.replace(partial, cached)
+    return _arrays(cached)
 
 
 def slerp(a, b, t):

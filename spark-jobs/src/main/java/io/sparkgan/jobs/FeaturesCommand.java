@@ -46,7 +46,9 @@ import picocli.CommandLine.Option;
                     + " every image of --data in id order, computed by Spark tasks, and with --images (a .npy of"
                     + " uint8 N x H x W x C, such as 'sparkgan sample' writes) imageFeatures of those, computed on"
                     + " the driver. The whole dataset's features reach the driver: about "
-                    + (EvaluatorNetwork.FEATURES * 4 / 1000) + " MB per 1000 images.",
+                    + EvaluatorNetwork.FEATURES * 4 * 1000 / 1_000_000.0 + " MB per 1000 images. With --images-only,"
+                    + " the archive holds imageFeatures alone and the dataset's images are not read (for a caller"
+                    + " that keeps the dataset's features, as the notebooks do).",
             "",
             "Exit codes: 0 done, 2 bad options or input."
         })
@@ -68,6 +70,11 @@ public final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--images", paramLabel = "FILE", description = "more images (.npy, uint8 N x H x W x C)")
     String images;
 
+    @Option(
+            names = "--images-only",
+            description = "with --images: only their features; --data names the evaluator and is not read")
+    boolean imagesOnly;
+
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "the .npz file to write")
     String output;
 
@@ -79,6 +86,9 @@ public final class FeaturesCommand implements Callable<Integer> {
         try {
             if (!output.endsWith(".npz")) {
                 throw new IllegalArgumentException("--output must name a .npz file, got " + output);
+            }
+            if (imagesOnly && images == null) {
+                throw new IllegalArgumentException("--images-only needs --images");
             }
             Configuration conf = SparkSessions.hadoopConfiguration(sparkOptions);
             Path target = new Path(output);
@@ -106,16 +116,20 @@ public final class FeaturesCommand implements Callable<Integer> {
             }
             MultiLayerNetwork network = store.loadNetwork();
             Map<String, NumpyArray> arrays = new LinkedHashMap<>();
-            FeatureSet features = EvaluatorFeatures.extract(dataset, network);
-            // extract orders the features by id: the ids in the same order name them
-            List<Row> ids = dataset.rows()
-                    .select(DatasetSchema.ID)
-                    .orderBy(DatasetSchema.ID)
-                    .collectAsList();
-            arrays.put(
-                    "ids",
-                    NumpyArray.int64(ids.stream().mapToLong(r -> r.getLong(0)).toArray(), ids.size()));
-            arrays.put("features", matrix(features));
+            int count = 0;
+            if (!imagesOnly) {
+                FeatureSet features = EvaluatorFeatures.extract(dataset, network);
+                // extract orders the features by id: the ids in the same order name them
+                List<Row> ids = dataset.rows()
+                        .select(DatasetSchema.ID)
+                        .orderBy(DatasetSchema.ID)
+                        .collectAsList();
+                count = ids.size();
+                arrays.put(
+                        "ids",
+                        NumpyArray.int64(ids.stream().mapToLong(r -> r.getLong(0)).toArray(), ids.size()));
+                arrays.put("features", matrix(features));
+            }
             if (given != null) {
                 int n = Math.toIntExact(given.shape()[0]);
                 arrays.put(
@@ -130,9 +144,10 @@ public final class FeaturesCommand implements Callable<Integer> {
                                         shape.channels()))));
             }
             OutputFile.write(fs, target, out -> NumpyArray.writeArchive(out, arrays));
-            System.out.printf(
-                    "features of %d images of %s%s written to %s%n",
-                    ids.size(), data, given == null ? "" : " and " + given.shape()[0] + " of " + images, output);
+            String what = imagesOnly
+                    ? given.shape()[0] + " images of " + images
+                    : count + " images of " + data + (given == null ? "" : " and " + given.shape()[0] + " of " + images);
+            System.out.printf("features of %s written to %s%n", what, output);
             return 0;
         } catch (Exception e) {
             return CommandErrors.report(e, sparkOptions.verbose);
