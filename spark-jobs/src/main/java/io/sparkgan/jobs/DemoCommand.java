@@ -4,7 +4,7 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.jobs.eval.SampleEvaluation;
-import io.sparkgan.jobs.train.GracefulStop;
+import io.sparkgan.jobs.run.GracefulStop;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingMaster;
 import java.nio.file.Files;

@@ -127,7 +127,8 @@ public final class FeaturesCommand implements Callable<Integer> {
                 count = ids.size();
                 arrays.put(
                         "ids",
-                        NumpyArray.int64(ids.stream().mapToLong(r -> r.getLong(0)).toArray(), ids.size()));
+                        NumpyArray.int64(
+                                ids.stream().mapToLong(r -> r.getLong(0)).toArray(), ids.size()));
                 arrays.put("features", matrix(features));
             }
             if (given != null) {
@@ -146,7 +147,8 @@ public final class FeaturesCommand implements Callable<Integer> {
             OutputFile.write(fs, target, out -> NumpyArray.writeArchive(out, arrays));
             String what = imagesOnly
                     ? given.shape()[0] + " images of " + images
-                    : count + " images of " + data + (given == null ? "" : " and " + given.shape()[0] + " of " + images);
+                    : count + " images of " + data
+                            + (given == null ? "" : " and " + given.shape()[0] + " of " + images);
             System.out.printf("features of %s written to %s%n", what, output);
             return 0;
         } catch (Exception e) {

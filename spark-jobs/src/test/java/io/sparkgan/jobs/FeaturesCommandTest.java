@@ -71,7 +71,14 @@ class FeaturesCommandTest {
         // the notebooks keep the dataset's features and ask for the images' alone
         Path only = dir.resolve("only.npz");
         TestData.CliResult imagesOnly = TestData.cli(
-                "features", "--data", data, "--images", images.toString(), "--images-only", "--output", only.toString());
+                "features",
+                "--data",
+                data,
+                "--images",
+                images.toString(),
+                "--images-only",
+                "--output",
+                only.toString());
         assertEquals(0, imagesOnly.exitCode(), imagesOnly.err());
         assertEquals("features of 3 images of " + images + " written to " + only + "\n", imagesOnly.out());
         Map<String, NumpyArray> alone = archive(only);
@@ -79,7 +86,8 @@ class FeaturesCommandTest {
         assertArrayEquals(given, alone.get("imageFeatures").toDoubles(), 0.0);
         assertEquals(
                 "error: --images-only needs --images\n",
-                TestData.cli("features", "--data", data, "--images-only", "--output", only + "x.npz").err());
+                TestData.cli("features", "--data", data, "--images-only", "--output", only + "x.npz")
+                        .err());
     }
 
     @Test

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkgan.data.export.NumpyArray;
+import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.train.CheckpointStore;
-import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.state.GanCheckpoint;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.OutputDirectory;
-import io.sparkgan.jobs.train.RunStorage;
+import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.nets.NetworkArchive;

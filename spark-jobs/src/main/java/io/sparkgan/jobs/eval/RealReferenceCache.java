@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.ImageDataset;
-import io.sparkgan.jobs.train.RunStorage;
+import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.FeatureStatistics;
 import io.sparkgan.model.metrics.RealReference;

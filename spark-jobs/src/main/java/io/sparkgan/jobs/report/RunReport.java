@@ -1,6 +1,6 @@
 package io.sparkgan.jobs.report;
 
-import io.sparkgan.jobs.train.RunStorage;
+import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.train.TrainConfig;
 import java.io.IOException;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.sparkgan.jobs.train;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.engine.EngineWorker;
 import io.sparkgan.jobs.engine.WorkerResult;
+import io.sparkgan.jobs.run.MetricsLog;
 import io.sparkgan.model.Json;
 import java.io.IOException;
 import org.slf4j.Logger;

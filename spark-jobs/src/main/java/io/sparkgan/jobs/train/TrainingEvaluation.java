@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.eval.MetricsChart;
 import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.jobs.run.MetricsLog;
+import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.SampleMetrics;
 import io.sparkgan.model.nets.Network;

@@ -11,8 +11,8 @@ import io.sparkgan.data.DatasetWriter;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
+import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.train.CheckpointStore;
-import io.sparkgan.jobs.train.RunStorage;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingFixtures;
 import io.sparkgan.jobs.train.TrainingMaster;
@@ -120,8 +120,8 @@ class AnomalyScoringTest extends LocalSparkTest {
                 ImageIO.read(Path.of(one, AnomalyScoring.DISTRIBUTION).toFile()).getWidth() > 0);
 
         // each scoring is recorded in the run, and its report shows the latest one's pictures
-        List<JsonNode> recorded = io.sparkgan.jobs.train.MetricsLog.existing(
-                        new io.sparkgan.jobs.train.RunStorage(
+        List<JsonNode> recorded = io.sparkgan.jobs.run.MetricsLog.existing(
+                        new io.sparkgan.jobs.run.RunStorage(
                                 run, spark.sparkContext().hadoopConfiguration()),
                         AnomalyScoring.SCORINGS_LOG)
                 .entries();

@@ -7,6 +7,7 @@ import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.DatasetWriter;
 import io.sparkgan.data.PixelImage;
 import io.sparkgan.jobs.LocalSparkTest;
+import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.toy.GaussianRing;

@@ -9,6 +9,7 @@ import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.jobs.engine.EngineWorker;
 import io.sparkgan.jobs.engine.FaultInjection;
+import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;
 import java.nio.file.Files;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TrainerProcess;
 import io.sparkgan.jobs.engine.FaultInjection;
+import io.sparkgan.jobs.run.RunLock;
+import io.sparkgan.jobs.run.RunStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

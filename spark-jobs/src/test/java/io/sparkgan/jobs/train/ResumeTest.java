@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.LocalSparkTest;
+import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.DiffAugment;
 import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.Json;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;

@@ -1,4 +1,4 @@
-package io.sparkgan.jobs.train;
+package io.sparkgan.jobs.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

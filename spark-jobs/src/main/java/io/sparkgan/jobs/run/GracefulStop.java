@@ -1,4 +1,4 @@
-package io.sparkgan.jobs.train;
+package io.sparkgan.jobs.run;
 
 import java.util.Arrays;
 import java.util.List;
@@ -123,14 +123,14 @@ public final class GracefulStop implements AutoCloseable {
     }
 
     /** Throws {@link Stopped} when a stop was requested: called where the trainer may stop. */
-    void stopIfRequested() {
+    public void stopIfRequested() {
         if (requested) {
             throw new Stopped();
         }
     }
 
     /** Records where the run stands, for the report of a stop. */
-    void at(long rounds, long latestCheckpoint) {
+    public void at(long rounds, long latestCheckpoint) {
         position = new Position(rounds, latestCheckpoint);
     }
 

@@ -1,4 +1,4 @@
-package io.sparkgan.jobs.train;
+package io.sparkgan.jobs.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.model.state.CheckpointFiles;
@@ -16,13 +16,13 @@ import org.apache.hadoop.fs.Path;
  * The files of a checkpoint directory on any Hadoop file system. With a listing, each file written is entered in
  * it with its size and SHA-256 as it is closed: what the commit marker of {@link CheckpointStore} holds.
  */
-final class HadoopCheckpointFiles implements CheckpointFiles {
+public final class HadoopCheckpointFiles implements CheckpointFiles {
 
     private final FileSystem fs;
     private final Path dir;
     private final ObjectNode listing;
 
-    HadoopCheckpointFiles(FileSystem fs, Path dir, ObjectNode listing) {
+    public HadoopCheckpointFiles(FileSystem fs, Path dir, ObjectNode listing) {
         this.fs = fs;
         this.dir = dir;
         this.listing = listing;
@@ -83,7 +83,7 @@ final class HadoopCheckpointFiles implements CheckpointFiles {
     }
 
     /** The SHA-256 of what {@code in} holds, in hex. */
-    static String sha256(InputStream in) throws IOException {
+    public static String sha256(InputStream in) throws IOException {
         MessageDigest digest = sha256();
         byte[] buffer = new byte[1 << 16];
         for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {

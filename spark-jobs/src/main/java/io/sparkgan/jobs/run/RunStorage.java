@@ -1,4 +1,4 @@
-package io.sparkgan.jobs.train;
+package io.sparkgan.jobs.run;
 
 import java.io.IOException;
 import java.io.InputStream;

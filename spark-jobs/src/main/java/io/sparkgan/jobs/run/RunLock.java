@@ -1,4 +1,4 @@
-package io.sparkgan.jobs.train;
+package io.sparkgan.jobs.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunLock implements AutoCloseable {
 
-    static final String FILE = "run.lock";
+    public static final String FILE = "run.lock";
     private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
 
     /** Another trainer holds the run directory. */

@@ -1,0 +1,5 @@
+/**
+ * Evaluation on Spark: the evaluator's training and storage, sample evaluation, dataset comparison. Imports
+ * data, run, spark, charts and model-defs.
+ */
+package io.sparkgan.jobs.eval;
