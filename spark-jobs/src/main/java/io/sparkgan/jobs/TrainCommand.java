@@ -16,7 +16,7 @@ import io.sparkgan.jobs.train.TrainingMaster;
 import io.sparkgan.model.DiffAugment;
 import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.superres.SuperResolutionConfig;
+import io.sparkgan.model.SuperResolutionConfig;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,7 +1,6 @@
 package io.sparkgan.model.nets;
 
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.training.GanStep;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -69,7 +68,7 @@ public final class NetworkFlops {
     }
 
     /**
-     * FLOPs per sample of one {@link GanStep}: G forward and backward (3 F_G); D forward and backward on the real
+     * FLOPs per sample of one GAN step (training.GanStep): G forward and backward (3 F_G); D forward and backward on the real
      * batch, on the fake batch, and again on the fake batch for G's gradient (3 x 3 F_D).
      */
     public static long ganStepPerSample(GanModelConfig config) {

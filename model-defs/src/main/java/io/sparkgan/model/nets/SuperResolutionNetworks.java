@@ -1,8 +1,8 @@
 package io.sparkgan.model.nets;
 
 import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.SuperResolutionConfig;
 import io.sparkgan.model.perf.LinearConvolution2D;
-import io.sparkgan.model.superres.SuperResolutionConfig;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

@@ -1,5 +1,6 @@
 package io.sparkgan.model.superres;
 
+import io.sparkgan.model.SuperResolutionConfig;
 import io.sparkgan.model.training.GeneratorObjective;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.SuperResolutionConfig;
 import io.sparkgan.model.metrics.DetailEnergy;
 import io.sparkgan.model.metrics.EvaluatorNetwork;
 import io.sparkgan.model.metrics.Psnr;

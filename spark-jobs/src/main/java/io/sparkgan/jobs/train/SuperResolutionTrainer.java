@@ -2,8 +2,8 @@ package io.sparkgan.jobs.train;
 
 import io.sparkgan.jobs.engine.LocalTrainer;
 import io.sparkgan.jobs.engine.Minibatch;
+import io.sparkgan.model.SuperResolutionConfig;
 import io.sparkgan.model.sampling.LatentNoise;
-import io.sparkgan.model.superres.SuperResolutionConfig;
 import io.sparkgan.model.superres.SuperResolutionStep;
 import java.util.List;
 

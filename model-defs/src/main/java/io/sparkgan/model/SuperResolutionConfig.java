@@ -1,4 +1,4 @@
-package io.sparkgan.model.superres;
+package io.sparkgan.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.io.Serializable;
