@@ -176,7 +176,7 @@ public final class RetrainCommand implements Callable<Integer> {
 
     private Outcome retrain() {
         try {
-            if (train.runDir != null
+            if (train.run.runDir != null
                     || train.resume
                     || train.overwrite
                     || train.changeWorkers
