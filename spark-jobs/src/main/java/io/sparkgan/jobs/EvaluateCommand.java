@@ -6,7 +6,7 @@ import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.data.progress.SparkJobProgress;
-import io.sparkgan.jobs.eval.EvaluatorTrainer;
+import io.sparkgan.jobs.eval.ClassificationAccuracyScore;
 import io.sparkgan.jobs.eval.GeneratedImages;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.jobs.run.MetricsLog;
@@ -144,6 +144,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         TrainConfig config = new RunDirectory(
                         target.runDir, spark.sparkContext().hadoopConfiguration())
                 .storedGanConfig("sparkgan evaluate");
+        if (casTestData != null && !config.model.conditional) {
+            throw new IllegalArgumentException("--cas with --run-dir needs a conditional run (its samples carry"
+                    + " the classes they were asked for); " + target.runDir + " is unconditional");
+        }
+        ImageDataset casTest = casTestData != null ? DatasetReader.read(spark, casTestData) : null;
         RunStorage storage = new RunStorage(target.runDir, spark.sparkContext().hadoopConfiguration());
         CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
         long step = checkpoints.resolve(checkpoint, target.runDir);
@@ -173,11 +178,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.out.printf(
                 "checkpoint %d of %s against %s (%.1f s)%n%s",
                 step, target.runDir, realData, seconds, SampleEvaluation.describe(metrics));
-        if (casTestData != null) {
-            if (!loaded.config().conditional) {
-                throw new IllegalArgumentException("--cas with --run-dir needs a conditional run (its samples carry"
-                        + " the classes they were asked for); " + target.runDir + " is unconditional");
-            }
+        if (casTest != null) {
             ImageDataset generated = GeneratedImages.of(
                     spark,
                     loaded.samplingGenerator(),
@@ -187,7 +188,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     count,
                     noiseSeed,
                     spark.sparkContext().defaultParallelism());
-            classificationAccuracyScore(spark, generated, count + " generated samples", evaluation);
+            classificationAccuracyScore(spark, generated, count + " generated samples", casTest, evaluation);
         }
         return 0;
     }
@@ -195,34 +196,30 @@ public final class EvaluateCommand implements Callable<Integer> {
     private int compareDatasets(SparkSession spark) throws Exception {
         SampleEvaluation evaluation = SampleEvaluation.open(spark, data, evaluator);
         ImageDataset other = DatasetReader.read(spark, target.compare);
+        if (casTestData != null && !other.manifest().labelled()) {
+            throw new IllegalArgumentException(
+                    "--cas: " + target.compare + " has no labels to train a " + "classifier on");
+        }
+        ImageDataset casTest = casTestData != null ? DatasetReader.read(spark, casTestData) : null;
         long start = System.nanoTime();
         SampleMetrics metrics =
                 evaluation.ofDataset(other, samples != null ? samples : 10_000, seed != null ? seed : 42);
         System.out.printf(
                 "%s against %s (%.1f s)%n%s",
                 target.compare, data, (System.nanoTime() - start) / 1e9, SampleEvaluation.describe(metrics));
-        if (casTestData != null) {
-            if (!other.manifest().labelled()) {
-                throw new IllegalArgumentException(
-                        "--cas: " + target.compare + " has no labels to train a " + "classifier on");
-            }
-            classificationAccuracyScore(spark, other, target.compare, evaluation);
+        if (casTest != null) {
+            classificationAccuracyScore(spark, other, target.compare, casTest, evaluation);
         }
         return 0;
     }
 
-    /**
-     * Trains the evaluator's classifier (same network, same epochs as {@code train-evaluator}'s default) on
-     * {@code training} only and prints its accuracy on the real test split, next to the stored evaluator's own
-     * accuracy (trained on real data).
-     */
+    /** Prints the classification accuracy score of {@code training} next to the real data's. */
     private void classificationAccuracyScore(
-            SparkSession spark, ImageDataset training, String what, SampleEvaluation evaluation) throws Exception {
-        ImageDataset test = DatasetReader.read(spark, casTestData);
-        EvaluatorTrainer.Result cas = EvaluatorTrainer.train(
-                spark, training, test, 3, 64, spark.sparkContext().defaultParallelism(), seed != null ? seed : 42);
+            SparkSession spark, ImageDataset training, String what, ImageDataset casTest, SampleEvaluation evaluation)
+            throws Exception {
+        double accuracy = ClassificationAccuracyScore.of(spark, training, casTest, seed != null ? seed : 42);
         System.out.printf(
                 "CAS        %.4f  (classifier trained on %s, tested on %s; trained on real data: %s)%n",
-                cas.testAccuracy(), what, casTestData, evaluation.realTestAccuracy());
+                accuracy, what, casTestData, evaluation.realTestAccuracy());
     }
 }

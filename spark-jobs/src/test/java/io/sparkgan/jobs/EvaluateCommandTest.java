@@ -127,9 +127,14 @@ class EvaluateCommandTest extends LocalSparkTest {
         TestData.CliResult word = TestData.cli("evaluate", "--run-dir", runDir.toString(), "--checkpoint", "first");
         assertEquals(2, word.exitCode());
         assertTrue(word.err().contains("--checkpoint must be"), word.err());
+        Path evaluateLog = runDir.resolve("eval/evaluate.jsonl");
+        int recorded = Files.exists(evaluateLog) ? lines(evaluateLog).size() : 0;
         TestData.CliResult unconditional = TestData.cli("evaluate", "--run-dir", runDir.toString(), "--cas", data);
         assertEquals(2, unconditional.exitCode());
         assertTrue(unconditional.err().contains("needs a conditional run"), unconditional.err());
+        // refused before the evaluation: nothing measured, nothing recorded
+        assertFalse(unconditional.out().contains(" against "), unconditional.out());
+        assertEquals(recorded, Files.exists(evaluateLog) ? lines(evaluateLog).size() : 0);
         TestData.CliResult few = TestData.cli("evaluate", "--run-dir", runDir.toString(), "--samples", "2");
         assertEquals(2, few.exitCode());
         assertTrue(few.err().contains("--samples"), few.err());
