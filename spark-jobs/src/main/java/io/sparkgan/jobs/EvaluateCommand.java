@@ -9,9 +9,10 @@ import io.sparkgan.data.progress.SparkJobProgress;
 import io.sparkgan.jobs.eval.ClassificationAccuracyScore;
 import io.sparkgan.jobs.eval.GeneratedImages;
 import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.MetricsLog;
 import io.sparkgan.jobs.run.RunStorage;
-import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GanCheckpoints;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingMaster;
@@ -150,7 +151,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         ImageDataset casTest = casTestData != null ? DatasetReader.read(spark, casTestData) : null;
         RunStorage storage = new RunStorage(target.runDir, spark.sparkContext().hadoopConfiguration());
-        CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
+        CheckpointStore<GanCheckpoint> checkpoints = GanCheckpoints.store(storage, config.keepCheckpoints);
         long step = checkpoints.resolve(checkpoint, target.runDir);
         String realData = data != null ? data : config.data;
         SampleEvaluation evaluation = SampleEvaluation.open(

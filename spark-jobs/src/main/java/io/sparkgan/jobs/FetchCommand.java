@@ -2,7 +2,7 @@ package io.sparkgan.jobs;
 
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
-import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.run.CheckpointStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -12,8 +12,9 @@ import io.sparkgan.jobs.eval.SampleBlocks;
 import io.sparkgan.jobs.generate.ClassMix;
 import io.sparkgan.jobs.generate.ContactSheet;
 import io.sparkgan.jobs.generate.PngExport;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.RunStorage;
-import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GanCheckpoints;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.model.GanModelConfig;
@@ -160,7 +161,8 @@ public final class GenerateCommand implements Callable<Integer> {
                 ? new OutputDirectory(hadoop, output, overwrite, dropEvaluator, PngExport.MARKER, "sparkgan PNG export")
                 : null;
         DatasetWriter writer = png ? null : new DatasetWriter(spark, output, null, overwrite, dropEvaluator);
-        CheckpointStore checkpoints = new CheckpointStore(new RunStorage(runDir, hadoop), config.keepCheckpoints);
+        CheckpointStore<GanCheckpoint> checkpoints =
+                GanCheckpoints.store(new RunStorage(runDir, hadoop), config.keepCheckpoints);
         long step = checkpoints.resolve(checkpoint, runDir);
         GanCheckpoint loaded = checkpoints.load(step);
         GanModelConfig model = loaded.config();

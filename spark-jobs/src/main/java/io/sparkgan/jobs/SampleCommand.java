@@ -4,8 +4,9 @@ import io.sparkgan.data.OutputFile;
 import io.sparkgan.data.SparkOptions;
 import io.sparkgan.data.SparkSessions;
 import io.sparkgan.data.export.NumpyArray;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.RunStorage;
-import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GanCheckpoints;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.model.GanModelConfig;
@@ -82,8 +83,8 @@ public final class SampleCommand implements Callable<Integer> {
             OutputFile.refuseExisting(fs, target, output, overwrite);
             RegistryOptions.Model model = registryOptions.resolve(conf, runDir, checkpoint);
             TrainConfig config = new RunDirectory(model.runDir(), conf).storedGanConfig("sparkgan sample");
-            CheckpointStore checkpoints =
-                    new CheckpointStore(new RunStorage(model.runDir(), conf), config.keepCheckpoints);
+            CheckpointStore<GanCheckpoint> checkpoints =
+                    GanCheckpoints.store(new RunStorage(model.runDir(), conf), config.keepCheckpoints);
             long step = checkpoints.resolve(model.checkpoint(), model.runDir());
             GanCheckpoint loaded = checkpoints.load(step);
             GanModelConfig gan = loaded.config();

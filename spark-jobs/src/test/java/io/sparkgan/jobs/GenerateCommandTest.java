@@ -9,7 +9,7 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.jobs.run.RunStorage;
-import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GanCheckpoints;
 import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.nets.ClassConditioning;
@@ -184,7 +184,7 @@ class GenerateCommandTest extends LocalSparkTest {
         assertTrue(manifest.properties().get("filter").startsWith("discriminator rejection sampling"));
         String all = generate(conditionalRun, "all", "--count", "600", "--classes", "real");
 
-        GanCheckpoint checkpoint = new CheckpointStore(
+        GanCheckpoint checkpoint = GanCheckpoints.store(
                         new RunStorage(conditionalRun, spark.sparkContext().hadoopConfiguration()), 100)
                 .load(Long.parseLong(CheckpointStoreSteps.latest(conditionalRun)));
         double keptScore = meanScore(checkpoint, rows(kept));
@@ -342,7 +342,7 @@ class GenerateCommandTest extends LocalSparkTest {
     private static final class CheckpointStoreSteps {
         static String latest(String run) {
             try {
-                List<Long> steps = new CheckpointStore(
+                List<Long> steps = GanCheckpoints.store(
                                 new RunStorage(run, spark.sparkContext().hadoopConfiguration()), 100)
                         .steps();
                 return Long.toString(steps.get(steps.size() - 1));

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkgan.data.export.NumpyArray;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.RunStorage;
-import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GanCheckpoints;
 import io.sparkgan.model.ImageTensors;
 import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.state.GanCheckpoint;
@@ -77,8 +78,8 @@ class SampleCommandTest extends LocalSparkTest {
         }
         assertArrayEquals(new long[] {3, 28, 28, 1}, images.shape());
 
-        CheckpointStore checkpoints =
-                new CheckpointStore(new RunStorage(run, spark.sparkContext().hadoopConfiguration()), 20);
+        CheckpointStore<GanCheckpoint> checkpoints =
+                GanCheckpoints.store(new RunStorage(run, spark.sparkContext().hadoopConfiguration()), 20);
         GanCheckpoint loaded = checkpoints.load(checkpoints.latest().orElseThrow());
         byte[][] expected = ImageTensors.toPixels(loaded.samplingGenerator()
                 .output(ClassConditioning.generatorInput(

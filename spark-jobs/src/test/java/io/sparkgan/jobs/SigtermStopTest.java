@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkgan.jobs.engine.FaultInjection;
+import io.sparkgan.jobs.run.FaultInjection;
 import io.sparkgan.jobs.run.GracefulStop;
 import io.sparkgan.jobs.train.TrainingFixtures;
 import io.sparkgan.model.Json;

@@ -7,10 +7,11 @@ import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.OutputDirectory;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.MetricsLog;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.spark.Broadcasts;
-import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GanCheckpoints;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.model.GanModelConfig;
@@ -124,7 +125,7 @@ public final class AnomalyScoring {
                 encoder != null,
                 gan.seed);
         settings.validate();
-        CheckpointStore checkpoints = new CheckpointStore(storage, gan.keepCheckpoints);
+        CheckpointStore<GanCheckpoint> checkpoints = GanCheckpoints.store(storage, gan.keepCheckpoints);
         long ganStep = encoder != null && checkpoint == null
                 ? encoder.ganCheckpoint()
                 : checkpoints.resolve(checkpoint, runDir);

@@ -1,5 +1,6 @@
 package io.sparkgan.jobs.engine;
 
+import io.sparkgan.jobs.run.FaultInjection;
 import io.sparkgan.jobs.spark.NativeMemoryExhausted;
 import java.util.Iterator;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.sparkgan.jobs.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkgan.jobs.engine.FaultInjection;
+import io.sparkgan.jobs.run.FaultInjection;
 import io.sparkgan.jobs.run.RunLock;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.Json;

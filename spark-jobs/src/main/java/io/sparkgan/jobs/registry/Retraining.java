@@ -3,12 +3,13 @@ package io.sparkgan.jobs.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
-import io.sparkgan.jobs.engine.FaultInjection;
 import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.jobs.run.CheckpointStore;
+import io.sparkgan.jobs.run.FaultInjection;
 import io.sparkgan.jobs.run.GracefulStop;
 import io.sparkgan.jobs.run.RunLock;
 import io.sparkgan.jobs.run.RunStorage;
-import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GanCheckpoints;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingMaster;
@@ -256,8 +257,8 @@ public final class Retraining {
         return champion == null ? null : new TrainingMaster.WarmStart(champion.run(), champion.checkpoint());
     }
 
-    private CheckpointStore checkpoints(String runDir) {
-        return new CheckpointStore(new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()), 1000);
+    private CheckpointStore<GanCheckpoint> checkpoints(String runDir) {
+        return GanCheckpoints.store(new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()), 1000);
     }
 
     private Result decide(
@@ -267,7 +268,7 @@ public final class Retraining {
             SampleEvaluation evaluation,
             Promotion policy)
             throws IOException {
-        CheckpointStore candidateCheckpoints = checkpoints(candidateRun);
+        CheckpointStore<GanCheckpoint> candidateCheckpoints = checkpoints(candidateRun);
         long step = candidateCheckpoints.latest().orElseThrow();
         // one protocol for both: the same evaluator, sample count and noise, on the new data
         long noise = LatentNoise.derive(config.seed, TrainingMaster.EVAL_NOISE);

@@ -17,6 +17,9 @@ import org.apache.hadoop.fs.FSDataOutputStream;
  */
 public final class MetricsLog {
 
+    /** The evaluations of a run's checkpoints (one line each, the best marked), relative to the run directory. */
+    public static final String EVALUATIONS = "eval/metrics.jsonl";
+
     private final RunStorage storage;
     private final String relative;
     private final List<String> lines = new ArrayList<>();

@@ -9,11 +9,12 @@ import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.ImageShape;
 import io.sparkgan.jobs.eval.EvaluatorStore;
 import io.sparkgan.jobs.eval.NetworkBroadcast;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.MetricsLog;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.spark.IdBlockBatches;
 import io.sparkgan.jobs.spark.RowImages;
-import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GanCheckpoints;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.model.GanModelConfig;
@@ -123,7 +124,8 @@ public final class Upscaling {
         }
         DatasetWriter writer = new DatasetWriter(spark, output, null, overwrite, dropEvaluator);
         EvaluatorStore evaluator = evaluate ? evaluator(evaluatorUri, run.data, dataset.manifest()) : null;
-        CheckpointStore checkpoints = new CheckpointStore(new RunStorage(runDir, hadoop), run.keepCheckpoints);
+        CheckpointStore<GanCheckpoint> checkpoints =
+                GanCheckpoints.store(new RunStorage(runDir, hadoop), run.keepCheckpoints);
         long step = checkpoints.resolve(checkpoint == null ? "latest" : checkpoint, runDir);
         GanCheckpoint loaded = checkpoints.load(step);
 

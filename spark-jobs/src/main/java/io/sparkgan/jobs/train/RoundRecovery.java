@@ -3,8 +3,10 @@ package io.sparkgan.jobs.train;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.engine.EngineWorker;
 import io.sparkgan.jobs.engine.WorkerResult;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.MetricsLog;
 import io.sparkgan.model.Json;
+import io.sparkgan.model.state.GanCheckpoint;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +86,7 @@ final class RoundRecovery {
      * records it) with the given rates. The lowered rates are in the model config of every later checkpoint, and
      * until the next one the evaluation log's line lets a resumed run redo the rollback.
      */
-    void rollBack(CheckpointStore checkpoints, long to, double lrG, double lrD) throws IOException {
+    void rollBack(CheckpointStore<GanCheckpoint> checkpoints, long to, double lrG, double lrD) throws IOException {
         networks.load(checkpoints.load(to));
         setLearningRates(lrG, lrD);
         LOG.warn("rolled back to checkpoint {}; learning rates now G {} D {}", to, lrG, lrD);

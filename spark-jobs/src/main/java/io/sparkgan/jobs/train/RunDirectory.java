@@ -3,6 +3,7 @@ package io.sparkgan.jobs.train;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.ConfigProblem;
 import io.sparkgan.jobs.run.MetricsLog;
 import io.sparkgan.jobs.run.RunLock;
@@ -42,7 +43,7 @@ public final class RunDirectory {
     /** Rounds rejected for non-finite losses or state, one line each. */
     public static final String REJECTED_LOG = "metrics/rejected-rounds.jsonl";
     /** Where the evaluations during training go, one line each. */
-    public static final String EVAL_LOG = "eval/metrics.jsonl";
+    public static final String EVAL_LOG = MetricsLog.EVALUATIONS;
     /** Those evaluations as curves. */
     public static final String EVAL_CHART = "eval/metrics.png";
     /** Real images laid out as the sample grids are (a row per class for a conditional model), to set beside them. */

@@ -3,6 +3,7 @@ package io.sparkgan.jobs.train;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.spark.RowImages;
 import io.sparkgan.model.GanModelConfig;

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.eval.MetricsChart;
 import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.MetricsLog;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.SampleMetrics;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.training.CollapseGuard;
 import java.io.IOException;
 import org.apache.spark.sql.SparkSession;
@@ -38,7 +40,7 @@ final class TrainingEvaluation {
     private final SampleEvaluation evaluation;
     private final TrainConfig config;
     private final RunStorage storage;
-    private final CheckpointStore checkpoints;
+    private final CheckpointStore<GanCheckpoint> checkpoints;
     private final MetricsLog log;
     private final CollapseGuard guard;
     private double bestFid = Double.POSITIVE_INFINITY;
@@ -53,7 +55,7 @@ final class TrainingEvaluation {
             SampleEvaluation evaluation,
             TrainConfig config,
             RunStorage storage,
-            CheckpointStore checkpoints,
+            CheckpointStore<GanCheckpoint> checkpoints,
             long lastStep)
             throws IOException {
         this.evaluation = evaluation;

@@ -15,6 +15,7 @@ import io.sparkgan.jobs.engine.TrainerSpec;
 import io.sparkgan.jobs.engine.WorkerResult;
 import io.sparkgan.jobs.eval.NetworkBroadcast;
 import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.GracefulStop;
 import io.sparkgan.jobs.run.MetricsLog;
 import io.sparkgan.jobs.run.RunLock;
@@ -164,7 +165,7 @@ public final class TrainingMaster {
                 : run.checkFree(start == Start.OVERWRITE);
         if (start == Start.RESUME && !options.restartUnverified()) {
             // before the data is read: a resume with nothing to resume from is an error, not a restart
-            new CheckpointStore(storage, config.keepCheckpoints)
+            GanCheckpoints.store(storage, config.keepCheckpoints)
                     .newestIntact()
                     .requireOneIntact(storage.path(CheckpointStore.DIR));
         }
@@ -216,7 +217,7 @@ public final class TrainingMaster {
                 run.claim(runId, config, start == Start.OVERWRITE);
                 if (options.warmStart() != null) {
                     WarmStart from = options.warmStart();
-                    new CheckpointStore(storage, config.keepCheckpoints)
+                    GanCheckpoints.store(storage, config.keepCheckpoints)
                             .copyFrom(new RunStorage(from.runDir(), sc.hadoopConfiguration()), from.checkpoint());
                     LOG.info("warm start from checkpoint {} of {}", from.checkpoint(), from.runDir());
                 }
@@ -239,7 +240,7 @@ public final class TrainingMaster {
         SparkContext sc = spark.sparkContext();
         RunStorage storage = run.storage();
         GanModelConfig model = config.model;
-        CheckpointStore checkpoints = new CheckpointStore(storage, config.keepCheckpoints);
+        CheckpointStore<GanCheckpoint> checkpoints = GanCheckpoints.store(storage, config.keepCheckpoints);
         MetricsLog metrics = new MetricsLog(storage, RunDirectory.TRAIN_LOG);
         MetricsLog rejected = new MetricsLog(storage, RunDirectory.REJECTED_LOG);
         RoundRecovery recovery = new RoundRecovery(config, progress, rejected, networks);
@@ -419,19 +420,22 @@ public final class TrainingMaster {
      * and records in run.json where this process starts; returns the first round to run.
      */
     private long resumePoint(
-            RunDirectory run, CheckpointStore checkpoints, DriverNetworks networks, RoundRecovery recovery)
+            RunDirectory run,
+            CheckpointStore<GanCheckpoint> checkpoints,
+            DriverNetworks networks,
+            RoundRecovery recovery)
             throws IOException {
         if (start != Start.RESUME && options.warmStart() == null) {
             run.recordStart(0, null);
             return 0;
         }
-        CheckpointStore.Search found = checkpoints.newestIntact();
+        CheckpointStore.Search<GanCheckpoint> found = checkpoints.newestIntact();
         if (!options.restartUnverified()) {
             // checked before the data was read; here again under the lock, as the directory may have changed since
             found.requireOneIntact(checkpoints.storage().path(CheckpointStore.DIR));
         }
         checkpoints.setAside(found.unverified());
-        CheckpointStore.Loaded latest = found.intact();
+        CheckpointStore.Loaded<GanCheckpoint> latest = found.intact();
         if (latest == null) {
             checkpoints.discardAfter(-1);
             run.recordStart(0, null);

@@ -12,7 +12,7 @@ import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.jobs.run.RunStorage;
-import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GanCheckpoints;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingFixtures;
 import io.sparkgan.jobs.train.TrainingMaster;
@@ -83,7 +83,7 @@ class AnomalyScoringTest extends LocalSparkTest {
         // on the driver, without Spark: the latest encoder against the GAN checkpoint it was trained for
         RunStorage storage = new RunStorage(run, spark.sparkContext().hadoopConfiguration());
         EncoderTraining.Loaded encoder = EncoderTraining.latest(storage);
-        GanCheckpoint gan = new CheckpointStore(storage, 10).load(encoder.ganCheckpoint());
+        GanCheckpoint gan = GanCheckpoints.store(storage, 10).load(encoder.ganCheckpoint());
         FrozenGan frozen = FrozenGan.of(gan.config(), gan.samplingGenerator(), gan.discriminator());
         ImageDataset dataset = DatasetReader.read(spark, data);
         List<Row> images = dataset.rows()

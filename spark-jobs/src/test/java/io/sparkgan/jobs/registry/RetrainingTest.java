@@ -11,10 +11,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.SparkGanCli;
 import io.sparkgan.jobs.TestData;
-import io.sparkgan.jobs.engine.FaultInjection;
+import io.sparkgan.jobs.run.CheckpointStore;
+import io.sparkgan.jobs.run.FaultInjection;
 import io.sparkgan.jobs.run.RunLock;
 import io.sparkgan.jobs.run.RunStorage;
-import io.sparkgan.jobs.train.CheckpointStore;
+import io.sparkgan.jobs.train.GanCheckpoints;
 import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingFixtures;
@@ -435,8 +436,8 @@ class RetrainingTest extends LocalSparkTest {
     }
 
     private static GanState state(String runDir) throws Exception {
-        CheckpointStore store =
-                new CheckpointStore(new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()), 100);
+        CheckpointStore<GanCheckpoint> store =
+                GanCheckpoints.store(new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()), 100);
         GanCheckpoint checkpoint = store.load(store.latest().orElseThrow());
         return GanState.capture(checkpoint.generator(), checkpoint.discriminator());
     }

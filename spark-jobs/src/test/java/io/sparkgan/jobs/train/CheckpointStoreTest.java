@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
@@ -31,7 +32,8 @@ class CheckpointStoreTest {
         model.width = 28;
         model.channels = 1;
         DriverNetworks networks = new DriverNetworks(model);
-        CheckpointStore store = new CheckpointStore(new RunStorage(run.toString(), new Configuration()), 3);
+        CheckpointStore<GanCheckpoint> store =
+                GanCheckpoints.store(new RunStorage(run.toString(), new Configuration()), 3);
         store.save(8, networks.checkpoint(model, Json.MAPPER.createObjectNode().put("images", 64)));
 
         assertNull(store.verify(8), "a checkpoint just written verifies");
@@ -63,7 +65,8 @@ class CheckpointStoreTest {
         Files.writeString(
                 run.resolve(RunDirectory.EVAL_LOG),
                 "{\"step\": 2, \"best\": true}\n" + "{\"step\": 4, \"best\": true}\n{\"step\": 6, \"best\": true}\n");
-        CheckpointStore store = new CheckpointStore(new RunStorage(run.toString(), new Configuration()), 3);
+        CheckpointStore<GanCheckpoint> store =
+                GanCheckpoints.store(new RunStorage(run.toString(), new Configuration()), 3);
 
         assertEquals(List.of(2L, 4L), store.steps());
         assertEquals(Optional.of(4L), store.best(), "the last one marked best that exists");

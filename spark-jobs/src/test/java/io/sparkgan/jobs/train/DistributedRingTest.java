@@ -7,9 +7,11 @@ import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.DatasetWriter;
 import io.sparkgan.data.PixelImage;
 import io.sparkgan.jobs.LocalSparkTest;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.sampling.LatentNoise;
+import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.toy.GaussianRing;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,7 +116,7 @@ class DistributedRingTest extends LocalSparkTest {
         config.keepCheckpoints = steps / EVERY + 1;
         TrainingFixtures.train(spark, config, TrainingMaster.Start.NEW);
 
-        CheckpointStore store = new CheckpointStore(
+        CheckpointStore<GanCheckpoint> store = GanCheckpoints.store(
                 new RunStorage(config.runDir, spark.sparkContext().hadoopConfiguration()), 1);
         INDArray z = LatentNoise.sample(99, 2000, model.latentSize, DataType.FLOAT);
         StringBuilder figures = new StringBuilder();

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.jobs.engine.EngineWorker;
-import io.sparkgan.jobs.engine.FaultInjection;
+import io.sparkgan.jobs.run.CheckpointStore;
+import io.sparkgan.jobs.run.FaultInjection;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;
@@ -91,7 +92,7 @@ class NonFiniteRoundTest extends LocalSparkTest {
                 result.err());
         assertEquals(
                 3, Files.readAllLines(runDir.resolve(RunDirectory.REJECTED_LOG)).size());
-        CheckpointStore store = new CheckpointStore(
+        CheckpointStore<GanCheckpoint> store = GanCheckpoints.store(
                 new RunStorage(runDir.toString(), spark.sparkContext().hadoopConfiguration()), 10);
         assertEquals(List.of(2L), store.steps(), "only the round before the fault was checkpointed");
         assertTrue(EngineWorker.allFinite(

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TrainerProcess;
-import io.sparkgan.jobs.engine.FaultInjection;
+import io.sparkgan.jobs.run.CheckpointStore;
+import io.sparkgan.jobs.run.FaultInjection;
 import io.sparkgan.jobs.run.RunLock;
 import io.sparkgan.jobs.run.RunStorage;
+import io.sparkgan.model.state.GanCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,7 +46,7 @@ class ProcessFaultTest extends LocalSparkTest {
             Process trainer = trainer(runDir, "-D" + FaultInjection.HALT_AT + "=" + point[0] + "@4");
             assertTrue(trainer.waitFor(120, TimeUnit.SECONDS), "trainer did not stop");
             assertEquals(137, trainer.exitValue(), point[0]);
-            CheckpointStore store = store(runDir);
+            CheckpointStore<GanCheckpoint> store = store(runDir);
             assertEquals(point[1], store.steps().toString(), point[0] + ": what counts as committed");
             long latest = store.steps().get(store.steps().size() - 1);
             store.load(latest);
@@ -115,8 +117,8 @@ class ProcessFaultTest extends LocalSparkTest {
                 .train();
     }
 
-    private CheckpointStore store(Path runDir) {
-        return new CheckpointStore(
+    private CheckpointStore<GanCheckpoint> store(Path runDir) {
+        return GanCheckpoints.store(
                 new RunStorage(runDir.toString(), spark.sparkContext().hadoopConfiguration()), 10);
     }
 

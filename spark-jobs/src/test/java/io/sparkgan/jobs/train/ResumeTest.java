@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.LocalSparkTest;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.DiffAugment;
 import io.sparkgan.model.GanLoss;
@@ -147,7 +148,7 @@ class ResumeTest extends LocalSparkTest {
         }
         assertEquals(
                 List.of(2L, 4L, 6L),
-                new CheckpointStore(
+                GanCheckpoints.store(
                                 new RunStorage(
                                         config.runDir, spark.sparkContext().hadoopConfiguration()),
                                 10)

@@ -9,6 +9,7 @@ import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.jobs.S3Server;
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.jobs.registry.ModelRegistry;
+import io.sparkgan.jobs.run.CheckpointStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

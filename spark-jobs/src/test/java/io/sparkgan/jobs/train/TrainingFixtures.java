@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
@@ -55,8 +56,8 @@ public final class TrainingFixtures {
     }
 
     static GanCheckpoint latestCheckpoint(SparkSession spark, String runDir) throws IOException {
-        CheckpointStore store =
-                new CheckpointStore(new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()), 100);
+        CheckpointStore<GanCheckpoint> store =
+                GanCheckpoints.store(new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()), 100);
         return store.load(store.latest().orElseThrow());
     }
 
@@ -64,7 +65,7 @@ public final class TrainingFixtures {
     public static SortedMap<Long, String> committedMarkers(SparkSession spark, String runDir) throws IOException {
         RunStorage storage = new RunStorage(runDir, spark.sparkContext().hadoopConfiguration());
         SortedMap<Long, String> markers = new TreeMap<>();
-        for (long step : new CheckpointStore(storage, 100).steps()) {
+        for (long step : GanCheckpoints.store(storage, 100).steps()) {
             markers.put(
                     step,
                     storage.readString(
@@ -86,7 +87,7 @@ public final class TrainingFixtures {
         JsonNode last = lastStart(storage);
         assertEquals(firstRound, last.path("firstRound").asLong(-1), "the round the process started at: " + last);
         assertEquals(step, last.path("fromCheckpoint").asLong(-1), "the checkpoint it loaded: " + last);
-        CheckpointStore store = new CheckpointStore(storage, 100);
+        CheckpointStore<GanCheckpoint> store = GanCheckpoints.store(storage, 100);
         assertEquals(
                 state(store.load(step)).sha256(),
                 last.path("loadedStateSha256").asText(),
@@ -112,7 +113,8 @@ public final class TrainingFixtures {
             throws IOException {
         var conf = spark.sparkContext().hadoopConfiguration();
         JsonNode start = lastStart(new RunStorage(runDir, conf));
-        GanCheckpoint champion = new CheckpointStore(new RunStorage(fromRun, conf), 100).load(step);
+        GanCheckpoint champion =
+                GanCheckpoints.store(new RunStorage(fromRun, conf), 100).load(step);
         assertEquals(fromRun, start.path("warmStartFrom").asText(), "warm-started from: " + start);
         assertEquals(step, start.path("fromCheckpoint").asLong(-1), "from its checkpoint: " + start);
         assertEquals(

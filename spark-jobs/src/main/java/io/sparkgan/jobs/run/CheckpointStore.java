@@ -1,13 +1,8 @@
-package io.sparkgan.jobs.train;
+package io.sparkgan.jobs.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkgan.jobs.engine.FaultInjection;
-import io.sparkgan.jobs.run.HadoopCheckpointFiles;
-import io.sparkgan.jobs.run.MetricsLog;
-import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.Json;
-import io.sparkgan.model.state.GanCheckpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -28,18 +23,19 @@ import org.apache.hadoop.fs.Path;
  * renamed into place and committed by a marker written last (see {@link #save}), so a crash mid-write leaves
  * nothing that counts as a checkpoint. {@code checkpoints/latest} names the latest one (for
  * people and notebooks; resume lists the directories), {@code checkpoints/best} the one marked best. The last
- * {@code keep} checkpoints and the best survive pruning.
+ * {@code keep} checkpoints and the best survive pruning. The model's checkpoint is written and read by its {@link
+ * CheckpointFormat}.
  */
-public final class CheckpointStore {
+public final class CheckpointStore<T> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointStore.class);
 
     public static final String DIR = "checkpoints";
     /** Written last into a committed checkpoint: its files' sizes and SHA-256. */
-    static final String MARKER = "_COMMITTED.json";
+    public static final String MARKER = "_COMMITTED.json";
 
     /** Where resume moves checkpoints that do not verify, inside {@link #DIR}. */
-    static final String UNVERIFIED = "unverified";
+    public static final String UNVERIFIED = "unverified";
     /** The SHA-256 of no bytes, in hex. */
     private static final String SHA256_OF_NOTHING = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -47,13 +43,15 @@ public final class CheckpointStore {
 
     private final RunStorage storage;
     private final int keep;
+    private final CheckpointFormat<T> format;
 
-    public CheckpointStore(RunStorage storage, int keep) {
+    public CheckpointStore(RunStorage storage, int keep, CheckpointFormat<T> format) {
         this.storage = storage;
         this.keep = keep;
+        this.format = format;
     }
 
-    RunStorage storage() {
+    public RunStorage storage() {
         return storage;
     }
 
@@ -61,7 +59,7 @@ public final class CheckpointStore {
      * Copies checkpoint {@code step} of another run into this one (a warm start): into a hidden directory, then
      * renamed into place, so that a copy cut short leaves no checkpoint rather than a broken one.
      */
-    void copyFrom(RunStorage source, long step) throws IOException {
+    public void copyFrom(RunStorage source, long step) throws IOException {
         Path from = source.path(DIR + "/" + name(step));
         if (!source.fs().exists(from.suffix("/" + MARKER))) {
             throw new IllegalArgumentException("no committed checkpoint " + step + " in " + source.root());
@@ -83,12 +81,12 @@ public final class CheckpointStore {
      * size and SHA-256 of every file. The marker is what makes the checkpoint count, so a rename that is a copy
      * (object stores) and a crash at any point leave either a checkpoint that verifies or none.
      */
-    void save(long step, GanCheckpoint checkpoint) throws IOException {
+    public void save(long step, T checkpoint) throws IOException {
         FileSystem fs = storage.fs();
         Path committed = storage.path(DIR + "/" + name(step));
         Path temporary = storage.path(DIR + "/.tmp-" + name(step) + "-" + UUID.randomUUID());
         ObjectNode listing = Json.MAPPER.createObjectNode();
-        checkpoint.write(new HadoopCheckpointFiles(fs, temporary, listing));
+        format.writer().write(checkpoint, new HadoopCheckpointFiles(fs, temporary, listing));
         FaultInjection.haltAt("checkpoint-written", step);
         if (fs.exists(committed)) {
             fs.delete(committed, true);
@@ -108,7 +106,7 @@ public final class CheckpointStore {
      * Whether the checkpoint's files are those its marker lists (sizes and SHA-256); why not (naming the file), or
      * null when they are. A checkpoint from before markers has none and is checked by loading it.
      */
-    String verify(long step) throws IOException {
+    public String verify(long step) throws IOException {
         Path dir = storage.path(DIR + "/" + name(step));
         Path marker = new Path(dir, MARKER);
         if (!storage.fs().exists(marker)) {
@@ -128,7 +126,7 @@ public final class CheckpointStore {
             String listedHash = file.getValue().get("sha256").asText();
             if (listedHash.equals(SHA256_OF_NOTHING)
                     && listed > 0
-                    && file.getKey().equals(GanCheckpoint.STATE)) {
+                    && file.getKey().equals(format.stateFile())) {
                 // sparkgan 0.1.0 before issue 31 hashed gan.json after Jackson had closed it: the hash of no bytes by
                 // its
                 // true size. Its size is checked above, and its content when the checkpoint is parsed
@@ -169,7 +167,7 @@ public final class CheckpointStore {
     }
 
     private boolean fromBeforeMarkers(Path checkpoint) throws IOException {
-        Path state = new Path(checkpoint, GanCheckpoint.STATE);
+        Path state = new Path(checkpoint, format.stateFile());
         if (!storage.fs().exists(state)) {
             return false;
         }
@@ -186,15 +184,15 @@ public final class CheckpointStore {
     }
 
     /** A checkpoint and its step. */
-    record Loaded(long step, GanCheckpoint checkpoint) {}
+    public record Loaded<T>(long step, T checkpoint) {}
 
     /**
      * What a resume finds: the newest checkpoint that verifies and loads (null when none does), and the newer ones
      * that did not, each with why (a crash or a copying rename may have damaged them).
      */
-    record Search(Loaded intact, SortedMap<Long, String> unverified) {
+    public record Search<T>(Loaded<T> intact, SortedMap<Long, String> unverified) {
         /** Stops, naming each checkpoint and why, when there are checkpoints and none of them verifies. */
-        void requireOneIntact(Path dir) {
+        public void requireOneIntact(Path dir) {
             if (intact == null && !unverified.isEmpty()) {
                 throw new UnverifiedCheckpoints(dir, unverified);
             }
@@ -202,18 +200,18 @@ public final class CheckpointStore {
     }
 
     /** The newest checkpoint that verifies and loads, and why each newer one does not. Reads only. */
-    Search newestIntact() throws IOException {
+    public Search<T> newestIntact() throws IOException {
         List<Long> steps = steps();
         SortedMap<Long, String> unverified = new TreeMap<>();
         for (int i = steps.size() - 1; i >= 0; i--) {
             long step = steps.get(i);
             try {
-                return new Search(new Loaded(step, load(step)), unverified);
+                return new Search<>(new Loaded<>(step, load(step)), unverified);
             } catch (IOException e) {
                 unverified.put(step, e.getMessage());
             }
         }
-        return new Search(null, unverified);
+        return new Search<>(null, unverified);
     }
 
     /** Resume found committed checkpoints and none of them verifies: what they are and why, so nothing is lost. */
@@ -234,7 +232,7 @@ public final class CheckpointStore {
      * Moves checkpoints that did not verify out of the way, under {@code checkpoints/unverified/<step>-<time>}
      * (never deleted: the damage may be the reader's, as a hashing defect once was), and logs each.
      */
-    void setAside(SortedMap<Long, String> unverified) throws IOException {
+    public void setAside(SortedMap<Long, String> unverified) throws IOException {
         for (var entry : unverified.entrySet()) {
             Path from = storage.path(DIR + "/" + name(entry.getKey()));
             Path to = storage.path(
@@ -248,15 +246,16 @@ public final class CheckpointStore {
     }
 
     /** Loads checkpoint {@code step} once its files are those its marker lists; an error naming the file if not. */
-    public GanCheckpoint load(long step) throws IOException {
+    public T load(long step) throws IOException {
         String problem = verify(step);
         if (problem != null) {
             throw new IOException(problem);
         }
-        return GanCheckpoint.read(new HadoopCheckpointFiles(storage.fs(), storage.path(DIR + "/" + name(step)), null));
+        return format.reader()
+                .read(new HadoopCheckpointFiles(storage.fs(), storage.path(DIR + "/" + name(step)), null));
     }
 
-    void markBest(long step) throws IOException {
+    public void markBest(long step) throws IOException {
         storage.writeAtomically(DIR + "/best", name(step) + "\n");
     }
 
@@ -270,7 +269,8 @@ public final class CheckpointStore {
         }
         List<Long> steps = steps();
         Optional<Long> best = Optional.empty();
-        for (JsonNode line : MetricsLog.existing(storage, RunDirectory.EVAL_LOG).entries()) {
+        for (JsonNode line :
+                MetricsLog.existing(storage, MetricsLog.EVALUATIONS).entries()) {
             if (line.path("best").asBoolean()
                     && steps.contains(line.path("step").asLong())) {
                 best = Optional.of(line.path("step").asLong());
@@ -280,7 +280,7 @@ public final class CheckpointStore {
     }
 
     /** Removes leftovers of interrupted writes and checkpoints newer than {@code step} (a resumed run redoes them). */
-    void discardAfter(long step) throws IOException {
+    public void discardAfter(long step) throws IOException {
         FileSystem fs = storage.fs();
         Path dir = storage.path(DIR);
         if (!fs.exists(dir)) {

@@ -1,4 +1,4 @@
-package io.sparkgan.jobs.engine;
+package io.sparkgan.jobs.run;
 
 /**
  * Faults that tests inject into workers, to prove the guards against them. Set by system property, so only in
@@ -27,7 +27,7 @@ public final class FaultInjection {
 
     private FaultInjection() {}
 
-    static boolean nonFinite(long firstStep, int partition) {
+    public static boolean nonFinite(long firstStep, int partition) {
         String spec = System.getProperty(NON_FINITE);
         if (spec == null) {
             return false;
