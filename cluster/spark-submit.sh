@@ -90,7 +90,7 @@ if [ "$deploy_mode" = cluster ] && [[ "$master" == spark://* ]]; then
 fi
 command=${1:-}
 if [ "$deploy_mode" != cluster ] || { [ "$command" != train ] && [ "$command" != retrain ]; }; then
-  exec "$SPARK_HOME/bin/spark-submit" --class io.sparkgan.jobs.SparkGanCli "${submit_opts[@]}" "$jar" "$@"
+  exec "$SPARK_HOME/bin/spark-submit" --class io.sparkgan.jobs.cli.SparkGanCli "${submit_opts[@]}" "$jar" "$@"
 fi
 
 # Cluster deploy mode: where the driver records its outcome, and the storage settings to read it with.
@@ -114,9 +114,9 @@ fi
 # standalone's spark-submit returns as soon as the driver is accepted unless told to wait
 [[ "$master" == spark://* ]] && submit_opts+=(--conf spark.standalone.submit.waitAppCompletion=true)
 set +e
-"$SPARK_HOME/bin/spark-submit" --class io.sparkgan.jobs.SparkGanCli "${submit_opts[@]}" "$jar" "$@"
+"$SPARK_HOME/bin/spark-submit" --class io.sparkgan.jobs.cli.SparkGanCli "${submit_opts[@]}" "$jar" "$@"
 submitted=$?
-"$SPARK_HOME/bin/spark-submit" --master 'local[1]' --class io.sparkgan.jobs.SparkGanCli "$jar" \
+"$SPARK_HOME/bin/spark-submit" --master 'local[1]' --class io.sparkgan.jobs.cli.SparkGanCli "$jar" \
   outcome "${where[@]}" --expect-name "$name" "${storage[@]}" >&2
 code=$?
 set -e

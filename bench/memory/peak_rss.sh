@@ -14,7 +14,7 @@ pipeline=$!
 java_pid=""
 while kill -0 "$pipeline" 2>/dev/null; do
   if [ -z "$java_pid" ]; then
-    java_pid=$(pgrep -n -f "io.sparkgan.jobs.SparkGanCli" || true)
+    java_pid=$(pgrep -n -f "io.sparkgan.jobs.cli.SparkGanCli" || true)
   fi
   if [ -n "$java_pid" ] && [ -r "/proc/$java_pid/status" ]; then
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$java_pid/status" 2>/dev/null || true)

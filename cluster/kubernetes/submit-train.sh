@@ -33,7 +33,7 @@ name=${NAME:-sparkgan-train-$(date -u +%Y%m%dT%H%M%SZ)}
 echo "application $name; its exit code afterwards: sparkgan outcome --run-dir ... --expect-name $name" >&2
 exec "$SPARK_HOME/bin/spark-submit" \
   --master "k8s://$K8S_API" --deploy-mode cluster --name "$name" \
-  --class io.sparkgan.jobs.SparkGanCli "${settings[@]}" \
+  --class io.sparkgan.jobs.cli.SparkGanCli "${settings[@]}" \
   --conf spark.executor.instances="${EXECUTORS:-8}" \
   --conf spark.kubernetes.namespace="${NAMESPACE:-sparkgan}" \
   --conf spark.kubernetes.container.image="$IMAGE" \

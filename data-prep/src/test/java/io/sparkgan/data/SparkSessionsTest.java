@@ -33,7 +33,7 @@ class SparkSessionsTest {
         // the tests' JVMs turn the UI off (pom.xml); a user's command has it unless a setting says otherwise
         String testsUi = System.clearProperty("spark.ui.enabled");
         // what spark-submit without --name gives: the main class
-        System.setProperty("spark.app.name", "io.sparkgan.jobs.SparkGanCli");
+        System.setProperty("spark.app.name", "io.sparkgan.jobs.cli.SparkGanCli");
         SparkOptions options = new SparkOptions();
         options.master = "local[1]";
         options.conf.put("spark.ui.port", "0");

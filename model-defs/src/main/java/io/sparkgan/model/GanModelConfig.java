@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkgan.model.augment.DiffAugment;
+import io.sparkgan.model.losses.GanLoss;
 import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.Set;

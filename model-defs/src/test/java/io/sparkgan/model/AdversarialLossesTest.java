@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkgan.model.augment.DiffAugment;
+import io.sparkgan.model.losses.GanLoss;
+import io.sparkgan.model.losses.HingeAdversarialLoss;
+import io.sparkgan.model.losses.NonSaturatingLogitLoss;
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.sampling.LatentNoise;
 import io.sparkgan.model.toy.GaussianRing;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkgan.model.augment.DiffAugment;
 import io.sparkgan.model.sampling.LatentNoise;
 import java.util.EnumSet;
 import java.util.Set;

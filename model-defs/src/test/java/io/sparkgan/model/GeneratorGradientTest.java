@@ -3,6 +3,8 @@ package io.sparkgan.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkgan.model.augment.DiffAugment;
+import io.sparkgan.model.losses.GanLoss;
 import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.nets.Network;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkgan.model.losses.GanLoss;
+import io.sparkgan.model.losses.HingeAdversarialLoss;
 import io.sparkgan.model.nets.GanNetworks;
 import io.sparkgan.model.state.CheckpointFiles;
 import io.sparkgan.model.state.GanCheckpoint;
@@ -228,6 +230,31 @@ class NetworkArchiveTest {
                 .filter(info -> info.use() == JsonTypeInfo.Id.CLASS || info.use() == JsonTypeInfo.Id.MINIMAL_CLASS)
                 .map(info -> info.property().isEmpty() ? info.use().getDefaultPropertyName() : info.property())
                 .distinct();
+    }
+
+    /**
+     * The losses moved from the model's root package to {@code model.losses} (issue 36): a D written before, with the
+     * hinge loss under its old class name, loads with the loss it was trained with. (The fixture of
+     * CheckpointFixtureTest holds the non-saturating loss's old name.)
+     */
+    @Test
+    void aLossUnderTheClassNameItHadBeforeItMovedStillLoads() throws IOException {
+        GanModelConfig hinge = GanStepTest.smallDcgan();
+        hinge.loss = GanLoss.HINGE;
+        new GanCheckpoint(hinge, GanNetworks.generator(hinge), GanNetworks.discriminator(hinge), null)
+                .write(CheckpointFiles.localDirectory(dir));
+        rewrite(GanCheckpoint.DISCRIMINATOR, entries -> {
+            String json = new String(entries.get("configuration.json"), StandardCharsets.UTF_8);
+            String old = json.replace(
+                    "\"" + HingeAdversarialLoss.class.getName() + "\"", "\"io.sparkgan.model.HingeAdversarialLoss\"");
+            assertFalse(old.equals(json), "D's configuration names its loss class");
+            entries.put("configuration.json", old.getBytes(StandardCharsets.UTF_8));
+            return entries;
+        });
+        GanCheckpoint loaded = GanCheckpoint.read(CheckpointFiles.localDirectory(dir));
+        assertTrue(
+                loaded.discriminator().configurationJson().contains("\"" + HingeAdversarialLoss.class.getName() + "\""),
+                "D's loss is the hinge loss under its present name");
     }
 
     @Test

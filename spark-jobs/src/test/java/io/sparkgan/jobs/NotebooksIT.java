@@ -242,7 +242,7 @@ class NotebooksIT {
                 "#!/usr/bin/env bash\nexport SPARK_LOCAL_IP=127.0.0.1 OMP_WAIT_POLICY=PASSIVE\nexec "
                         + Path.of(System.getProperty("java.home"), "bin", "java") + " -Xmx1g " + options
                         + " -Dlog4j2.configurationFile=" + REPO.resolve("conf/log4j2.xml") + " -cp '"
-                        + System.getProperty("java.class.path") + "' io.sparkgan.jobs.SparkGanCli \"$@\"\n");
+                        + System.getProperty("java.class.path") + "' io.sparkgan.jobs.cli.SparkGanCli \"$@\"\n");
         assertTrue(script.toFile().setExecutable(true));
         return script;
     }

@@ -1,5 +1,6 @@
 package io.sparkgan.jobs;
 
+import io.sparkgan.jobs.cli.SparkGanCli;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

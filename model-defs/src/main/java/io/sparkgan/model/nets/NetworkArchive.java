@@ -163,11 +163,13 @@ public final class NetworkArchive {
         return json;
     }
 
-    /** The class names of sparkgan's layers in networks written before they moved (checkpoint format 1). */
+    /** The class names of sparkgan's layers and losses in networks written before they moved (checkpoint format 1). */
     private static final Map<String, String> MOVED_CLASSES = Map.of(
             "io.sparkgan.model.LinearConvolution2D", "io.sparkgan.model.perf.LinearConvolution2D",
             "io.sparkgan.model.LinearDeconvolution2D", "io.sparkgan.model.perf.LinearDeconvolution2D",
-            "io.sparkgan.model.VectorisedLeakyReLU", "io.sparkgan.model.perf.VectorisedLeakyReLU");
+            "io.sparkgan.model.VectorisedLeakyReLU", "io.sparkgan.model.perf.VectorisedLeakyReLU",
+            "io.sparkgan.model.NonSaturatingLogitLoss", "io.sparkgan.model.losses.NonSaturatingLogitLoss",
+            "io.sparkgan.model.HingeAdversarialLoss", "io.sparkgan.model.losses.HingeAdversarialLoss");
 
     private static String upgradeClassNames(String json) {
         String upgraded = json;

@@ -1,8 +1,8 @@
 package io.sparkgan.model.training;
 
-import io.sparkgan.model.DiffAugment;
-import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.GanModelConfig;
+import io.sparkgan.model.augment.DiffAugment;
+import io.sparkgan.model.losses.GanLoss;
 import io.sparkgan.model.nets.ClassConditioning;
 import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.nets.SequentialNetwork;

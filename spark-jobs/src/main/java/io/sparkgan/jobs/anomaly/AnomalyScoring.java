@@ -9,10 +9,10 @@ import io.sparkgan.data.ImageDataset;
 import io.sparkgan.data.OutputDirectory;
 import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.MetricsLog;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.jobs.train.GanCheckpoints;
-import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
@@ -110,7 +110,7 @@ public final class AnomalyScoring {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         RunDirectory run = new RunDirectory(runDir, hadoop);
         RunStorage storage = run.storage();
-        TrainConfig gan = run.storedGanConfig("sparkgan score");
+        TrainConfig gan = TrainConfig.storedGanIn(run, "sparkgan score");
         EncoderTraining.Loaded encoder = EncoderTraining.latest(storage);
         if (encoder == null && method.equals("encoder")) {
             throw new IllegalArgumentException("--method encoder: run " + runDir + " has no encoder yet; train one"

@@ -11,11 +11,11 @@ import io.sparkgan.jobs.engine.ShardLoader;
 import io.sparkgan.jobs.engine.WorkerResult;
 import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.MetricsLog;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunLock;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.jobs.train.GanCheckpoints;
-import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
@@ -86,7 +86,7 @@ public final class EncoderTraining {
         config.validate();
         RunDirectory run = new RunDirectory(runDir, spark.sparkContext().hadoopConfiguration());
         RunStorage storage = run.storage();
-        TrainConfig gan = run.storedGanConfig("sparkgan train-encoder");
+        TrainConfig gan = TrainConfig.storedGanIn(run, "sparkgan train-encoder");
         CheckpointStore<GanCheckpoint> ganCheckpoints = GanCheckpoints.store(storage, gan.keepCheckpoints);
         JsonNode settings = storage.exists(SETTINGS) ? Json.MAPPER.readTree(storage.readString(SETTINGS)) : null;
         if (settings != null && !resume) {

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.jobs.eval.SampleEvaluation;
+import io.sparkgan.jobs.gan.GanTraining;
 import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.FaultInjection;
 import io.sparkgan.jobs.run.GracefulStop;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunLock;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.train.GanCheckpoints;
-import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingMaster;
 import io.sparkgan.model.Json;
@@ -152,7 +153,7 @@ public final class Retraining {
         if (pending != null) {
             candidateRun = pending.get("run").asText();
             LOG.info("resuming the candidate of an unfinished retrain: {}", candidateRun);
-            config = new RunDirectory(candidateRun, hadoop).storedConfig();
+            config = TrainConfig.storedIn(new RunDirectory(candidateRun, hadoop));
         } else {
             candidateRun = registry.runDirectory(
                     "candidate-" + Instant.now().toString().replace(':', '-'));
@@ -177,6 +178,7 @@ public final class Retraining {
             summary = new TrainingMaster(
                             spark,
                             config,
+                            new GanTraining(),
                             TrainingMaster.Start.NEW,
                             new TrainingMaster.Options(false, false, warmStart))
                     .stopOn(stop)
@@ -185,6 +187,7 @@ public final class Retraining {
             summary = new TrainingMaster(
                             spark,
                             config,
+                            new GanTraining(),
                             TrainingMaster.Start.RESUME,
                             new TrainingMaster.Options(options.breakLock(), false))
                     .stopOn(stop)
@@ -241,7 +244,7 @@ public final class Retraining {
             fresh.validate();
             return fresh;
         }
-        TrainConfig base = new RunDirectory(champion.run(), hadoop).storedConfig();
+        TrainConfig base = TrainConfig.storedIn(new RunDirectory(champion.run(), hadoop));
         GanCheckpoint checkpoint = checkpoints(champion.run()).load(champion.checkpoint());
         base.runDir = runDir;
         base.data = options.data;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.jobs.charts.LineChart;
 import io.sparkgan.jobs.run.MetricsLog;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunStorage;
-import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +46,7 @@ final class ReportContext {
         this.conf = conf;
         this.options = options;
         this.run = directory.storedRun();
-        this.config = directory.storedConfig();
+        this.config = TrainConfig.storedIn(directory);
         this.rounds = entries(RunDirectory.TRAIN_LOG);
         this.evaluations = entries(RunDirectory.EVAL_LOG);
         DatasetManifest read = null;

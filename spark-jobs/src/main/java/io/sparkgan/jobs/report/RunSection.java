@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.jobs.charts.LineChart;
 import io.sparkgan.jobs.eval.MetricsChart;
-import io.sparkgan.jobs.train.RunDirectory;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.sparkgan.jobs.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.charts.LineChart;
-import io.sparkgan.jobs.train.RunDirectory;
+import io.sparkgan.jobs.run.RunDirectory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,7 +29,7 @@ final class SamplesSection implements ReportSection {
 
     @Override
     public String html(ReportContext context) throws IOException {
-        Path folder = context.storage.path("samples");
+        Path folder = context.storage.path(RunDirectory.SAMPLES);
         StringBuilder s = new StringBuilder("<h2>Samples</h2>\n");
         if (!context.storage.fs().exists(folder)) {
             return s.append("<p>No sample grids yet.</p>\n").toString();

@@ -11,11 +11,11 @@ import io.sparkgan.jobs.eval.EvaluatorStore;
 import io.sparkgan.jobs.eval.NetworkBroadcast;
 import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.MetricsLog;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.spark.IdBlockBatches;
 import io.sparkgan.jobs.spark.RowImages;
 import io.sparkgan.jobs.train.GanCheckpoints;
-import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
@@ -105,7 +105,7 @@ public final class Upscaling {
             Integer partitions)
             throws IOException {
         var hadoop = spark.sparkContext().hadoopConfiguration();
-        TrainConfig run = new RunDirectory(runDir, hadoop).storedConfig();
+        TrainConfig run = TrainConfig.storedIn(new RunDirectory(runDir, hadoop));
         if (run.model.architecture.generative()) {
             throw new IllegalArgumentException(
                     "sparkgan upscale: " + runDir + " is a GAN run, not a super-resolution run (train --model srgan)");

@@ -1,5 +1,6 @@
 /**
- * Upscaling datasets with a super-resolution run's G on the executors, and its evaluation. Imports data, eval,
- * run, spark, train and model-defs.
+ * The SRGAN: its local trainer and spec on the training master, its sample grids and content features, and upscaling
+ * datasets with a run's G on the executors, with its evaluation. Imports data, engine, eval, run, spark, train and
+ * model-defs.
  */
 package io.sparkgan.jobs.superres;

@@ -60,12 +60,12 @@ final class RunProgress {
         line.put("round", round);
         line.put("step", stepAfter(round));
         line.put("kimg", kimgAfter(round));
-        line.put("dLoss", result.statistic(GanTrainer.D_LOSS) / steps);
-        line.put("gLoss", result.statistic(GanTrainer.G_LOSS) / Math.max(1, result.statistic(GanTrainer.G_STEPS)));
-        line.put("dReal", result.statistic(GanTrainer.D_REAL) / steps);
-        line.put("dFake", result.statistic(GanTrainer.D_FAKE) / steps);
+        line.put("dLoss", result.statistic(PairTrainers.D_LOSS) / steps);
+        line.put("gLoss", result.statistic(PairTrainers.G_LOSS) / Math.max(1, result.statistic(PairTrainers.G_STEPS)));
+        line.put("dReal", result.statistic(PairTrainers.D_REAL) / steps);
+        line.put("dFake", result.statistic(PairTrainers.D_FAKE) / steps);
         // a trainer's own statistics after the GAN's (super-resolution's content terms), per step
-        for (int i = GanTrainer.G_STEPS + 1; i < statisticNames.size(); i++) {
+        for (int i = PairTrainers.G_STEPS + 1; i < statisticNames.size(); i++) {
             line.put(statisticNames.get(i), result.statistic(i) / steps);
         }
         line.put("seconds", seconds);

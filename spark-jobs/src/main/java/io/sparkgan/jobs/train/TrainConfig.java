@@ -1,12 +1,15 @@
 package io.sparkgan.jobs.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sparkgan.data.DatasetManifest;
 import io.sparkgan.data.DatasetReader;
 import io.sparkgan.data.DatasetSchema;
 import io.sparkgan.data.ImageDataset;
+import io.sparkgan.jobs.run.RunConfig;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.MetricSuite;
@@ -24,15 +27,9 @@ import org.apache.spark.sql.functions;
  * ({@code --config}) and overridden by flags. The effective config is saved in the run directory's run.json.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public final class TrainConfig {
+public final class TrainConfig extends RunConfig {
 
     private static final ObjectMapper YAML = new YAMLMapper();
-
-    /** Dataset URI (a directory written by {@code sparkgan prep} or {@code generate}). Required. */
-    public String data;
-
-    /** Run directory URI: config, metrics, samples, checkpoints. Required. */
-    public String runDir;
 
     /**
      * Train on these classes of a labelled dataset only, the normal data of anomaly detection ({@code sparkgan
@@ -40,20 +37,9 @@ public final class TrainConfig {
      */
     public List<Integer> normalClasses;
 
-    /** Data-parallel workers = partitions of the dataset; 0 means the cluster's total task slots. */
-    public int workers = 0;
-
-    /** Minibatch size of each worker's GAN steps. */
-    public int batchPerWorker = 64;
-
     /**
-     * Local GAN steps each worker runs between two parameter averagings (one round). 0 (default) = from the
-     * learning rate: {@link #LOCAL_DRIFT} / the larger rate, rounded, at least 1: 8 for the DCGAN recipe's 2e-4.
-     */
-    public int averagingEvery = 0;
-
-    /**
-     * How far, in learning rate times local steps, the workers may train apart between two averagings when the
+     * The automatic averaging period ({@link #averagingEvery} 0, the default) is {@code LOCAL_DRIFT} / the larger
+     * learning rate, rounded, at least 1: 8 for the DCGAN recipe's 2e-4. How far, in learning rate times local steps, the workers may train apart between two averagings when the
      * period is automatic. Between averagings each worker's G and D adapt to each other on its own data; their
      * average is a network none of them trained, and the further they drift the worse it is (the drift of local SGD
      * grows with rate x steps). Measured (docs/TRAINING.md): at 2e-4 and 8 steps two workers match one worker per
@@ -61,21 +47,6 @@ public final class TrainConfig {
      * keeps all of them.
      */
     public static final double LOCAL_DRIFT = 8 * 2e-4;
-
-    /** Training budget in thousands of real images shown to D, over all workers. */
-    public double kimg = 60;
-
-    /** Alternative budget in passes over the dataset; when > 0 it replaces kimg. */
-    public double epochs = 0;
-
-    /** Seed of everything random: weights, minibatch order, latent noise. Same seed + data + workers = same run. */
-    public long seed = 42;
-
-    /** Write a checkpoint (and a sample grid) every this many rounds, and at the end. */
-    public int checkpointEvery = 20;
-
-    /** Checkpoints kept besides those marked best. */
-    public int keepCheckpoints = 3;
 
     /** Images in each sample grid (from a fixed noise vector, the same for the whole run). */
     public int sampleCount = 64;
@@ -162,9 +133,6 @@ public final class TrainConfig {
         };
     }
 
-    /** ND4J threads per worker task; 0 = the executor's cores divided by its concurrent tasks. */
-    public int threadsPerWorker = 0;
-
     /** The networks and optimizers. */
     public GanModelConfig model = new GanModelConfig();
 
@@ -179,6 +147,55 @@ public final class TrainConfig {
         try (InputStream in = file.getFileSystem(hadoop).open(file)) {
             return mapper.readerForUpdating(base).readValue(in.readAllBytes());
         }
+    }
+
+    /** The config a GAN or super-resolution run stored in its run.json, brought up to date. */
+    public static TrainConfig storedIn(RunDirectory run) throws IOException {
+        return run.storedConfig(TrainConfig.class, TrainConfig::upgradeStored);
+    }
+
+    /**
+     * The stored config of a GAN run, for the commands that sample G from noise ({@code what} names the command);
+     * an error for a super-resolution run.
+     */
+    public static TrainConfig storedGanIn(RunDirectory run, String what) throws IOException {
+        TrainConfig config = storedIn(run);
+        if (!config.model.architecture.generative()) {
+            throw new IllegalArgumentException(what + ": " + run.storage().root() + " is a super-resolution run"
+                    + " (--model srgan), whose G upscales images: use sparkgan upscale");
+        }
+        return config;
+    }
+
+    private static JsonNode upgradeStored(JsonNode config) {
+        GanModelConfig.upgradeStored(config.path("model"));
+        return config;
+    }
+
+    /** Adopts the stored weight seed: the weights' seed is the run's (or, in runs from before that rule, the one they stored). */
+    @Override
+    public boolean continuesRun(RunConfig storedRun) {
+        TrainConfig stored = (TrainConfig) storedRun;
+        model.seed = stored.model.seed;
+        TrainConfig mine = fromJson(toJson());
+        mine.kimg = stored.kimg;
+        mine.epochs = stored.epochs;
+        mine.workers = stored.workers;
+        mine.model = stored.model.copy();
+        return mine.toJson().equals(stored.toJson()) && sameModel(model, stored.model);
+    }
+
+    private static boolean sameModel(GanModelConfig given, GanModelConfig stored) {
+        GanModelConfig mine = given.copy();
+        // what was left to the dataset (all of the shape, or a super-resolution model's channels) is the stored one
+        if (mine.height == 0 && mine.width == 0) {
+            mine.height = stored.height;
+            mine.width = stored.width;
+        }
+        if (mine.channels == 0) {
+            mine.channels = stored.channels;
+        }
+        return Json.MAPPER.valueToTree(mine).equals(Json.MAPPER.valueToTree(stored));
     }
 
     public String toJson() {
@@ -302,19 +319,13 @@ public final class TrainConfig {
     }
 
     /** Throws IllegalArgumentException naming the option at fault. */
+    @Override
     public void validate() {
-        require(data != null && !data.isBlank(), "--data is required");
-        require(runDir != null && !runDir.isBlank(), "--run-dir is required");
-        require(workers >= 0, "--workers must be >= 0, got " + workers);
-        require(batchPerWorker > 0, "--batch-per-worker must be > 0, got " + batchPerWorker);
-        require(averagingEvery >= 0, "--averaging-every must be >= 0 (0 = automatic), got " + averagingEvery);
+        super.validate();
         require(
                 batchPerWorker % model.pack == 0,
                 "--batch-per-worker (" + batchPerWorker + ") must be a multiple of --pack (" + model.pack + ")");
-        require(kimg > 0 || epochs > 0, "--kimg or --epochs must be > 0");
         require(normalClasses == null || !normalClasses.isEmpty(), "--normal-classes needs at least one class");
-        require(checkpointEvery > 0, "--checkpoint-every must be > 0, got " + checkpointEvery);
-        require(keepCheckpoints > 0, "--keep-checkpoints must be > 0, got " + keepCheckpoints);
         require(sampleCount > 0, "--sample-count must be > 0");
         require(evaluateEvery >= 0, "--evaluate-every must be >= 0, got " + evaluateEvery);
         require(evalSamples > MetricSuite.K, "--eval-samples must be > " + MetricSuite.K + ", got " + evalSamples);
@@ -330,11 +341,5 @@ public final class TrainConfig {
     /** The guard's thresholds (IllegalArgumentException naming them when out of range). */
     public CollapseGuard.Thresholds collapseThresholds() {
         return new CollapseGuard.Thresholds(collapseMinModeShare, collapseMinRecall, collapseDLoss, collapsePatience);
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }

@@ -7,6 +7,7 @@ import io.sparkgan.jobs.eval.MetricsChart;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.MetricsLog;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.metrics.SampleMetrics;
@@ -197,13 +198,12 @@ final class TrainingEvaluation {
      * The evaluator named in the config (an error if it is missing), else the dataset's own if it has one, else
      * none: the run then trains without evaluation and says so.
      */
-    static SampleEvaluation open(SparkSession spark, TrainConfig config) throws IOException {
+    static SampleEvaluation open(SparkSession spark, TrainConfig config, ModelTraining training) throws IOException {
         if (config.evaluateEvery == 0) {
             return null;
         }
-        if (!config.model.architecture.generative()) {
-            LOG.info("super-resolution runs are not evaluated while they train: 'sparkgan upscale --evaluate' measures"
-                    + " PSNR, SSIM and FID on held-out images");
+        if (training.notEvaluatedWhileTraining() != null) {
+            LOG.info(training.notEvaluatedWhileTraining());
             return null;
         }
         if (config.evaluator == null && SampleEvaluation.storedEvaluator(spark, config.data) == null) {

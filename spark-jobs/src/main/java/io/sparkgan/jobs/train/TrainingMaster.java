@@ -13,17 +13,15 @@ import io.sparkgan.jobs.engine.ShardBlock;
 import io.sparkgan.jobs.engine.ShardLoader;
 import io.sparkgan.jobs.engine.TrainerSpec;
 import io.sparkgan.jobs.engine.WorkerResult;
-import io.sparkgan.jobs.eval.NetworkBroadcast;
 import io.sparkgan.jobs.eval.SampleEvaluation;
 import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.GracefulStop;
 import io.sparkgan.jobs.run.MetricsLog;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunLock;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.spark.Broadcasts;
 import io.sparkgan.model.GanModelConfig;
-import io.sparkgan.model.Json;
-import io.sparkgan.model.nets.Network;
 import io.sparkgan.model.nets.NetworkMemory;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
@@ -35,13 +33,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.bytedeco.javacpp.Pointer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver side of GAN training: prepare the run directory and the cached shards, then repeat rounds of the
- * {@link AveragingEngine} with the {@link GanTrainer} (broadcast the GAN state: parameters, optimizer states,
+ * The driver side of training a G and D pair (a GAN, an SRGAN: the {@link ModelTraining} given): prepare the run
+ * directory and the cached shards, then repeat rounds of the {@link AveragingEngine} with the model's trainer
+ * (broadcast the state: parameters, optimizer states,
  * iteration counts of G and D; every worker runs {@code averagingEvery} local steps; the results are averaged
  * weighted by examples), log each round, and checkpoint, sample and evaluate every {@code checkpointEvery} rounds
  * and at the end. What happens when a round or the run goes wrong is {@link RoundRecovery}'s.
@@ -78,6 +76,9 @@ public final class TrainingMaster {
 
     private final SparkSession spark;
     private final TrainConfig config;
+    /** The model trained: its trainer, what it reads from the data first, its samples. */
+    private final ModelTraining training;
+
     private final Start start;
     private final Options options;
     private volatile boolean heldRun;
@@ -87,12 +88,6 @@ public final class TrainingMaster {
     private RunProgress progress;
     /** The shape of the dataset's images (a super-resolution model trains on crops of them). */
     private ImageShape dataShape;
-    /** Super-resolution only: the first images of the dataset, which every sample grid upscales. */
-    private INDArray gridImages;
-    /** A GAN's {@link RunDirectory#REAL_GRID} (a PNG), written once the run is claimed; null: none to write. */
-    private byte[] realGrid;
-    /** Super-resolution with a feature term only: the feature network of its content loss. */
-    private SuperResolutionSamples.ContentFeatures contentFeatures;
     /** Asks the trainer to stop between rounds when the JVM is being stopped. */
     private GracefulStop stop = GracefulStop.NONE;
 
@@ -121,13 +116,15 @@ public final class TrainingMaster {
     /** A checkpoint of another run to start from (retraining's champion). */
     public record WarmStart(String runDir, long checkpoint) {}
 
-    public TrainingMaster(SparkSession spark, TrainConfig config, Start start) {
-        this(spark, config, start, Options.NONE);
+    public TrainingMaster(SparkSession spark, TrainConfig config, ModelTraining training, Start start) {
+        this(spark, config, training, start, Options.NONE);
     }
 
-    public TrainingMaster(SparkSession spark, TrainConfig config, Start start, Options options) {
+    public TrainingMaster(
+            SparkSession spark, TrainConfig config, ModelTraining training, Start start, Options options) {
         this.spark = spark;
         this.config = config;
+        this.training = training;
         this.start = start;
         this.options = options;
     }
@@ -161,7 +158,7 @@ public final class TrainingMaster {
         RunDirectory run = new RunDirectory(config.runDir, spark.sparkContext().hadoopConfiguration());
         RunStorage storage = run.storage();
         String resumedRunId = start == Start.RESUME
-                ? run.requireSameRun(config, options.changeWorkers())
+                ? run.requireSameRun(config, TrainConfig.storedIn(run), options.changeWorkers())
                 : run.checkFree(start == Start.OVERWRITE);
         if (start == Start.RESUME && !options.restartUnverified()) {
             // before the data is read: a resume with nothing to resume from is an error, not a restart
@@ -172,13 +169,7 @@ public final class TrainingMaster {
         ImageDataset dataset = config.normalData(spark);
         config.fitModelTo(dataset.manifest());
         dataShape = dataset.manifest().shape();
-        if (!config.model.architecture.generative()) {
-            contentFeatures = SuperResolutionSamples.contentFeatures(spark, config);
-            gridImages = SuperResolutionSamples.gridImages(dataset, config.model);
-        } else if (config.model.architecture.convolutional()
-                && (start != Start.RESUME || !storage.exists(RunDirectory.REAL_GRID))) {
-            realGrid = SampleGridWriter.realGrid(dataset, config.model, config.sampleCount);
-        }
+        training.prepare(spark, config, dataset, storage, start == Start.RESUME);
 
         SparkContext sc = spark.sparkContext();
         if (config.workers == 0) {
@@ -205,7 +196,7 @@ public final class TrainingMaster {
                 loaded.sizes(),
                 config.averagingEvery,
                 config.batchPerWorker);
-        SampleEvaluation evaluation = TrainingEvaluation.open(spark, config);
+        SampleEvaluation evaluation = TrainingEvaluation.open(spark, config, training);
         String runId = resumedRunId != null ? resumedRunId : UUID.randomUUID().toString();
         // a trainer asked to stop while it read the data leaves the run directory as it was
         stop.stopIfRequested();
@@ -257,23 +248,13 @@ public final class TrainingMaster {
                 : new TrainingEvaluation(
                         evaluation, config, storage, checkpoints, round == 0 ? -1 : progress.stepAfter(round - 1));
         GanState state = networks.capture();
-        SampleGridWriter grids = model.architecture.generative()
-                ? new SampleGridWriter(model, config.sampleCount, config.seed)
-                : SampleGridWriter.superResolution(model, gridImages);
-        if (model.architecture.convolutional()) {
-            if (round == 0) {
-                // before any training: G's initial weights (the average's too) on the same inputs; a resume keeps it
-                grids.write(storage, 0, networks.generator);
-            }
-            if (realGrid != null) {
-                storage.writeAtomically(RunDirectory.REAL_GRID, realGrid);
-            }
+        if (round == 0) {
+            // before any training: G's initial weights (the average's too) on the same inputs; a resume keeps it
+            training.writeSamples(storage, 0, networks.generator);
         }
-
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-        String architecture = architectureJson();
-        NetworkBroadcast features =
-                contentFeatures == null ? null : new NetworkBroadcast(jsc, Network.of(contentFeatures.network()));
+        training.open(jsc, storage);
+        String architecture = architectureKey();
         if (config.learningRateScale(activeWorkers) != 1) {
             LOG.info(
                     "{} workers: learning rates scaled by {}",
@@ -286,8 +267,7 @@ public final class TrainingMaster {
         long runStart = System.nanoTime();
         long latestCheckpoint = checkpoints.latest().orElse(-1);
         long evaluationNanos = 0;
-        ProgressLine line = ProgressLine.of(
-                model.architecture.generative() ? "training" : "super-resolution training", round, totalRounds);
+        ProgressLine line = ProgressLine.of(training.activity(), round, totalRounds);
         stop.at(round, latestCheckpoint);
         for (; round < totalRounds; round++) {
             stop.stopIfRequested();
@@ -296,7 +276,7 @@ public final class TrainingMaster {
             sc.setJobDescription(String.format(
                     "round %d/%d: %d steps on %d workers", round + 1, totalRounds, config.averagingEvery, workers));
             Broadcast<byte[]> broadcast = jsc.broadcast(state.toBytes());
-            RoundPlan plan = roundPlan(round, architecture, threads, features);
+            RoundPlan plan = roundPlan(round, architecture, threads);
             WorkerResult result = AveragingEngine.runRound(shards, broadcast, plan);
             float[] averaged = AveragingEngine.average(result);
             Broadcasts.destroy(broadcast);
@@ -327,9 +307,7 @@ public final class TrainingMaster {
             networks.apply(state);
             long step = progress.stepAfter(round);
             checkpoints.save(step, networks.checkpoint(model, progress.trainingState(runId, round)));
-            if (model.architecture.convolutional()) {
-                grids.write(storage, step, networks.sampler);
-            }
+            training.writeSamples(storage, step, networks.sampler);
             latestCheckpoint = step;
             stop.at(round + 1, latestCheckpoint);
             LOG.info(
@@ -357,9 +335,7 @@ public final class TrainingMaster {
                 }
             }
         }
-        if (features != null) {
-            features.destroy();
-        }
+        training.close();
         double seconds = (System.nanoTime() - runStart) / 1e9;
         double evaluationSeconds = evaluationNanos / 1e9;
         double trainingSeconds = seconds - evaluationSeconds;
@@ -376,19 +352,14 @@ public final class TrainingMaster {
                 collapse);
     }
 
-    /**
-     * What the workers of a round need: its steps, the data's shape and the trainer (the GAN's, or super-resolution's
-     * with its content features) at this round's rates.
-     */
-    private RoundPlan roundPlan(long round, String architecture, int threads, NetworkBroadcast features) {
+    /** What the workers of a round need: its steps, the data's shape and the model's trainer at this round's rates. */
+    private RoundPlan roundPlan(long round, String architecture, int threads) {
         GanModelConfig model = config.model;
         double scale = config.learningRateScale(activeWorkers);
         long imagesPerStep = (long) config.batchPerWorker * activeWorkers;
         double lrG = model.lrG * scale;
         double lrD = model.lrD * scale;
-        TrainerSpec trainer = model.architecture.generative()
-                ? new GanTrainerSpec(architecture, lrG, lrD, config.seed, imagesPerStep)
-                : new SuperResolutionTrainerSpec(architecture, lrG, lrD, config.seed, imagesPerStep, features);
+        TrainerSpec trainer = training.trainer(architecture, lrG, lrD, config.seed, imagesPerStep);
         return new RoundPlan(
                 config.seed,
                 round * config.averagingEvery,
@@ -405,14 +376,13 @@ public final class TrainingMaster {
 
     /**
      * The model as the workers build and pool it: its learning rates replaced by a placeholder, since every round
-     * carries the rates it trains at; after the content features' identity when there are some.
+     * carries the rates it trains at.
      */
-    private String architectureJson() throws IOException {
+    private String architectureKey() throws IOException {
         GanModelConfig architecture = config.model.copy();
         architecture.lrG = ARCHITECTURE_RATE;
         architecture.lrD = ARCHITECTURE_RATE;
-        String json = Json.MAPPER.writeValueAsString(architecture);
-        return contentFeatures == null ? json : "evaluator " + contentFeatures.evaluatorId() + " " + json;
+        return training.architectureKey(architecture);
     }
 
     /**
@@ -450,7 +420,10 @@ public final class TrainingMaster {
         LOG.info("resuming from checkpoint {} (round {})", latest.step(), progress.firstRound);
         run.recordStart(
                 progress.firstRound,
-                new RunDirectory.Loaded(latest.step(), networks.capture().sha256(), options.warmStart()));
+                new RunDirectory.Loaded(
+                        latest.step(),
+                        networks.capture().sha256(),
+                        options.warmStart() == null ? null : options.warmStart().runDir()));
         JsonNode rollback = TrainingEvaluation.rollbackAt(checkpoints.storage(), latest.step());
         if (rollback != null) {
             // the run was stopped after rolling back and before its next checkpoint: roll back again
@@ -468,9 +441,7 @@ public final class TrainingMaster {
      * memory limit cannot hold; on a cluster, logs what each task's step needs besides the executor's heap.
      */
     private void checkMemory(DriverNetworks networks, int workers, SparkContext sc) {
-        String smallerModel = config.model.architecture.generative()
-                ? "--base-width"
-                : "--base-width for D, --sr-features or --sr-blocks for G";
+        String smallerModel = training.smallerModelOptions();
         long stateBytes = networks.capture().values().length * (long) Float.BYTES;
         long maxHeap = Runtime.getRuntime().maxMemory();
         DriverHeap.check(stateBytes, workers, sc.isLocal(), maxHeap, smallerModel);

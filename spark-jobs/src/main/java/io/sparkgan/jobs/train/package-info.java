@@ -1,6 +1,6 @@
 /**
- * GAN and SRGAN training on the engine: the training master, the local trainers behind the engine's seam,
- * the run directory's GAN config and checkpoints, sampling and evaluation while training. Imports data, engine, eval,
- * run, spark and model-defs.
+ * Training a G and D pair on the engine, whatever the model: the training master (rounds, checkpoints, recovery,
+ * evaluation), its config, the pair's checkpoints and the seam a model plugs in by ({@code ModelTraining}). Imports
+ * data, engine, eval, run, spark and model-defs; never a model package ({@code gan}, {@code superres}).
  */
 package io.sparkgan.jobs.train;

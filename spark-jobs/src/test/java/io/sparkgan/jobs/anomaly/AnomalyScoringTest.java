@@ -11,6 +11,7 @@ import io.sparkgan.data.DatasetWriter;
 import io.sparkgan.data.ImageDataset;
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TestData;
+import io.sparkgan.jobs.gan.GanTraining;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.train.GanCheckpoints;
 import io.sparkgan.jobs.train.TrainConfig;
@@ -52,7 +53,7 @@ class AnomalyScoringTest extends LocalSparkTest {
         config.kimg = 0.064;
         config.evaluateEvery = 0;
         config.normalClasses = List.of(0, 1);
-        new TrainingMaster(spark, config, TrainingMaster.Start.NEW).train();
+        new TrainingMaster(spark, config, new GanTraining(), TrainingMaster.Start.NEW).train();
         EncoderConfig encoder = new EncoderConfig();
         encoder.lr = 4e-4;
         new EncoderTraining(spark, run).train(null, encoder, 0.064, 1, false);

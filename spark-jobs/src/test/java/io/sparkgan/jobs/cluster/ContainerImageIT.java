@@ -79,7 +79,7 @@ class ContainerImageIT {
         try (ZipFile zip = new ZipFile(built.toFile())) {
             String manifest = new String(
                     zip.getInputStream(zip.getEntry("META-INF/MANIFEST.MF")).readAllBytes());
-            assertTrue(manifest.contains("Main-Class: io.sparkgan.jobs.SparkGanCli"), manifest);
+            assertTrue(manifest.contains("Main-Class: io.sparkgan.jobs.cli.SparkGanCli"), manifest);
         }
     }
 

@@ -55,7 +55,7 @@ class SparkSubmitScriptTest {
         assertEquals(0, onGpu.exitCode(), onGpu.output());
         List<String> jarOnCpu = List.of(
                 "--class",
-                "io.sparkgan.jobs.SparkGanCli",
+                "io.sparkgan.jobs.cli.SparkGanCli",
                 "--master",
                 "spark://h:7077",
                 cpu.toString(),
@@ -64,7 +64,7 @@ class SparkSubmitScriptTest {
                 "d");
         List<String> jarOnGpu = List.of(
                 "--class",
-                "io.sparkgan.jobs.SparkGanCli",
+                "io.sparkgan.jobs.cli.SparkGanCli",
                 "--master",
                 "spark://h:7077",
                 gpu.toString(),
@@ -137,7 +137,7 @@ class SparkSubmitScriptTest {
         assertEquals(
                 List.of(List.of(
                         "--class",
-                        "io.sparkgan.jobs.SparkGanCli",
+                        "io.sparkgan.jobs.cli.SparkGanCli",
                         "--master",
                         "yarn",
                         "--conf",
@@ -197,7 +197,7 @@ class SparkSubmitScriptTest {
                         "--master",
                         "local[1]",
                         "--class",
-                        "io.sparkgan.jobs.SparkGanCli",
+                        "io.sparkgan.jobs.cli.SparkGanCli",
                         jar.toString(),
                         "outcome",
                         "--registry",
@@ -263,7 +263,7 @@ class SparkSubmitScriptTest {
     private Path appJar(String name, String backend) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "io.sparkgan.jobs.SparkGanCli");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "io.sparkgan.jobs.cli.SparkGanCli");
         if (backend != null) {
             manifest.getMainAttributes().putValue("Sparkgan-Backend", backend);
         }

@@ -9,14 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkgan.jobs.LocalSparkTest;
-import io.sparkgan.jobs.SparkGanCli;
 import io.sparkgan.jobs.TestData;
+import io.sparkgan.jobs.cli.SparkGanCli;
+import io.sparkgan.jobs.gan.GanTraining;
 import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.FaultInjection;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunLock;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.jobs.train.GanCheckpoints;
-import io.sparkgan.jobs.train.RunDirectory;
 import io.sparkgan.jobs.train.TrainConfig;
 import io.sparkgan.jobs.train.TrainingFixtures;
 import io.sparkgan.jobs.train.TrainingMaster;
@@ -190,12 +191,12 @@ class RetrainingTest extends LocalSparkTest {
         ObjectNode run = (ObjectNode) Json.MAPPER.readTree(runJson.toFile());
         ((ObjectNode) run.get("config")).put("runDir", resumed.toString());
         Files.writeString(runJson, Json.MAPPER.writeValueAsString(run));
-        TrainConfig config =
-                new RunDirectory(resumed.toString(), spark.sparkContext().hadoopConfiguration()).storedConfig();
+        TrainConfig config = TrainConfig.storedIn(
+                new RunDirectory(resumed.toString(), spark.sparkContext().hadoopConfiguration()));
         config.runDir = resumed.toString();
         config.kimg = 2 * config.kimg;
         SortedMap<Long, String> committed = TrainingFixtures.committedMarkers(spark, resumed.toString());
-        new TrainingMaster(spark, config, TrainingMaster.Start.RESUME).train();
+        new TrainingMaster(spark, config, new GanTraining(), TrainingMaster.Start.RESUME).train();
         long latest = committed.lastKey();
         TrainingFixtures.assertResumedFrom(
                 spark, resumed.toString(), latest, latest / config.averagingEvery, committed);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.run.CheckpointStore;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;

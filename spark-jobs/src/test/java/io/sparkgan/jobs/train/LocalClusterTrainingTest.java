@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkgan.jobs.StateAssertions;
 import io.sparkgan.jobs.TestData;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.state.GanState;
@@ -70,7 +71,7 @@ class LocalClusterTrainingTest {
                 worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1e-3, Math.abs(a[i])));
             }
             System.out.println("local-cluster vs local mode: max relative difference " + worst);
-            DistributedTrainingTest.assertClose(a, b, 1e-3);
+            StateAssertions.assertClose(a, b, 1e-3);
         } finally {
             TestData.stopLocalCluster(cluster);
         }
@@ -119,7 +120,7 @@ class LocalClusterTrainingTest {
             assertTrue(killedAfter < rounds, "killed mid-run");
             assertEquals(rounds, summary.rounds());
             assertEquals(rounds, Files.readAllLines(metrics).size(), "every round once");
-            DistributedTrainingTest.assertClose(
+            StateAssertions.assertClose(
                     undisturbed,
                     TrainingFixtures.latestState(cluster, disturbed.runDir).values(),
                     1e-5);

@@ -10,6 +10,7 @@ import io.sparkgan.jobs.TestData;
 import io.sparkgan.jobs.engine.EngineWorker;
 import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.FaultInjection;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;

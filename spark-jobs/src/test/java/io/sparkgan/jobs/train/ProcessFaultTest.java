@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkgan.jobs.LocalSparkTest;
 import io.sparkgan.jobs.TrainerProcess;
+import io.sparkgan.jobs.gan.GanTraining;
 import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.FaultInjection;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunLock;
 import io.sparkgan.jobs.run.RunStorage;
 import io.sparkgan.model.state.GanCheckpoint;
@@ -111,9 +113,14 @@ class ProcessFaultTest extends LocalSparkTest {
 
     /** What `train --resume --run-dir` does: the stored options. */
     private void resume(Path runDir, boolean breakLock) throws Exception {
-        TrainConfig stored =
-                new RunDirectory(runDir.toString(), spark.sparkContext().hadoopConfiguration()).storedConfig();
-        new TrainingMaster(spark, stored, TrainingMaster.Start.RESUME, new TrainingMaster.Options(breakLock, false))
+        TrainConfig stored = TrainConfig.storedIn(
+                new RunDirectory(runDir.toString(), spark.sparkContext().hadoopConfiguration()));
+        new TrainingMaster(
+                        spark,
+                        stored,
+                        new GanTraining(),
+                        TrainingMaster.Start.RESUME,
+                        new TrainingMaster.Options(breakLock, false))
                 .train();
     }
 

@@ -8,11 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkgan.jobs.LocalSparkTest;
+import io.sparkgan.jobs.gan.GanTraining;
 import io.sparkgan.jobs.run.CheckpointStore;
 import io.sparkgan.jobs.run.RunStorage;
-import io.sparkgan.model.DiffAugment;
-import io.sparkgan.model.GanLoss;
 import io.sparkgan.model.Json;
+import io.sparkgan.model.augment.DiffAugment;
+import io.sparkgan.model.losses.GanLoss;
 import io.sparkgan.model.state.GanCheckpoint;
 import io.sparkgan.model.state.GanState;
 import java.nio.file.Files;
@@ -136,6 +137,7 @@ class ResumeTest extends LocalSparkTest {
         new TrainingMaster(
                         spark,
                         TrainConfig.fromJson(config.toJson()),
+                        new GanTraining(),
                         TrainingMaster.Start.RESUME,
                         new TrainingMaster.Options(false, false, null, true))
                 .train();

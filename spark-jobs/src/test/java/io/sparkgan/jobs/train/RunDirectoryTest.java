@@ -3,6 +3,7 @@ package io.sparkgan.jobs.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.sparkgan.jobs.run.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
@@ -21,7 +22,8 @@ class RunDirectoryTest {
         // as an experimental build wrote it: a field this version does not know
         Files.writeString(run.resolve("run.json"), "{\"config\": {\"seed\": 3, \"outerRate\": 0.5}}");
         RunDirectory directory = new RunDirectory(run.toUri().toString(), new Configuration());
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, directory::storedConfig);
+        IllegalArgumentException refused =
+                assertThrows(IllegalArgumentException.class, () -> TrainConfig.storedIn(directory));
         String message = refused.getMessage();
         assertEquals(
                 true,

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkgan.jobs.SparkGanCli;
+import io.sparkgan.jobs.StateAssertions;
 import io.sparkgan.jobs.TestData;
+import io.sparkgan.jobs.cli.SparkGanCli;
 import io.sparkgan.jobs.registry.ModelRegistry;
 import io.sparkgan.model.Json;
 import java.io.IOException;
@@ -210,7 +211,7 @@ class StandaloneClusterIT {
         assertEquals(ROUNDS, Files.readAllLines(metrics).size(), "every round once");
 
         SparkSession local = TestData.localSpark();
-        DistributedTrainingTest.assertClose(
+        StateAssertions.assertClose(
                 TrainingFixtures.latestState(local, undisturbedRun).values(),
                 TrainingFixtures.latestState(local, disturbedRun).values(),
                 1e-5);

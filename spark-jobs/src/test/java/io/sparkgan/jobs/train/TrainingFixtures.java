@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkgan.jobs.gan.GanTraining;
 import io.sparkgan.jobs.run.CheckpointStore;
+import io.sparkgan.jobs.run.RunDirectory;
 import io.sparkgan.jobs.run.RunStorage;
+import io.sparkgan.jobs.superres.SuperResolutionTraining;
 import io.sparkgan.model.GanModelConfig;
 import io.sparkgan.model.Json;
 import io.sparkgan.model.state.GanCheckpoint;
@@ -41,21 +44,26 @@ public final class TrainingFixtures {
     }
 
     /** kimg for exactly {@code rounds} rounds of a config over its (non-empty) workers. */
-    static double kimgFor(TrainConfig config, int rounds, int activeWorkers) {
+    public static double kimgFor(TrainConfig config, int rounds, int activeWorkers) {
         return rounds * (double) config.averagingEvery * config.batchPerWorker * activeWorkers / 1000.0;
     }
 
-    static TrainingMaster.Summary train(SparkSession spark, TrainConfig config, TrainingMaster.Start start)
+    public static TrainingMaster.Summary train(SparkSession spark, TrainConfig config, TrainingMaster.Start start)
             throws IOException {
-        return new TrainingMaster(spark, TrainConfig.fromJson(config.toJson()), start).train();
+        return new TrainingMaster(
+                        spark,
+                        TrainConfig.fromJson(config.toJson()),
+                        config.model.architecture.generative() ? new GanTraining() : new SuperResolutionTraining(),
+                        start)
+                .train();
     }
 
     /** The GAN state in a run's latest checkpoint, with G's moving average when the run keeps one. */
-    static GanState latestState(SparkSession spark, String runDir) throws IOException {
+    public static GanState latestState(SparkSession spark, String runDir) throws IOException {
         return state(latestCheckpoint(spark, runDir));
     }
 
-    static GanCheckpoint latestCheckpoint(SparkSession spark, String runDir) throws IOException {
+    public static GanCheckpoint latestCheckpoint(SparkSession spark, String runDir) throws IOException {
         CheckpointStore<GanCheckpoint> store =
                 GanCheckpoints.store(new RunStorage(runDir, spark.sparkContext().hadoopConfiguration()), 100);
         return store.load(store.latest().orElseThrow());
