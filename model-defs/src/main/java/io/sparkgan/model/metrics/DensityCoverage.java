@@ -20,24 +20,14 @@ public final class DensityCoverage {
 
     /** As above, with the squared k-NN radii of the real set already computed. */
     static Result between(double[][] real, double[] radii, double[][] generated, int k) {
-        // one pass over all (real ball, generated sample) pairs gives both: how many balls hold each sample, and
-        // whether each ball holds any
-        long[] containing = new long[1];
-        int[] covered = new int[1];
-        NearestNeighbours.forEachBlock(real, generated, (first, rows, columns, distances) -> {
-            for (int r = 0; r < rows; r++) {
-                int inBall = 0;
-                for (int c = 0; c < columns; c++) {
-                    if (distances[r * columns + c] <= radii[first + r]) {
-                        inBall++;
-                    }
-                }
-                containing[0] += inBall;
-                if (inBall > 0) {
-                    covered[0]++;
-                }
-            }
-        });
-        return new Result(containing[0] / ((double) k * generated.length), covered[0] / (double) real.length, k);
+        return of(NearestNeighbours.cross(real, radii, generated, null), real.length, generated.length, k);
+    }
+
+    /** From the counts of a pass over both sets' distances (shared with precision and recall). */
+    static Result of(NearestNeighbours.CrossCounts counts, int realCount, int generatedCount, int k) {
+        return new Result(
+                counts.pairsInRealBalls() / ((double) k * generatedCount),
+                counts.realBallsCovered() / (double) realCount,
+                k);
     }
 }

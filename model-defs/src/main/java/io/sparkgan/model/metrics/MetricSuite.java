@@ -37,9 +37,11 @@ public final class MetricSuite {
         double[][] realSet = real.first(n);
         double[][] sampleSet = Arrays.copyOf(generated, n);
         double[] realRadii = real.radii(n, K);
-        PrecisionRecall.Result pr =
-                PrecisionRecall.between(realSet, realRadii, sampleSet, NearestNeighbours.radii(sampleSet, K), K);
-        DensityCoverage.Result dc = DensityCoverage.between(realSet, realRadii, sampleSet, K);
+        // one pass over the real-generated distances serves all four manifold metrics
+        NearestNeighbours.CrossCounts manifold =
+                NearestNeighbours.cross(realSet, realRadii, sampleSet, NearestNeighbours.radii(sampleSet, K));
+        PrecisionRecall.Result pr = PrecisionRecall.of(manifold, n, n, K);
+        DensityCoverage.Result dc = DensityCoverage.of(manifold, n, n, K);
         Integer covered = null;
         Integer classes = null;
         Double kl = null;

@@ -41,19 +41,48 @@ final class NearestNeighbours {
         return radii;
     }
 
-    /** For each query, how many of the balls (centres, squared radii) contain it. */
-    static int[] ballsContaining(double[][] queries, double[][] centres, double[] radii) {
-        int[] counts = new int[queries.length];
-        forEachBlock(queries, centres, (first, rows, columns, distances) -> {
+    /**
+     * What precision/recall and density/coverage count, from one pass over the distances between a real and a
+     * generated set (three passes before: each metric's own): generated vectors inside some real ball, real vectors
+     * inside some generated ball, (generated vector, real ball) pairs with the vector inside, real balls holding
+     * some generated vector.
+     */
+    record CrossCounts(int generatedInReal, int realInGenerated, long pairsInRealBalls, int realBallsCovered) {}
+
+    /**
+     * {@link CrossCounts} of a real and a generated set with their squared k-NN radii; {@code generatedRadii} null
+     * leaves {@code realInGenerated} 0.
+     */
+    static CrossCounts cross(double[][] real, double[] realRadii, double[][] generated, double[] generatedRadii) {
+        boolean[] generatedInReal = new boolean[generated.length];
+        int[] realInGenerated = new int[1];
+        long[] pairs = new long[1];
+        int[] covered = new int[1];
+        forEachBlock(real, generated, (first, rows, columns, distances) -> {
             for (int r = 0; r < rows; r++) {
+                double radius = realRadii[first + r];
+                int inBall = 0;
+                boolean inGenerated = false;
                 for (int c = 0; c < columns; c++) {
-                    if (distances[r * columns + c] <= radii[c]) {
-                        counts[first + r]++;
+                    double d = distances[r * columns + c];
+                    if (d <= radius) {
+                        inBall++;
+                        generatedInReal[c] = true;
+                    }
+                    if (generatedRadii != null && d <= generatedRadii[c]) {
+                        inGenerated = true;
                     }
                 }
+                pairs[0] += inBall;
+                covered[0] += inBall > 0 ? 1 : 0;
+                realInGenerated[0] += inGenerated ? 1 : 0;
             }
         });
-        return counts;
+        int inside = 0;
+        for (boolean in : generatedInReal) {
+            inside += in ? 1 : 0;
+        }
+        return new CrossCounts(inside, realInGenerated[0], pairs[0], covered[0]);
     }
 
     /** Squared distances between every row of {@code rows} and every row of {@code columns}, block by block. */

@@ -19,18 +19,13 @@ public final class PrecisionRecall {
 
     /** As above, with the squared k-NN radii of both sets already computed (they are shared with other metrics). */
     static Result between(double[][] real, double[] realRadii, double[][] generated, double[] generatedRadii, int k) {
-        return new Result(insideShare(generated, real, realRadii), insideShare(real, generated, generatedRadii), k);
+        return of(
+                NearestNeighbours.cross(real, realRadii, generated, generatedRadii), real.length, generated.length, k);
     }
 
-    /** Share of {@code queries} that lie in at least one k-NN ball of {@code manifold}. */
-    private static double insideShare(double[][] queries, double[][] manifold, double[] radii) {
-        int[] counts = NearestNeighbours.ballsContaining(queries, manifold, radii);
-        int inside = 0;
-        for (int count : counts) {
-            if (count > 0) {
-                inside++;
-            }
-        }
-        return inside / (double) queries.length;
+    /** From the counts of a pass over both sets' distances (shared with density and coverage). */
+    static Result of(NearestNeighbours.CrossCounts counts, int realCount, int generatedCount, int k) {
+        return new Result(
+                counts.generatedInReal() / (double) generatedCount, counts.realInGenerated() / (double) realCount, k);
     }
 }
