@@ -85,22 +85,31 @@ final class NearestNeighbours {
         return new CrossCounts(inside, realInGenerated[0], pairs[0], covered[0]);
     }
 
-    /** Squared distances between every row of {@code rows} and every row of {@code columns}, block by block. */
+    /**
+     * Squared distances between every row of {@code rows} and every row of {@code columns}, block by block: the
+     * products in one matrix multiply, the norms added in the same pass that copies them out (each element as
+     * -2 a.b + |a|^2 + |b|^2, in that order, as ND4J's element-wise ops added them before: the same bits, one pass
+     * over the block instead of five).
+     */
     static void forEachBlock(double[][] rows, double[][] columns, BlockVisitor visitor) {
         INDArray other = matrix(columns, 0, columns.length);
-        INDArray otherNorms = other.mul(other).sum(1).reshape(1, columns.length);
+        double[] otherNorms = other.mul(other).sum(1).data().asDouble();
+        INDArray otherTransposed = other.transpose();
         for (int first = 0; first < rows.length; first += BLOCK) {
             int count = Math.min(BLOCK, rows.length - first);
             INDArray block = matrix(rows, first, count);
-            INDArray distances = block.mmul(other.transpose())
-                    .muli(-2)
-                    .addiColumnVector(block.mul(block).sum(1).reshape(count, 1))
-                    .addiRowVector(otherNorms);
-            double[] values = distances.data().asDouble();
-            for (int i = 0; i < values.length; i++) {
-                values[i] = Math.max(0, values[i]); // rounding can leave a tiny negative for identical vectors
+            double[] blockNorms = block.mul(block).sum(1).data().asDouble();
+            double[] values = block.mmul(otherTransposed).data().asDouble();
+            int width = columns.length;
+            for (int r = 0; r < count; r++) {
+                double rowNorm = blockNorms[r];
+                int offset = r * width;
+                for (int c = 0; c < width; c++) {
+                    // rounding can leave a tiny negative for identical vectors
+                    values[offset + c] = Math.max(0, values[offset + c] * -2 + rowNorm + otherNorms[c]);
+                }
             }
-            visitor.visit(first, count, columns.length, values);
+            visitor.visit(first, count, width, values);
         }
     }
 
